@@ -1,0 +1,202 @@
+/**
+ * The ports through which the engine, the preview and the health checks see AWS. Each lists only what
+ * the tool needs; adapters in this folder implement them with the AWS SDK, tests implement them in memory.
+ * No rules of the upgrade live behind a port: the adapters report what AWS says and do what they are told.
+ */
+import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+// ---------------------------------------------------------------- traffic (Route 53)
+
+/** Where a record pair lives, as the plan names it. */
+export interface RecordPairRef {
+  zoneId?: string;
+  zoneName?: string;
+  name: string;
+  type: string;
+  /** SetIdentifier of blue's weighted record */
+  blue: string;
+  /** SetIdentifier of green's weighted record */
+  green: string;
+}
+
+/** One pair as Route 53 has it now. A missing record is `undefined`; the full record set is kept so UPSERTs change only the weight. */
+export interface PairReading {
+  pair: RecordPairRef;
+  /** Resolved hosted zone id, without the `/hostedzone/` prefix; undefined when the zone was not found. */
+  zoneId: string | undefined;
+  blue: ResourceRecordSet | undefined;
+  green: ResourceRecordSet | undefined;
+  /** Every other weighted record sharing the name and type (neither blue nor green), which also takes traffic. */
+  others: ResourceRecordSet[];
+}
+
+export interface SubmittedChange {
+  zoneId: string;
+  changeId: string;
+  /** ISO time the change was submitted (alarm history is read from here). */
+  submittedAt: string;
+  /** Number of record pairs in this change. */
+  pairs: number;
+}
+
+export interface TrafficPort {
+  /** Reads every pair with the fewest calls (one paged listing per zone). */
+  read(pairs: readonly RecordPairRef[], options?: CallOptions): Promise<PairReading[]>;
+  /**
+   * Sets green = `greenPercent` and blue = 100 − `greenPercent` on every pair, one atomic batch per hosted
+   * zone (split only past Route 53's limits). Readings supply every other field of each record.
+   */
+  apply(
+    readings: readonly PairReading[],
+    greenPercent: number,
+    options?: CallOptions,
+  ): Promise<SubmittedChange[]>;
+  /** Polls GetChange until every change is INSYNC or the timeout passes; returns the ids still PENDING. */
+  waitInSync(changeIds: readonly string[], options: CallOptions & { timeoutMs: number }): Promise<string[]>;
+  /** Deletes blue's weighted record of each pair (retire with `blueRecords: delete`). */
+  deleteBlue(readings: readonly PairReading[], options?: CallOptions): Promise<SubmittedChange[]>;
+}
+
+// ---------------------------------------------------------------- alarms (CloudWatch)
+
+export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
+
+export interface AlarmReading {
+  name: string;
+  kind: "metric" | "composite";
+  state: AlarmStateValue;
+  reason: string;
+  /** ISO time of the last state change */
+  updatedAt: string;
+}
+
+export interface AlarmTransition {
+  name: string;
+  at: string;
+  from: AlarmStateValue | undefined;
+  to: AlarmStateValue;
+  summary: string;
+}
+
+export interface AlarmSelector {
+  names: readonly string[];
+  prefixes: readonly string[];
+}
+
+export interface AlarmsPort {
+  /** Resolves names (≤100 a call) and prefixes, metric and composite. `missing` lists names and prefixes that matched nothing. */
+  describe(
+    selector: AlarmSelector,
+    options?: CallOptions,
+  ): Promise<{ alarms: AlarmReading[]; missing: string[] }>;
+  /** State updates since `since` for the given alarms (one paged call without an alarm name, filtered here). */
+  history(since: Date, names: readonly string[], options?: CallOptions): Promise<AlarmTransition[]>;
+}
+
+// ---------------------------------------------------------------- clusters (EKS)
+
+export interface HealthIssue {
+  code: string;
+  message: string;
+  resourceIds?: string[];
+}
+
+export interface NodegroupReading {
+  name: string;
+  status: string;
+  version: string | undefined;
+  issues: HealthIssue[];
+  scaling: { min: number; max: number; desired: number } | undefined;
+}
+
+export interface AddonReading {
+  name: string;
+  status: string;
+  version: string | undefined;
+  issues: HealthIssue[];
+}
+
+export interface InsightReading {
+  id: string;
+  name: string;
+  category: string;
+  status: "PASSING" | "WARNING" | "ERROR" | "UNKNOWN";
+  reason: string;
+}
+
+export interface ClusterReading {
+  name: string;
+  exists: boolean;
+  status: string | undefined;
+  version: string | undefined;
+  platformVersion: string | undefined;
+  endpoint: string | undefined;
+  /** base64 PEM, as DescribeCluster returns it */
+  certificateAuthority: string | undefined;
+  arn: string | undefined;
+  issues: HealthIssue[];
+  nodegroups: NodegroupReading[];
+  fargateProfiles: string[];
+  addons: AddonReading[];
+  /** Present only when asked for. */
+  insights: InsightReading[] | undefined;
+}
+
+export interface ClusterQuery {
+  /** Node groups to read; undefined = all. */
+  nodegroups?: readonly string[];
+  /** Add-ons to read; undefined = all. */
+  addons?: readonly string[];
+  insights?: boolean;
+}
+
+export type RetireProgress = (message: string) => void;
+
+export interface ClustersPort {
+  describe(name: string, query?: ClusterQuery, options?: CallOptions): Promise<ClusterReading>;
+  /** Deletes node groups and Fargate profiles (one at a time), waits, then deletes the cluster. */
+  deleteCluster(
+    name: string,
+    options: CallOptions & { timeoutMs: number; onProgress?: RetireProgress },
+  ): Promise<void>;
+  /** Scales every managed node group to 0 (min 0, desired 0). */
+  scaleToZero(
+    name: string,
+    options: CallOptions & { timeoutMs: number; onProgress?: RetireProgress },
+  ): Promise<void>;
+}
+
+// ---------------------------------------------------------------- objects (S3, for shared state)
+
+export interface StoredObject {
+  body: string;
+  etag: string;
+}
+
+export interface ObjectStorePort {
+  get(key: string, options?: CallOptions): Promise<StoredObject | undefined>;
+  /**
+   * Conditional put: `ifMatch` (replace only this version) or `ifNoneMatch: "*"` (create only).
+   * Throws PreconditionFailedError when the condition does not hold. Returns the new ETag.
+   */
+  put(
+    key: string,
+    body: string,
+    condition: { ifMatch: string } | { ifNoneMatch: "*" } | undefined,
+    options?: CallOptions,
+  ): Promise<string>;
+  delete(key: string, options?: CallOptions & { ifMatch?: string }): Promise<void>;
+}
+
+/** All ports one run needs. */
+export interface Ports {
+  traffic: TrafficPort;
+  alarms: AlarmsPort;
+  /** Clusters by plan role, since blue and green may sit in different regions or accounts. */
+  clusters: { blue: ClustersPort; green: ClustersPort };
+  objects?: ObjectStorePort;
+}

@@ -1,0 +1,42 @@
+/**
+ * What every command handler receives. All user-facing output goes through `out`, so tests can record
+ * it instead of spying on the console, and `--output json` can keep stdout to exactly one document.
+ */
+import type { ExitCode } from "../errors.ts";
+
+export interface AwsSettings {
+  region?: string;
+  profile?: string;
+  /** `--endpoint-url`: every service at one endpoint (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_* also apply). */
+  endpointUrl?: string;
+}
+
+export interface Output {
+  /** Human text for stdout. Suppressed under `--output json`. */
+  print(text: string): void;
+  /** Progress and notes for stderr, shown in both modes. */
+  info(text: string): void;
+  warn(text: string): void;
+  /** Only with `--debug`. */
+  debug(text: string): void;
+  /** stdout is a terminal (live views are allowed). */
+  readonly isTTY: boolean;
+}
+
+export interface CommandContext {
+  output: "text" | "json";
+  debug: boolean;
+  aws: AwsSettings;
+  out: Output;
+  /** Aborted on Ctrl-C / SIGTERM: handlers stop at the next safe point. */
+  signal: AbortSignal;
+  now: () => Date;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** What a handler returns: the exit code, and the one JSON document printed under `--output json`. */
+export interface CommandResult {
+  exitCode: ExitCode;
+  json?: unknown;
+}

@@ -1,0 +1,241 @@
+/**
+ * The command line: declares commands and options, and nothing else. Each action lazily imports its
+ * handler (`./commands/<name>.ts`) so a command loads only what it needs (the AWS SDK above all).
+ * This is the only file that calls process.exit.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, ToolError } from "../errors.ts";
+import type { CommandContext, CommandResult } from "./context.ts";
+import { consoleOutput } from "./output.ts";
+import { VERSION } from "../version.ts";
+
+interface GlobalOptions {
+  output: "text" | "json";
+  debug: boolean;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+}
+
+const abort = new AbortController();
+let interrupted = false;
+let globals: GlobalOptions = { output: "text", debug: false };
+
+function quietWarnings(debug: boolean): void {
+  // The AWS SDK's Node-version notice and other process warnings belong to --debug, not to stderr.
+  if (debug) return;
+  process.removeAllListeners("warning");
+  process.on("warning", () => {});
+}
+
+function context(): CommandContext {
+  return {
+    output: globals.output,
+    debug: globals.debug,
+    aws: { region: globals.region, profile: globals.profile, endpointUrl: globals.endpointUrl },
+    out: consoleOutput({ json: globals.output === "json", debug: globals.debug }),
+    signal: abort.signal,
+    now: () => new Date(),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+function printResult(result: CommandResult): void {
+  if (globals.output === "json" && result.json !== undefined) {
+    process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+  }
+}
+
+function fail(error: unknown): never {
+  if (error instanceof ToolError) {
+    if (globals.output === "json") {
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2)}\n`,
+      );
+    } else {
+      process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+    }
+    if (globals.debug && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exit(error.exitCode);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const hint =
+    "This is a bug in eks-bluegreen. Run again with --debug and report the output at https://github.com/eks-bluegreen/eks-bluegreen/issues.";
+  if (globals.output === "json") {
+    process.stdout.write(`${JSON.stringify({ error: { code: "internal", message, hint } }, null, 2)}\n`);
+  } else {
+    process.stderr.write(`error: unexpected failure: ${message}\nhint: ${hint}\n`);
+  }
+  if (globals.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(ExitCode.Bug);
+}
+
+type Handler<O> = (options: O, ctx: CommandContext) => Promise<CommandResult>;
+
+/** Wraps a lazily imported handler: merges global options, runs it, prints JSON, exits with its code. */
+function action<O>(load: () => Promise<{ handler: Handler<O> }>, shape: (args: unknown[]) => O) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    globals = command.optsWithGlobals() as GlobalOptions;
+    quietWarnings(globals.debug);
+    try {
+      const { handler } = await load();
+      const result = await handler(shape(args), context());
+      printResult(result);
+      process.exitCode = result.exitCode;
+    } catch (error) {
+      fail(error);
+    }
+  };
+}
+
+/** `(file, opts, command)` → options with the plan file. */
+const withFile = <T extends object>(args: unknown[]) => ({ file: args[0] as string, ...(args[1] as T) });
+const optsOnly = <T extends object>(args: unknown[]) => args[0] as T;
+
+export function buildProgram(): Command {
+  const program = new Command("eks-bluegreen")
+    .description(
+      "Blue/green EKS upgrades: shift Route 53 weighted traffic in steps, watch CloudWatch alarms, roll back at the first regression.",
+    )
+    .version(VERSION, "-V, --version")
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--debug", "show stack traces, retries and process warnings", false)
+    .option("--region <region>", "AWS region (overrides the plan and AWS_REGION)")
+    .option("--profile <name>", "AWS profile from the shared config files")
+    .option("--endpoint-url <url>", "send every AWS call to this endpoint (e.g. the sandbox)")
+    .showHelpAfterError("(run `eks-bluegreen --help` for usage)")
+    .exitOverride();
+
+  program
+    .command("plan")
+    .description("validate a plan and preview the upgrade without changing anything")
+    .argument("<plan>", "plan file (YAML)")
+    .option("--offline", "do not read AWS; preview from the plan alone", false)
+    .action(action(() => import("./commands/plan.ts"), withFile<{ offline: boolean }>));
+
+  program
+    .command("schema")
+    .description("print the plan's JSON Schema (for editor validation)")
+    .action(action(() => import("./commands/schema.ts"), optsOnly<object>));
+
+  program
+    .command("run")
+    .description("drive the whole upgrade in the foreground")
+    .argument("<plan>", "plan file (YAML)")
+    .action(action(() => import("./commands/run.ts"), withFile<object>));
+
+  program
+    .command("advance")
+    .description("perform one tick (for cron/CI): move at most one step, or roll back")
+    .argument("<plan>", "plan file (YAML)")
+    .action(action(() => import("./commands/advance.ts"), withFile<object>));
+
+  program
+    .command("status")
+    .description("show where the upgrade is and why it waits")
+    .argument("<plan>", "plan file (YAML)")
+    .action(action(() => import("./commands/status.ts"), withFile<object>));
+
+  program
+    .command("approve")
+    .description("approve the gate the upgrade waits at (or blue's retirement)")
+    .argument("<plan>", "plan file (YAML)")
+    .option("--by <name>", "who approves (default: $USER)")
+    .action(action(() => import("./commands/approve.ts"), withFile<{ by?: string }>));
+
+  program
+    .command("rollback")
+    .description("abort: put all traffic back on blue")
+    .argument("<plan>", "plan file (YAML)")
+    .option("--reason <text>", "why, for the event log")
+    .action(action(() => import("./commands/rollback.ts"), withFile<{ reason?: string }>));
+
+  program
+    .command("resume")
+    .description("continue after a pause or a crash")
+    .argument("<plan>", "plan file (YAML)")
+    .option("--adopt", "accept the live Route 53 weights as the expected ones (after drift)", false)
+    .option("--accept-plan-change", "accept that the plan file changed mid-upgrade", false)
+    .action(
+      action(() => import("./commands/resume.ts"), withFile<{ adopt: boolean; acceptPlanChange: boolean }>),
+    );
+
+  program
+    .command("history")
+    .description("print the upgrade's event log")
+    .argument("<plan>", "plan file (YAML)")
+    .action(action(() => import("./commands/history.ts"), withFile<object>));
+
+  program
+    .command("unlock")
+    .description("remove another run's lock (only when you know it is gone)")
+    .argument("<plan>", "plan file (YAML)")
+    .option("--force", "required: confirms the holder is gone", false)
+    .action(action(() => import("./commands/unlock.ts"), withFile<{ force: boolean }>));
+
+  program
+    .command("audit")
+    .description("resilience audit of green's workloads (live, or of manifest files)")
+    .option("--plan <plan>", "plan file: audit its green cluster")
+    .option("--manifests <dir>", "audit manifest files instead of a live cluster")
+    .option("--target-version <version>", "Kubernetes version to check removed APIs against")
+    .action(
+      action(
+        () => import("./commands/audit.ts"),
+        optsOnly<{ plan?: string; manifests?: string; targetVersion?: string }>,
+      ),
+    );
+
+  program
+    .command("iam-policy")
+    .description("print the least-privilege IAM policy a plan needs")
+    .argument("<plan>", "plan file (YAML)")
+    .option("--account-id <id>", "AWS account id (default: from STS GetCallerIdentity)")
+    .action(action(() => import("./commands/iam-policy.ts"), withFile<{ accountId?: string }>));
+
+  program
+    .command("sandbox")
+    .description("start the local AWS sandbox seeded from a plan (runs until stopped)")
+    .option("--plan <plan>", "plan whose clusters, records and alarms to create")
+    .option("--port <port>", "port on 127.0.0.1 (default: a free one)")
+    .option("--k8s <cluster=path...>", "serve a Kubernetes API for CLUSTER from manifest files at PATH")
+    .option("--insync-delay <duration>", "how long a Route 53 change stays PENDING", "1s")
+    .action(
+      action(
+        () => import("./commands/sandbox.ts"),
+        optsOnly<{ plan?: string; port?: string; k8s?: string[]; insyncDelay: string }>,
+      ),
+    );
+
+  program
+    .command("demo")
+    .description("run two upgrades against the built-in sandbox: one completes, one rolls back")
+    .option("--fast", "compress durations further", false)
+    .action(action(() => import("./commands/demo.ts"), optsOnly<{ fast: boolean }>));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      abort.abort(new ToolError("interrupted", `Interrupted by ${signal}.`, { exitCode: ExitCode.Ok }));
+    });
+  }
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other parse error is a usage error (exit 2).
+      process.exit(error.exitCode === 0 ? 0 : ExitCode.Usage);
+    }
+    fail(error);
+  }
+}
+
+await main();

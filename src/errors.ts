@@ -1,0 +1,141 @@
+/**
+ * Exit codes are a contract with users' CI pipelines (DESIGN.md, "Exit codes"). Keep them stable.
+ */
+export const ExitCode = {
+  /** done, progressing, or waiting for time to pass (bake, change window) */
+  Ok: 0,
+  /** unexpected failure inside the tool: a bug */
+  Bug: 1,
+  /** invalid plan, flags or usage */
+  Usage: 2,
+  /** rolled back, or rolling back */
+  RolledBack: 3,
+  /** a person is needed: approval, pause, drift, changed plan, damaged state, preflight errors, AWS refused */
+  NeedsPerson: 4,
+  /** locked by another run */
+  Locked: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Who is at fault decides the wording: the user fixes input, AWS answers need a person, a bug is reported. */
+export type Fault = "user" | "aws" | "tool";
+
+/**
+ * Every error the tool expects is a ToolError: a stable code (kebab-case, used in `--output json`),
+ * a message saying what is wrong and where, a hint saying what to do next, and the exit code.
+ * Anything else that reaches the entry point is a bug (exit 1).
+ */
+export class ToolError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  readonly fault: Fault;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { hint?: string; exitCode?: ExitCode; fault?: Fault; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? ExitCode.Usage;
+    this.fault = options.fault ?? "user";
+  }
+}
+
+/** Invalid flags or usage (exit 2). */
+export class UsageError extends ToolError {
+  constructor(message: string, hint?: string) {
+    super("usage", message, { hint, exitCode: ExitCode.Usage, fault: "user" });
+  }
+}
+
+/** One problem found in a plan file, located as precisely as the source allows. */
+export interface PlanIssue {
+  /** dotted field path, e.g. `steps[2].green`; empty for the whole document */
+  path: string;
+  message: string;
+  hint?: string;
+  line?: number;
+  column?: number;
+}
+
+/** A plan that cannot be used (exit 2). The message lists every issue with file:line:column. */
+export class PlanError extends ToolError {
+  readonly file: string;
+  readonly issues: readonly PlanIssue[];
+
+  constructor(file: string, issues: readonly PlanIssue[]) {
+    const lines = issues.map((i) => {
+      const where = `${file}${i.line ? `:${i.line}:${i.column ?? 1}` : ""}`;
+      const field = i.path ? ` ${i.path}:` : "";
+      return `${where}:${field} ${i.message}${i.hint ? ` (${i.hint})` : ""}`;
+    });
+    super("invalid-plan", `The plan ${file} is not valid:\n  ${lines.join("\n  ")}`, {
+      hint: "Fix the fields above; `eks-bluegreen schema` prints the JSON Schema for editor validation.",
+      exitCode: ExitCode.Usage,
+      fault: "user",
+    });
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** Another run holds the lock (exit 5). */
+export class LockedError extends ToolError {
+  constructor(message: string, hint: string) {
+    super("locked", message, { hint, exitCode: ExitCode.Locked, fault: "user" });
+  }
+}
+
+/** The state file is damaged, from another plan, or of an unknown version (exit 4). */
+export class StateError extends ToolError {
+  constructor(code: string, message: string, hint: string) {
+    super(code, message, { hint, exitCode: ExitCode.NeedsPerson, fault: "user" });
+  }
+}
+
+/**
+ * AWS (or an AWS-compatible endpoint) refused or failed a call after the retry layer gave up.
+ * Keeps the AWS error code and HTTP status; a person is needed (exit 4) unless a caller decides otherwise.
+ */
+export class AwsError extends ToolError {
+  readonly awsCode: string;
+  readonly httpStatus: number | undefined;
+  readonly operation: string;
+  readonly retryable: boolean;
+
+  constructor(args: {
+    awsCode: string;
+    message: string;
+    operation: string;
+    httpStatus?: number;
+    retryable?: boolean;
+    hint?: string;
+    cause?: unknown;
+  }) {
+    super("aws-error", `${args.operation} failed: ${args.awsCode}: ${args.message}`, {
+      hint: args.hint ?? "Check credentials, region and permissions (`eks-bluegreen iam-policy <plan>`).",
+      exitCode: ExitCode.NeedsPerson,
+      fault: "aws",
+      cause: args.cause,
+    });
+    this.awsCode = args.awsCode;
+    this.httpStatus = args.httpStatus;
+    this.operation = args.operation;
+    this.retryable = args.retryable ?? false;
+  }
+}
+
+/** A conditional write lost: the object changed (If-Match) or already exists (If-None-Match). */
+export class PreconditionFailedError extends ToolError {
+  constructor(key: string) {
+    super("precondition-failed", `The object ${key} changed or already exists (HTTP 412).`, {
+      hint: "Another run wrote it first; read it again.",
+      exitCode: ExitCode.Locked,
+      fault: "user",
+    });
+  }
+}

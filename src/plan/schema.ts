@@ -1,0 +1,317 @@
+/**
+ * The plan format, defined once. Types, validation, the JSON Schema (`eks-bluegreen schema`) and
+ * docs/plan-reference.md all follow from this file; keep descriptions short and true.
+ * Semantic rules that cut across fields (weights increasing, blue ≠ green, …) live in validate.ts.
+ */
+import { z } from "zod";
+
+export const API_VERSION = "eks-bluegreen/v1";
+
+/** `90s`, `10m`, `1h30m`, `2d`, `500ms`: parsed by duration.ts. */
+export const Duration = z
+  .string()
+  .regex(/^(?=\d)(\d+d)?(\d+h)?(\d+m(?!s))?(\d+s)?(\d+ms)?$/, {
+    message: "must be a duration like 90s, 10m, 1h30m or 2d",
+  })
+  .meta({ description: "A duration: whole numbers with units d, h, m, s, ms, e.g. `90s`, `10m`, `1h30m`." });
+
+const RoleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be an IAM role ARN" })
+  .meta({ description: "IAM role to assume for calls about this cluster." });
+
+const Region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: "must be an AWS region like us-east-1" });
+
+const ClusterBase = {
+  name: z.string().min(1).max(100).meta({ description: "EKS cluster name." }),
+  region: Region.optional().meta({ description: "Region of this cluster, if not the plan's." }),
+  roleArn: RoleArn.optional(),
+};
+
+export const BlueCluster = z
+  .strictObject({ ...ClusterBase })
+  .meta({ description: "The cluster now serving traffic." });
+
+export const GreenCluster = z
+  .strictObject({
+    ...ClusterBase,
+    kubernetesVersion: z
+      .string()
+      .regex(/^1\.\d{1,2}$/, { message: 'must be a Kubernetes minor version in quotes, like "1.31"' })
+      .meta({ description: 'Kubernetes version green must run, e.g. "1.31". Quote it in YAML.' }),
+    nodegroups: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ description: "Managed node groups that must be ACTIVE and healthy. Default: all of them." }),
+    addons: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({ description: "EKS add-ons that must be ACTIVE and healthy. Default: all of them." }),
+    insights: z
+      .boolean()
+      .default(false)
+      .meta({ description: "Read EKS upgrade insights (ListInsights); an ERROR insight fails preflight." }),
+  })
+  .meta({ description: "The new cluster, at the target version." });
+
+export const RecordType = z.enum([
+  "A",
+  "AAAA",
+  "CNAME",
+  "MX",
+  "TXT",
+  "SRV",
+  "PTR",
+  "SPF",
+  "NAPTR",
+  "CAA",
+  "DS",
+]);
+
+export const RecordPair = z
+  .strictObject({
+    zoneId: z
+      .string()
+      .regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,31}$/, {
+        message: "must be a hosted zone id like Z0123456789ABC",
+      })
+      .optional()
+      .meta({ description: "Hosted zone id. Give zoneId or zoneName." }),
+    zoneName: z.string().min(1).optional().meta({
+      description: "Hosted zone name, e.g. example.com. Must name exactly one public or private zone.",
+    }),
+    name: z.string().min(1).max(255).meta({ description: "Record name, e.g. api.example.com." }),
+    type: RecordType.default("A").meta({ description: "Record type of both weighted records." }),
+    blue: z.string().min(1).max(128).meta({ description: "SetIdentifier of the record pointing at blue." }),
+    green: z.string().min(1).max(128).meta({ description: "SetIdentifier of the record pointing at green." }),
+  })
+  .meta({
+    description: "One pair of weighted records: the same name and type, one set identifier per cluster.",
+  });
+
+export const Step = z
+  .strictObject({
+    green: z
+      .number()
+      .int({ message: "must be a whole number of percent" })
+      .min(1)
+      .max(100)
+      .meta({ description: "Green's share of traffic in percent after this step (blue gets the rest)." }),
+    bake: Duration.default("10m").meta({
+      description: "How long to watch alarms after Route 53 reports INSYNC before the next step.",
+    }),
+    approval: z
+      .boolean()
+      .default(false)
+      .meta({ description: "Wait for `eks-bluegreen approve` before this step shifts traffic." }),
+  })
+  .meta({ description: "One traffic shift." });
+
+export const Alarms = z
+  .strictObject({
+    names: z.array(z.string().min(1)).default([]).meta({ description: "Alarm names (metric or composite)." }),
+    prefixes: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "Alarm name prefixes; every alarm whose name starts with one is watched." }),
+    insufficientData: z
+      .enum(["hold", "fail", "ignore"])
+      .default("hold")
+      .meta({ description: "What INSUFFICIENT_DATA means: hold (wait), fail (roll back) or ignore." }),
+    pollInterval: Duration.default("30s").meta({ description: "How often to read alarm states." }),
+    history: z.boolean().default(true).meta({
+      description: "Read alarm history so an ALARM that came and went between two polls still counts.",
+    }),
+  })
+  .meta({
+    description: "CloudWatch alarms that decide whether green is good. A missing alarm stops the upgrade.",
+  });
+
+export const Rollback = z
+  .strictObject({
+    automatic: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Roll back to blue on a failing verdict. If false, pause for a person instead." }),
+    holdTimeout: Duration.default("15m").meta({
+      description:
+        "How long an inconclusive or error verdict may hold the upgrade before onHoldTimeout applies.",
+    }),
+    onHoldTimeout: z
+      .enum(["rollback", "pause"])
+      .default("pause")
+      .meta({ description: "What to do when holdTimeout runs out." }),
+  })
+  .meta({ description: "When to go back to blue." });
+
+export const Retire = z
+  .strictObject({
+    after: Duration.default("24h").meta({
+      description: "How long green must hold 100% before blue is retired.",
+    }),
+    mode: z.enum(["delete", "scale-to-zero", "keep"]).default("keep").meta({
+      description:
+        "delete blue's node groups, Fargate profiles and cluster; scale its node groups to 0; or keep it.",
+    }),
+    approval: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Require `eks-bluegreen approve` before retiring. Always true for delete." }),
+    blueRecords: z
+      .enum(["keep", "delete"])
+      .default("keep")
+      .meta({ description: "At the end, keep blue's weighted records (at weight 0) or delete them." }),
+  })
+  .meta({ description: "What happens to blue once green has carried all traffic long enough." });
+
+export const Approvals = z
+  .strictObject({
+    expireAfter: Duration.optional().meta({ description: "An approval not used within this long lapses." }),
+  })
+  .meta({ description: "Approval gates." });
+
+export const LocalState = z.strictObject({
+  backend: z.literal("local"),
+  dir: z
+    .string()
+    .min(1)
+    .default(".eks-bluegreen")
+    .meta({ description: "Directory for state, lock and event log." }),
+});
+
+export const S3State = z.strictObject({
+  backend: z.literal("s3"),
+  bucket: z.string().min(3).max(63).meta({ description: "S3 bucket holding state and lock objects." }),
+  key: z.string().min(1).meta({ description: "Key of the state object; the lock is `<key>.lock`." }),
+  region: Region.optional().meta({ description: "Region of the bucket, if not the plan's." }),
+});
+
+export const State = z.discriminatedUnion("backend", [LocalState, S3State]).meta({
+  description: "Where the upgrade's state lives: a local file (default) or S3, shared by CI runners.",
+});
+
+export const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "must be a time like 09:00" });
+
+export const ChangeWindow = z
+  .strictObject({
+    days: z.array(Weekday).min(1).default(["mon", "tue", "wed", "thu", "fri"]),
+    start: ClockTime.meta({ description: "Start of the window, HH:MM, in timeZone." }),
+    end: ClockTime.meta({
+      description: "End of the window, HH:MM, in timeZone; before start means it crosses midnight.",
+    }),
+    timeZone: z.string().default("UTC").meta({ description: "IANA time zone, e.g. Europe/Berlin." }),
+  })
+  .meta({ description: "When traffic may move forward. Rollback is never held back by a window." });
+
+export const KubernetesHealth = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    kubeconfig: z
+      .strictObject({ path: z.string().optional(), context: z.string().optional() })
+      .optional()
+      .meta({ description: "Use a kubeconfig context instead of connecting through EKS." }),
+    namespaces: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "Namespaces to check. Default: all but kube-system." }),
+    labelSelector: z
+      .string()
+      .optional()
+      .meta({ description: "Only workloads and pods matching this selector." }),
+    minZones: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .meta({ description: "Ready nodes must span at least this many zones." }),
+    pendingGrace: Duration.default("5m").meta({
+      description: "A pod Pending longer than this fails the check.",
+    }),
+    maxRestarts: z
+      .number()
+      .int()
+      .min(0)
+      .default(3)
+      .meta({ description: "Container restarts allowed to grow during one bake before the step fails." }),
+    argocd: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Where Argo CD runs, its Applications must be Synced and Healthy." }),
+    parity: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        minReadyPercent: z.number().min(0).max(100).default(100).meta({
+          description: "Green's ready replicas as a percent of blue's desired replicas, per workload.",
+        }),
+      })
+      .default({ enabled: true, minReadyPercent: 100 }),
+  })
+  .meta({ description: "Kubernetes-level health of green (see docs/health.md)." });
+
+export const Audit = z
+  .strictObject({
+    critical: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "Workloads (`namespace/name`) whose pods must have Guaranteed QoS." }),
+    block: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: "Audit finding codes that block the upgrade (turn into preflight errors)." }),
+  })
+  .meta({ description: "The resilience audit." });
+
+export const Health = z
+  .strictObject({
+    kubernetes: KubernetesHealth.optional(),
+    audit: Audit.optional(),
+  })
+  .meta({ description: "Green's health beyond EKS status." });
+
+export const Plan = z
+  .strictObject({
+    apiVersion: z.literal(API_VERSION, { message: `must be "${API_VERSION}"` }),
+    kind: z.literal("UpgradePlan").default("UpgradePlan"),
+    metadata: z.strictObject({
+      name: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+          message: "must be lower-case letters, digits and dashes, at most 63 characters",
+        })
+        .meta({ description: "Name of this upgrade; names the state and appears in every message." }),
+      description: z.string().optional(),
+    }),
+    region: Region.meta({ description: "AWS region of the clusters, alarms and state bucket." }),
+    roleArn: RoleArn.optional().meta({
+      description: "IAM role to assume for every call unless a cluster names its own.",
+    }),
+    clusters: z.strictObject({ blue: BlueCluster, green: GreenCluster }),
+    traffic: z.strictObject({
+      records: z.array(RecordPair).min(1, { message: "needs at least one record pair" }),
+    }),
+    steps: z.array(Step).min(1, { message: "needs at least one step" }),
+    alarms: Alarms.default({
+      names: [],
+      prefixes: [],
+      insufficientData: "hold",
+      pollInterval: "30s",
+      history: true,
+    }),
+    health: Health.optional(),
+    rollback: Rollback.default({ automatic: true, holdTimeout: "15m", onHoldTimeout: "pause" }),
+    retire: Retire.default({ after: "24h", mode: "keep", approval: true, blueRecords: "keep" }),
+    approvals: Approvals.default({}),
+    state: State.default({ backend: "local", dir: ".eks-bluegreen" }),
+    changeWindows: z.array(ChangeWindow).default([]),
+  })
+  .meta({ title: "eks-bluegreen upgrade plan", description: "A blue/green EKS upgrade, step by step." });
+
+/** A plan as written (before defaults). */
+export type PlanInput = z.input<typeof Plan>;
+/** A plan after parsing: defaults filled, durations still strings. */
+export type PlanDoc = z.output<typeof Plan>;
+export type RecordPairDoc = z.output<typeof RecordPair>;
+export type StepDoc = z.output<typeof Step>;
