@@ -1,0 +1,40 @@
+/**
+ * What one tick sees of the world, gathered through the ports (observe.ts) and judged by pure rules
+ * (preflight.ts, verdict.ts). Each part is either a reading or the error that prevented it: a part that
+ * could not be read is an `error` verdict (hold and look again), never a failure.
+ */
+import type { AlarmReading, AlarmTransition, ClusterReading, PairReading } from "../aws/ports.ts";
+
+export type Severity = "error" | "warning" | "info";
+
+/** One thing a check found. `code` is stable (kebab-case); `subject` names the object (alarm, record, workload). */
+export interface Finding {
+  severity: Severity;
+  code: string;
+  message: string;
+  subject?: string;
+}
+
+export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface AlarmsObservation {
+  alarms: AlarmReading[];
+  /** Names and prefixes from the plan that matched nothing. */
+  missing: string[];
+  /** State updates since the current step's change was submitted (empty when history is off). */
+  history: AlarmTransition[];
+}
+
+export interface KubernetesObservation {
+  findings: Finding[];
+  /** Restart count per container, keyed `namespace/pod/container`, for the bake's restart baseline. */
+  restarts: Record<string, number>;
+}
+
+export interface Observation {
+  traffic: Part<PairReading[]>;
+  alarms: Part<AlarmsObservation>;
+  green: Part<ClusterReading>;
+  /** Present when the plan enables Kubernetes health checks. */
+  kubernetes?: Part<KubernetesObservation>;
+}
