@@ -56,6 +56,8 @@ export class UsageError extends ToolError {
 export interface PlanIssue {
   /** dotted field path, e.g. `steps[2].green`; empty for the whole document */
   path: string;
+  /** stable kebab-case code for semantic checks and warnings (e.g. `single-step`), when there is one */
+  code?: string;
   message: string;
   hint?: string;
   line?: number;
