@@ -1,10 +1,48 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
-import type { CommandContext, CommandResult } from "../context.ts";
+/**
+ * `eks-bluegreen plan <file> [--offline]`: validate the plan, read the live state (read-only) unless
+ * offline, and print the preview. Exit 0, or 4 when the preview has error findings; an invalid plan is
+ * a PlanError (exit 2). The AWS SDK is imported only on the live path, so `--offline` starts fast.
+ */
+import { loadPlan } from "../../plan/load.ts";
+import { buildPreview } from "../../preview/preview.ts";
+import { renderPreview } from "../../preview/render.ts";
+import { ExitCode } from "../../errors.ts";
+import type { Ports } from "../../aws/ports.ts";
+import type { CompiledPlan } from "../../plan/compile.ts";
+import type { AwsSettings, CommandContext, CommandResult } from "../context.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The plan command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
-  });
+export interface PlanOptions {
+  file: string;
+  offline: boolean;
+}
+
+export type PortsFactory = (plan: CompiledPlan, settings: AwsSettings, signal: AbortSignal) => Promise<Ports>;
+
+const awsPorts: PortsFactory = async (plan, settings, signal) => {
+  const { livePorts } = await import("../../preview/live.ts");
+  return livePorts(plan, settings, signal);
+};
+
+export async function runPlan(
+  options: PlanOptions,
+  ctx: CommandContext,
+  portsFor: PortsFactory = awsPorts,
+): Promise<CommandResult> {
+  const plan = await loadPlan(options.file);
+  let observation;
+  if (!options.offline) {
+    const { observe } = await import("../../engine/observe.ts");
+    ctx.out.debug(
+      `reading green's cluster, ${plan.doc.traffic.records.length} record pair(s) and the alarms`,
+    );
+    const ports = await portsFor(plan, ctx.aws, ctx.signal);
+    observation = await observe(ports, plan, { signal: ctx.signal });
+  }
+  const preview = buildPreview(plan, observation);
+  ctx.out.print(renderPreview(preview));
+  return { exitCode: preview.summary.errors > 0 ? ExitCode.NeedsPerson : ExitCode.Ok, json: preview };
+}
+
+export async function handler(options: PlanOptions, ctx: CommandContext): Promise<CommandResult> {
+  return runPlan(options, ctx);
 }

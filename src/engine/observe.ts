@@ -1,0 +1,78 @@
+/**
+ * Gathers one Observation through the ports: live traffic weights, alarm states (and history since a
+ * moment), and green's cluster. Read-only. Each part is caught on its own, so one unreadable service
+ * becomes an error part (and a finding) instead of a failed tick.
+ */
+import type { Ports, RecordPairRef } from "../aws/ports.ts";
+import type { CompiledPlan } from "../plan/compile.ts";
+import type { AlarmsObservation, Observation, Part } from "./observation.ts";
+
+export interface ObserveOptions {
+  /** Read alarm history from here (the current step's change submission); no history when absent. */
+  historySince?: Date;
+  signal?: AbortSignal;
+}
+
+async function part<T>(read: () => Promise<T>): Promise<Part<T>> {
+  try {
+    return { ok: true, value: await read() };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export function recordPairs(plan: CompiledPlan): RecordPairRef[] {
+  return plan.doc.traffic.records.map((r) => ({
+    ...(r.zoneId !== undefined ? { zoneId: r.zoneId } : {}),
+    ...(r.zoneName !== undefined ? { zoneName: r.zoneName } : {}),
+    name: r.name,
+    type: r.type,
+    blue: r.blue,
+    green: r.green,
+  }));
+}
+
+async function readAlarms(
+  ports: Ports,
+  plan: CompiledPlan,
+  options: ObserveOptions,
+): Promise<AlarmsObservation> {
+  const { names, prefixes, history } = plan.doc.alarms;
+  if (names.length === 0 && prefixes.length === 0) return { alarms: [], missing: [], history: [] };
+  const call = options.signal ? { signal: options.signal } : {};
+  const described = await ports.alarms.describe({ names, prefixes }, call);
+  const transitions =
+    history && options.historySince && described.alarms.length > 0
+      ? await ports.alarms.history(
+          options.historySince,
+          described.alarms.map((a) => a.name),
+          call,
+        )
+      : [];
+  return { alarms: described.alarms, missing: described.missing, history: transitions };
+}
+
+export async function observe(
+  ports: Ports,
+  plan: CompiledPlan,
+  options: ObserveOptions = {},
+): Promise<Observation> {
+  const call = options.signal ? { signal: options.signal } : {};
+  const green = plan.doc.clusters.green;
+  const [traffic, alarms, cluster] = await Promise.all([
+    part(() => ports.traffic.read(recordPairs(plan), call)),
+    part(() => readAlarms(ports, plan, options)),
+    part(() =>
+      ports.clusters.green.describe(
+        green.name,
+        {
+          ...(green.nodegroups ? { nodegroups: green.nodegroups } : {}),
+          ...(green.addons ? { addons: green.addons } : {}),
+          insights: green.insights,
+        },
+        call,
+      ),
+    ),
+  ]);
+  return { traffic, alarms, green: cluster };
+}

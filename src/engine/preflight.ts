@@ -1,0 +1,273 @@
+/**
+ * Preflight: what must hold before the first shift, judged from one Observation. Pure rules; the first
+ * tick and `plan` both use them. Errors stop the upgrade before it starts (exit 4).
+ */
+import type { ClusterReading, PairReading, HealthIssue } from "../aws/ports.ts";
+import type { CompiledPlan } from "../plan/compile.ts";
+import { liveGreenPercent } from "../aws/route53-batch.ts";
+import type { AlarmsObservation, Finding, Observation } from "./observation.ts";
+
+function describeIssues(issues: readonly HealthIssue[]): string {
+  return issues.map((i) => `${i.code}: ${i.message}`).join("; ");
+}
+
+function pairLabel(r: PairReading): string {
+  return `${r.pair.name} ${r.pair.type} (${r.pair.blue}/${r.pair.green})`;
+}
+
+function formatPercent(p: number): string {
+  return Number.isInteger(p) ? `${p}%` : `${p.toFixed(1)}%`;
+}
+
+function clusterFindings(plan: CompiledPlan, cluster: ClusterReading): Finding[] {
+  const want = plan.doc.clusters.green;
+  const subject = `cluster/${want.name}`;
+  if (!cluster.exists) {
+    return [
+      {
+        severity: "error",
+        code: "green-cluster-missing",
+        message: `Green cluster ${want.name} does not exist.`,
+        subject,
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  if (cluster.status !== "ACTIVE") {
+    findings.push({
+      severity: "error",
+      code: "green-not-active",
+      message: `Green cluster ${want.name} is ${cluster.status ?? "in an unknown state"}, not ACTIVE.`,
+      subject,
+    });
+  }
+  if (cluster.version !== want.kubernetesVersion) {
+    findings.push({
+      severity: "error",
+      code: "green-wrong-version",
+      message: `Green cluster ${want.name} runs Kubernetes ${cluster.version ?? "(unknown)"}, the plan expects ${want.kubernetesVersion}.`,
+      subject,
+    });
+  }
+  if (cluster.issues.length > 0) {
+    findings.push({
+      severity: "error",
+      code: "green-cluster-issues",
+      message: `Green cluster ${want.name} reports health issues: ${describeIssues(cluster.issues)}.`,
+      subject,
+    });
+  }
+  findings.push(
+    ...componentFindings("nodegroup", want.nodegroups, cluster.nodegroups),
+    ...componentFindings("addon", want.addons, cluster.addons),
+  );
+  for (const insight of cluster.insights ?? []) {
+    if (insight.status === "ERROR" || insight.status === "WARNING") {
+      findings.push({
+        severity: insight.status === "ERROR" ? "error" : "warning",
+        code: insight.status === "ERROR" ? "insight-error" : "insight-warning",
+        message: `Upgrade insight "${insight.name}" is ${insight.status}: ${insight.reason}`,
+        subject: `insight/${insight.id}`,
+      });
+    }
+  }
+  if (findings.every((f) => f.severity !== "error")) {
+    findings.push({
+      severity: "info",
+      code: "green-ready",
+      message: `Green cluster ${want.name} is ACTIVE at Kubernetes ${cluster.version}.`,
+      subject,
+    });
+  }
+  return findings;
+}
+
+/** Node groups or add-ons: those the plan lists (each must exist), or all of them. */
+function componentFindings(
+  kind: "nodegroup" | "addon",
+  listed: readonly string[] | undefined,
+  readings: readonly { name: string; status: string; issues: HealthIssue[] }[],
+): Finding[] {
+  const label = kind === "nodegroup" ? "Node group" : "Add-on";
+  const findings: Finding[] = [];
+  const names = listed ?? readings.map((r) => r.name);
+  for (const name of names) {
+    const reading = readings.find((r) => r.name === name);
+    if (!reading) {
+      findings.push({
+        severity: "error",
+        code: `${kind}-missing`,
+        message: `${label} ${name} does not exist on green.`,
+        subject: `${kind}/${name}`,
+      });
+    } else if (reading.status !== "ACTIVE" || reading.issues.length > 0) {
+      const issues = reading.issues.length ? `: ${describeIssues(reading.issues)}` : "";
+      findings.push({
+        severity: "error",
+        code: `${kind}-unhealthy`,
+        message: `${label} ${name} is ${reading.status}${issues}.`,
+        subject: `${kind}/${name}`,
+      });
+    }
+  }
+  return findings;
+}
+
+function trafficFindings(plan: CompiledPlan, readings: readonly PairReading[]): Finding[] {
+  const findings: Finding[] = [];
+  const firstGreen = plan.steps[0]?.green ?? 0;
+  const shortestBake = Math.min(...plan.steps.map((s) => s.bakeMs)) / 1000;
+  for (const r of readings) {
+    const subject = `record/${r.pair.name}/${r.pair.type}`;
+    if (r.zoneId === undefined) {
+      findings.push({
+        severity: "error",
+        code: "zone-not-found",
+        message: `Hosted zone ${r.pair.zoneId ?? r.pair.zoneName} of ${r.pair.name} was not found${r.pair.zoneName ? " (or more than one zone has that name)" : ""}.`,
+        subject,
+      });
+      continue;
+    }
+    const missing = [r.blue ? undefined : r.pair.blue, r.green ? undefined : r.pair.green].filter(Boolean);
+    if (missing.length > 0) {
+      findings.push({
+        severity: "error",
+        code: "record-missing",
+        message: `Weighted record ${r.pair.name} ${r.pair.type} with set identifier ${missing.map((m) => `"${m}"`).join(" and ")} not found in zone ${r.zoneId}.`,
+        subject,
+      });
+      continue;
+    }
+    const blueWeight = r.blue!.Weight;
+    const greenWeight = r.green!.Weight;
+    const percent = liveGreenPercent(blueWeight, greenWeight);
+    if (blueWeight === undefined || greenWeight === undefined) {
+      findings.push({
+        severity: "error",
+        code: "record-not-weighted",
+        message: `${pairLabel(r)} is not a weighted record pair.`,
+        subject,
+      });
+      continue;
+    }
+    if (percent === undefined) {
+      findings.push({
+        severity: "warning",
+        code: "weights-all-zero",
+        message: `${pairLabel(r)} has both weights at 0, so Route 53 splits its traffic evenly; step 1 sets green to ${firstGreen}%.`,
+        subject,
+      });
+    } else if (greenWeight === 0) {
+      findings.push({
+        severity: "info",
+        code: "record-found",
+        message: `${pairLabel(r)}: all on blue (green 0%).`,
+        subject,
+      });
+    } else {
+      // Before the first shift only "all on blue" is the expected start (DESIGN.md, "Weights").
+      findings.push({
+        severity: "warning",
+        code: "weights-not-all-blue",
+        message: `${pairLabel(r)}: green already receives ${formatPercent(percent)} (weights blue ${blueWeight}, green ${greenWeight}); step 1 sets it to ${firstGreen}%.`,
+        subject,
+      });
+    }
+    if (r.others.length > 0) {
+      findings.push({
+        severity: "warning",
+        code: "other-weighted-records",
+        message: `${r.pair.name} ${r.pair.type} has ${r.others.length} other weighted record(s) (${r.others.map((o) => o.SetIdentifier).join(", ")}) that also take traffic.`,
+        subject,
+      });
+    }
+    const ttl = Math.max(r.blue!.TTL ?? 0, r.green!.TTL ?? 0);
+    if (ttl > shortestBake) {
+      findings.push({
+        severity: "warning",
+        code: "bake-shorter-than-ttl",
+        message: `A bake of ${shortestBake}s is shorter than the TTL of ${r.pair.name} (${ttl}s): clients may still resolve the old answer when the bake ends.`,
+        subject,
+      });
+    }
+  }
+  return findings;
+}
+
+function alarmFindings(plan: CompiledPlan, seen: AlarmsObservation): Finding[] {
+  const findings: Finding[] = [];
+  for (const name of seen.missing) {
+    const prefix = plan.doc.alarms.prefixes.includes(name) && !plan.doc.alarms.names.includes(name);
+    findings.push({
+      severity: "error",
+      code: "alarm-missing",
+      message: prefix ? `No alarm name starts with "${name}".` : `Alarm "${name}" does not exist.`,
+      subject: `alarm/${name}`,
+    });
+  }
+  const policy = plan.doc.alarms.insufficientData;
+  for (const alarm of seen.alarms) {
+    if (alarm.state === "ALARM") {
+      findings.push({
+        severity: "error",
+        code: "alarm-firing",
+        message: `Alarm "${alarm.name}" is already in ALARM: ${alarm.reason}`,
+        subject: `alarm/${alarm.name}`,
+      });
+    } else if (alarm.state === "INSUFFICIENT_DATA" && policy !== "ignore") {
+      findings.push({
+        severity: policy === "fail" ? "error" : "warning",
+        code: "alarm-insufficient-data",
+        message: `Alarm "${alarm.name}" has INSUFFICIENT_DATA; the plan says ${policy}.`,
+        subject: `alarm/${alarm.name}`,
+      });
+    }
+  }
+  for (const t of seen.history) {
+    if (t.to === "ALARM") {
+      findings.push({
+        severity: "warning",
+        code: "alarm-recently-fired",
+        message: `Alarm "${t.name}" went to ALARM at ${t.at}: ${t.summary}`,
+        subject: `alarm/${t.name}`,
+      });
+    }
+  }
+  const ok = seen.alarms.filter((a) => a.state === "OK").length;
+  if (seen.alarms.length > 0) {
+    findings.push({
+      severity: "info",
+      code: "alarms-found",
+      message: `${seen.alarms.length} alarm(s) watched, ${ok} OK.`,
+    });
+  }
+  return findings;
+}
+
+function unreadable(code: string, what: string, error: string): Finding {
+  return { severity: "error", code, message: `Could not read ${what}: ${error}` };
+}
+
+export function preflight(plan: CompiledPlan, observation: Observation): Finding[] {
+  const findings: Finding[] = [];
+  const { green, traffic, alarms, kubernetes } = observation;
+  findings.push(
+    ...(green.ok
+      ? clusterFindings(plan, green.value)
+      : [unreadable("green-unreadable", "green's cluster", green.error)]),
+    ...(traffic.ok
+      ? trafficFindings(plan, traffic.value)
+      : [unreadable("traffic-unreadable", "the Route 53 records", traffic.error)]),
+    ...(alarms.ok
+      ? alarmFindings(plan, alarms.value)
+      : [unreadable("alarms-unreadable", "the CloudWatch alarms", alarms.error)]),
+  );
+  if (kubernetes) {
+    findings.push(
+      ...(kubernetes.ok
+        ? kubernetes.value.findings
+        : [unreadable("kubernetes-unreadable", "green's Kubernetes API", kubernetes.error)]),
+    );
+  }
+  return findings;
+}

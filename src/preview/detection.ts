@@ -1,0 +1,51 @@
+/**
+ * The worst-case time between a regression on green and the tool noticing it, from what the tool itself
+ * controls. CloudWatch's own evaluation (period × evaluation periods of each alarm) and client DNS
+ * caching are not known here and are listed as not counted.
+ */
+import type { CompiledPlan } from "../plan/compile.ts";
+
+/** Route 53 propagates a change to its name servers within about 60 seconds. */
+export const INSYNC_ASSUMED_SECONDS = 60;
+/** One tick's reads (DescribeAlarms and DescribeAlarmHistory pages, GetChange), counted generously. */
+export const READ_ASSUMED_SECONDS = 5;
+
+export interface DetectionPart {
+  what: string;
+  seconds: number;
+}
+
+export interface Detection {
+  /** null when the plan watches no alarms: nothing detects a regression. */
+  worstCaseSeconds: number | null;
+  counted: DetectionPart[];
+  notCounted: string[];
+  /** Whether an ALARM that comes and goes between two polls is still seen (alarm history). */
+  catchesShortAlarms: boolean;
+  /** What happens next. */
+  reaction: "rollback" | "pause";
+}
+
+export function detection(plan: CompiledPlan): Detection {
+  const counted: DetectionPart[] = [
+    { what: "Route 53 change reaching INSYNC (assumed)", seconds: INSYNC_ASSUMED_SECONDS },
+    { what: "alarm poll interval", seconds: plan.pollIntervalMs / 1000 },
+    { what: "reading alarm states and history (assumed)", seconds: READ_ASSUMED_SECONDS },
+  ];
+  const notCounted = [
+    "CloudWatch alarm evaluation (each alarm's period × evaluation periods)",
+    "client DNS caching (record TTL) before traffic reaches green",
+  ];
+  if (!plan.doc.alarms.history) {
+    notCounted.push("alarm history is off: an ALARM shorter than the poll interval can be missed entirely");
+  }
+  const watches = plan.doc.alarms.names.length + plan.doc.alarms.prefixes.length > 0;
+  if (!watches) notCounted.unshift("no alarms are watched: no regression is detected");
+  return {
+    worstCaseSeconds: watches ? counted.reduce((sum, p) => sum + p.seconds, 0) : null,
+    counted,
+    notCounted,
+    catchesShortAlarms: plan.doc.alarms.history,
+    reaction: plan.doc.rollback.automatic ? "rollback" : "pause",
+  };
+}

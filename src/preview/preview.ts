@@ -1,0 +1,82 @@
+/**
+ * The dry-run preview as one data document: what `plan --output json` prints and what the text
+ * rendering reads. Pure: the command gathers the live observation (or none, offline) and passes it in.
+ */
+import type { LoadedPlan } from "../plan/load.ts";
+import type { Finding, Observation } from "../engine/observation.ts";
+import { preflight } from "../engine/preflight.ts";
+import { buildTimeline, type RetireRow, type TimelineRow } from "./timeline.ts";
+import { buildChangeBatches, type ChangeBatches } from "./batches.ts";
+import { detection, type Detection } from "./detection.ts";
+
+export interface ChangeWindowSummary {
+  days: string[];
+  start: string;
+  end: string;
+  timeZone: string;
+}
+
+export interface Preview {
+  plan: { name: string; file: string; hash: string };
+  /** offline: from the plan alone; live: preflight read AWS (read-only). */
+  mode: "offline" | "live";
+  timeline: TimelineRow[];
+  retire: RetireRow;
+  completeAtSeconds: number;
+  changeWindows: ChangeWindowSummary[];
+  changeBatches: ChangeBatches;
+  detection: Detection;
+  findings: Finding[];
+  summary: { errors: number; warnings: number; infos: number };
+}
+
+function planWarningFindings(plan: LoadedPlan): Finding[] {
+  return plan.warnings.map((w) => ({
+    severity: "warning" as const,
+    code: w.code ?? "plan-warning",
+    message: `${w.path ? `${w.path}: ` : ""}${w.message}${w.hint ? ` (${w.hint})` : ""}`,
+    ...(w.path ? { subject: w.path } : {}),
+  }));
+}
+
+const ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+export function buildPreview(plan: LoadedPlan, observation?: Observation): Preview {
+  const timeline = buildTimeline(plan);
+  const live = observation?.traffic.ok ? observation.traffic.value : undefined;
+  const findings = [...planWarningFindings(plan), ...(observation ? preflight(plan, observation) : [])];
+  if (!observation) {
+    findings.push({
+      severity: "info",
+      code: "offline",
+      message:
+        "Offline: green's cluster, the records and the alarms were not read; run without --offline to check them.",
+    });
+  }
+  // Stable order (errors first) keeps the output readable and diffable.
+  const sorted = findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i)
+    .map(({ f }) => f);
+  return {
+    plan: { name: plan.name, file: plan.file, hash: plan.hash },
+    mode: observation ? "live" : "offline",
+    timeline: timeline.rows,
+    retire: timeline.retire,
+    completeAtSeconds: timeline.completeAtSeconds,
+    changeWindows: plan.doc.changeWindows.map((w) => ({
+      days: w.days,
+      start: w.start,
+      end: w.end,
+      timeZone: w.timeZone,
+    })),
+    changeBatches: buildChangeBatches(plan, live),
+    detection: detection(plan),
+    findings: sorted,
+    summary: {
+      errors: sorted.filter((f) => f.severity === "error").length,
+      warnings: sorted.filter((f) => f.severity === "warning").length,
+      infos: sorted.filter((f) => f.severity === "info").length,
+    },
+  };
+}
