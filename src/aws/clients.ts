@@ -1,0 +1,165 @@
+/**
+ * Every AWS SDK client is built here and nowhere else, so credentials, region, endpoint and the "no SDK
+ * retries" rule are decided once.
+ *
+ * - Credentials: the SDK's default chain (env, shared config / `AWS_PROFILE`, SSO, web identity, IMDS);
+ *   `--profile` picks a profile; a `roleArn` is assumed with STS AssumeRole on top of that.
+ * - Region: a cluster's own region (it names where that cluster lives) > `--region` > the plan's region >
+ *   `AWS_REGION` / shared config.
+ * - Endpoint: `--endpoint-url` overrides everything. Otherwise the SDK itself reads `AWS_ENDPOINT_URL`
+ *   and the per-service `AWS_ENDPOINT_URL_ROUTE_53`, `_EKS`, `_CLOUDWATCH`, `_S3`, `_STS` (and
+ *   `endpoint_url` in the shared config); see @smithy/core getEndpointUrlConfig. We rely on that rather
+ *   than re-implementing it, and only look at the variables to turn on S3 path-style addressing.
+ * - `maxAttempts: 1`: retries belong to retry.ts.
+ *
+ * The SDK modules are imported lazily, on the first client of each kind, so `plan --offline` never loads them.
+ */
+import type { Route53Client } from "@aws-sdk/client-route-53";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { EKSClient } from "@aws-sdk/client-eks";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { STSClient } from "@aws-sdk/client-sts";
+import type { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import type { AwsSettings } from "../cli/context.ts";
+
+type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
+
+/** Which account and region a client speaks for. */
+export interface ClientScope {
+  region?: string;
+  roleArn?: string;
+}
+
+export interface ClientFactoryOptions {
+  settings: AwsSettings;
+  /** The plan's region, when there is a plan. */
+  planRegion?: string;
+  /** Environment to read endpoint variables from; the SDK itself reads process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Per-request socket timeout, so a silent endpoint becomes a retryable TimeoutError. */
+  requestTimeoutMs?: number;
+}
+
+export interface ClientFactory {
+  route53(scope?: ClientScope): Promise<Route53Client>;
+  cloudwatch(scope?: ClientScope): Promise<CloudWatchClient>;
+  eks(scope?: ClientScope): Promise<EKSClient>;
+  s3(scope?: ClientScope): Promise<S3Client>;
+  sts(scope?: ClientScope): Promise<STSClient>;
+  /** The region a scope resolves to (undefined leaves it to AWS_REGION / shared config). */
+  regionFor(scope?: ClientScope): string | undefined;
+}
+
+/** Shared configuration of every client. Exported for tests. */
+export interface BaseConfig {
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  maxAttempts: 1;
+  credentials?: AwsCredentialIdentityProvider;
+  requestHandler: { requestTimeout: number; connectionTimeout: number };
+}
+
+export function resolveRegion(
+  settings: AwsSettings,
+  planRegion: string | undefined,
+  scope: ClientScope | undefined,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  return scope?.region ?? settings.region ?? planRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+}
+
+/** True when S3 calls go to a custom endpoint (then buckets are addressed by path, not by host name). */
+export function s3EndpointOverridden(settings: AwsSettings, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(settings.endpointUrl || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+}
+
+export function createClientFactory(options: ClientFactoryOptions): ClientFactory {
+  const env = options.env ?? process.env;
+  const { settings } = options;
+  const cache = new Map<string, Promise<unknown>>();
+  const credentialCache = new Map<string, Promise<AwsCredentialIdentityProvider>>();
+
+  const regionFor = (scope?: ClientScope) => resolveRegion(settings, options.planRegion, scope, env);
+
+  async function credentialsFor(
+    scope: ClientScope | undefined,
+  ): Promise<AwsCredentialIdentityProvider | undefined> {
+    const roleArn = scope?.roleArn;
+    if (!roleArn) return undefined;
+    const region = regionFor(scope);
+    const key = `${roleArn}\u0000${region ?? ""}`;
+    let provider = credentialCache.get(key);
+    if (!provider) {
+      provider = import("@aws-sdk/credential-providers").then(({ fromTemporaryCredentials }) =>
+        fromTemporaryCredentials({
+          params: { RoleArn: roleArn, RoleSessionName: "eks-bluegreen", DurationSeconds: 3600 },
+          clientConfig: {
+            region,
+            profile: settings.profile,
+            maxAttempts: 1,
+            ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+          },
+        }),
+      );
+      credentialCache.set(key, provider);
+    }
+    return provider;
+  }
+
+  async function base(scope: ClientScope | undefined): Promise<BaseConfig> {
+    const config: BaseConfig = {
+      maxAttempts: 1,
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        connectionTimeout: Math.min(options.requestTimeoutMs ?? 10_000, 10_000),
+      },
+    };
+    const region = regionFor(scope);
+    if (region) config.region = region;
+    if (settings.profile) config.profile = settings.profile;
+    if (settings.endpointUrl) config.endpoint = settings.endpointUrl;
+    const credentials = await credentialsFor(scope);
+    if (credentials) config.credentials = credentials;
+    return config;
+  }
+
+  function cached<T>(kind: string, scope: ClientScope | undefined, make: () => Promise<T>): Promise<T> {
+    const key = `${kind}\u0000${regionFor(scope) ?? ""}\u0000${scope?.roleArn ?? ""}`;
+    let client = cache.get(key) as Promise<T> | undefined;
+    if (!client) {
+      client = make();
+      cache.set(key, client);
+    }
+    return client;
+  }
+
+  return {
+    regionFor,
+    route53: (scope) =>
+      cached("route53", scope, async () => {
+        const { Route53Client } = await import("@aws-sdk/client-route-53");
+        return new Route53Client(await base(scope));
+      }),
+    cloudwatch: (scope) =>
+      cached("cloudwatch", scope, async () => {
+        const { CloudWatchClient } = await import("@aws-sdk/client-cloudwatch");
+        return new CloudWatchClient(await base(scope));
+      }),
+    eks: (scope) =>
+      cached("eks", scope, async () => {
+        const { EKSClient } = await import("@aws-sdk/client-eks");
+        return new EKSClient(await base(scope));
+      }),
+    s3: (scope) =>
+      cached("s3", scope, async () => {
+        const { S3Client } = await import("@aws-sdk/client-s3");
+        return new S3Client({ ...(await base(scope)), forcePathStyle: s3EndpointOverridden(settings, env) });
+      }),
+    sts: (scope) =>
+      cached("sts", scope, async () => {
+        const { STSClient } = await import("@aws-sdk/client-sts");
+        return new STSClient(await base(scope));
+      }),
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The one entry point to AWS: `createPorts(plan, settings)` gives the plan preview, the engine and the
+ * state store their ports. Nothing here loads the AWS SDK; each client is imported on its first call.
+ */
+import type { AwsSettings } from "../cli/context.ts";
+import type { CompiledPlan } from "../plan/compile.ts";
+import { createAlarmsPort } from "./cloudwatch.ts";
+import { createClientFactory, type ClientFactory, type ClientScope } from "./clients.ts";
+import { createClustersPort } from "./eks.ts";
+import type { Ports } from "./ports.ts";
+import { createCaller, type OnRetry, type RetryPolicy } from "./retry.ts";
+import { createTrafficPort } from "./route53.ts";
+import { createObjectStore } from "./s3.ts";
+import { callerIdentity, type CallerIdentity } from "./sts.ts";
+
+export type { RetryInfo, RetryPolicy, OnRetry } from "./retry.ts";
+export type { CallerIdentity } from "./sts.ts";
+
+type Poll = { initialMs: number; factor: number; maxMs: number };
+
+export interface PortsOptions {
+  /** Aborts every AWS call of these ports (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Called before each retry: count and log them. */
+  onRetry?: OnRetry;
+  /** Retry budget; defaults to DEFAULT_RETRY_POLICY. */
+  retry?: Partial<RetryPolicy>;
+  /** Endpoint variables are read from here (the SDK itself reads process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Polling of GetChange and of EKS while it works (tests shorten them). */
+  poll?: { route53?: Poll; eks?: Poll };
+}
+
+export async function createPorts(
+  plan: CompiledPlan,
+  settings: AwsSettings,
+  options: PortsOptions = {},
+): Promise<Ports> {
+  const { doc } = plan;
+  const clients = createClientFactory({ settings, planRegion: doc.region, env: options.env });
+  const caller = createCaller({ signal: options.signal, onRetry: options.onRetry, policy: options.retry });
+  const planScope: ClientScope = doc.roleArn ? { roleArn: doc.roleArn } : {};
+  const clusterScope = (c: { region?: string; roleArn?: string }): ClientScope => ({
+    ...(c.region ? { region: c.region } : {}),
+    ...(c.roleArn || doc.roleArn ? { roleArn: c.roleArn ?? doc.roleArn } : {}),
+  });
+  const clustersFor = (scope: ClientScope) =>
+    createClustersPort({ client: () => clients.eks(scope), caller, poll: options.poll?.eks });
+
+  const ports: Ports = {
+    traffic: createTrafficPort({
+      client: () => clients.route53(planScope),
+      caller,
+      poll: options.poll?.route53,
+    }),
+    alarms: createAlarmsPort({ client: () => clients.cloudwatch(planScope), caller }),
+    clusters: {
+      blue: clustersFor(clusterScope(doc.clusters.blue)),
+      green: clustersFor(clusterScope(doc.clusters.green)),
+    },
+  };
+  if (doc.state.backend === "s3") {
+    const scope: ClientScope = { ...planScope, ...(doc.state.region ? { region: doc.state.region } : {}) };
+    ports.objects = createObjectStore({ client: () => clients.s3(scope), caller, bucket: doc.state.bucket });
+  }
+  return ports;
+}
+
+/** The account and ARN the default credentials (or `roleArn`) stand for, e.g. for `iam-policy`. */
+export async function whoAmI(
+  settings: AwsSettings,
+  options: PortsOptions & { region?: string; roleArn?: string } = {},
+): Promise<CallerIdentity> {
+  const clients: ClientFactory = createClientFactory({
+    settings,
+    planRegion: options.region,
+    env: options.env,
+  });
+  const caller = createCaller({ signal: options.signal, onRetry: options.onRetry, policy: options.retry });
+  const scope: ClientScope = options.roleArn ? { roleArn: options.roleArn } : {};
+  return callerIdentity({ client: () => clients.sts(scope), caller }, { signal: options.signal });
+}

@@ -1,0 +1,304 @@
+/**
+ * TrafficPort over Route 53: locates record pairs, reads their weights with one paged listing per
+ * hosted zone, sends the batches route53-batch.ts builds, and waits for INSYNC.
+ */
+import type { Change, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
+import { ExitCode, ToolError } from "../errors.ts";
+import type { CallOptions, PairReading, RecordPairRef, SubmittedChange, TrafficPort } from "./ports.ts";
+import { buildWeightBatches, ROUTE53_LIMITS, type ZoneBatch } from "./route53-batch.ts";
+import { bareChangeId, bareZoneId, normalizeName } from "./route53-names.ts";
+import { abortableSleep as sleep, type Caller } from "./retry.ts";
+
+export interface TrafficPortDeps {
+  client: () => Promise<Route53Client>;
+  caller: Caller;
+  /** GetChange polling: first delay, growth factor and ceiling. */
+  poll?: { initialMs: number; factor: number; maxMs: number };
+  /** Records per ListResourceRecordSets page (Route 53's maximum is 300). */
+  pageSize?: number;
+}
+
+const DEFAULT_POLL = { initialMs: 500, factor: 1.5, maxMs: 10_000 };
+
+const sdk = () => import("@aws-sdk/client-route-53");
+
+export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
+  const { caller } = deps;
+  const poll = deps.poll ?? DEFAULT_POLL;
+  const pageSize = deps.pageSize ?? 300;
+
+  async function zoneIdByName(zoneName: string, signal?: AbortSignal): Promise<string | undefined> {
+    const { ListHostedZonesByNameCommand } = await sdk();
+    const client = await deps.client();
+    const wanted = normalizeName(zoneName);
+    const matches: { id: string; isPrivate: boolean }[] = [];
+    let dnsName: string | undefined = zoneName;
+    let zoneId: string | undefined;
+    // Zones come back sorted by name starting at DNSName; stop at the first other name.
+    for (;;) {
+      const page = await caller.call(
+        "route53:ListHostedZonesByName",
+        (abortSignal) =>
+          client.send(
+            new ListHostedZonesByNameCommand({ DNSName: dnsName, HostedZoneId: zoneId, MaxItems: 100 }),
+            { abortSignal },
+          ),
+        signal,
+      );
+      let passed = false;
+      for (const z of page.HostedZones ?? []) {
+        if (normalizeName(z.Name ?? "") === wanted) {
+          matches.push({ id: bareZoneId(z.Id ?? ""), isPrivate: z.Config?.PrivateZone === true });
+        } else {
+          // The listing starts at DNSName, so every zone of that name comes first.
+          passed = true;
+          break;
+        }
+      }
+      if (passed || !page.IsTruncated) break;
+      dnsName = page.NextDNSName;
+      zoneId = page.NextHostedZoneId;
+    }
+    if (matches.length > 1) {
+      throw new ToolError(
+        "ambiguous-zone",
+        `${matches.length} hosted zones are named ${wanted} (${matches
+          .map((m) => `${m.id} ${m.isPrivate ? "private" : "public"}`)
+          .join(", ")}).`,
+        {
+          hint: "Name the zone by `zoneId` in the plan's record pair.",
+          exitCode: ExitCode.Usage,
+          fault: "user",
+        },
+      );
+    }
+    return matches[0]?.id;
+  }
+
+  /** Every record of the zone whose name is one of `names`, with one paged listing. Undefined: no such zone. */
+  async function listZone(
+    zoneId: string,
+    names: ReadonlySet<string>,
+    signal?: AbortSignal,
+  ): Promise<ResourceRecordSet[] | undefined> {
+    const { ListResourceRecordSetsCommand } = await sdk();
+    const client = await deps.client();
+    const found: ResourceRecordSet[] = [];
+    const seen = new Set<string>();
+    // With a single name, start the listing there; otherwise from the top of the zone.
+    let start: { name?: string; type?: string; id?: string } =
+      names.size === 1 ? { name: [...names][0]! } : {};
+    for (;;) {
+      let page;
+      try {
+        page = await caller.call(
+          "route53:ListResourceRecordSets",
+          (abortSignal) =>
+            client.send(
+              new ListResourceRecordSetsCommand({
+                HostedZoneId: zoneId,
+                StartRecordName: start.name,
+                StartRecordType: start.type as never,
+                StartRecordIdentifier: start.id,
+                MaxItems: pageSize,
+              }),
+              { abortSignal },
+            ),
+          signal,
+        );
+      } catch (error) {
+        if (isAws(error, "NoSuchHostedZone")) return undefined;
+        throw error;
+      }
+      for (const record of page.ResourceRecordSets ?? []) {
+        const name = normalizeName(record.Name ?? "");
+        if (names.has(name)) {
+          found.push(record);
+          seen.add(name);
+        } else if (seen.size === names.size) {
+          // Records of one name are contiguous, so once every wanted name has been passed we are done.
+          return found;
+        }
+      }
+      if (!page.IsTruncated) return found;
+      start = { name: page.NextRecordName, type: page.NextRecordType, id: page.NextRecordIdentifier };
+    }
+  }
+
+  async function read(pairs: readonly RecordPairRef[], options: CallOptions = {}): Promise<PairReading[]> {
+    const zoneOf = new Map<RecordPairRef, string | undefined>();
+    const byName = new Map<string, string | undefined>();
+    for (const pair of pairs) {
+      if (pair.zoneId) {
+        zoneOf.set(pair, bareZoneId(pair.zoneId));
+      } else if (pair.zoneName) {
+        const key = normalizeName(pair.zoneName);
+        if (!byName.has(key)) byName.set(key, await zoneIdByName(pair.zoneName, options.signal));
+        zoneOf.set(pair, byName.get(key));
+      } else {
+        throw new ToolError(
+          "zone-unspecified",
+          `Record pair ${pair.name} names neither zoneId nor zoneName.`,
+          {
+            hint: "Give zoneId or zoneName in the plan.",
+            exitCode: ExitCode.Usage,
+          },
+        );
+      }
+    }
+    const namesByZone = new Map<string, Set<string>>();
+    for (const [pair, zoneId] of zoneOf) {
+      if (!zoneId) continue;
+      const set = namesByZone.get(zoneId) ?? new Set<string>();
+      set.add(normalizeName(pair.name));
+      namesByZone.set(zoneId, set);
+    }
+    const records = new Map<string, ResourceRecordSet[] | undefined>();
+    for (const [zoneId, names] of namesByZone)
+      records.set(zoneId, await listZone(zoneId, names, options.signal));
+
+    return pairs.map((pair) => {
+      const listed = zoneOf.get(pair) ? records.get(zoneOf.get(pair)!) : undefined;
+      const zoneId = listed ? zoneOf.get(pair) : undefined;
+      const name = normalizeName(pair.name);
+      const type = pair.type.toUpperCase();
+      const same = (listed ?? []).filter((r) => normalizeName(r.Name ?? "") === name && r.Type === type);
+      return {
+        pair,
+        zoneId,
+        blue: same.find((r) => r.SetIdentifier === pair.blue),
+        green: same.find((r) => r.SetIdentifier === pair.green),
+        others: same.filter(
+          (r) => r.Weight !== undefined && r.SetIdentifier !== pair.blue && r.SetIdentifier !== pair.green,
+        ),
+      };
+    });
+  }
+
+  async function send(batches: readonly ZoneBatch[], comment: string, signal?: AbortSignal) {
+    const { ChangeResourceRecordSetsCommand } = await sdk();
+    const client = await deps.client();
+    const submitted: SubmittedChange[] = [];
+    for (const batch of batches) {
+      const out = await caller.call(
+        "route53:ChangeResourceRecordSets",
+        (abortSignal) =>
+          client.send(
+            new ChangeResourceRecordSetsCommand({
+              HostedZoneId: batch.zoneId,
+              ChangeBatch: {
+                Comment: batch.parts > 1 ? `${comment} (part ${batch.part}/${batch.parts})` : comment,
+                Changes: batch.changes,
+              },
+            }),
+            { abortSignal },
+          ),
+        signal,
+      );
+      const info = out.ChangeInfo;
+      submitted.push({
+        zoneId: batch.zoneId,
+        changeId: bareChangeId(info?.Id ?? ""),
+        submittedAt: (info?.SubmittedAt ?? new Date()).toISOString(),
+        pairs: batch.pairs,
+      });
+    }
+    return submitted;
+  }
+
+  return {
+    read,
+
+    async apply(readings, greenPercent, options = {}) {
+      const batches = buildWeightBatches(readings, greenPercent);
+      // Everything is checked before the first batch leaves, so a bad record never half-applies a step.
+      for (const batch of batches) for (const change of batch.changes) validateWeighted(change);
+      return send(batches, `eks-bluegreen: green ${greenPercent}%`, options.signal);
+    },
+
+    async waitInSync(changeIds, options) {
+      const { GetChangeCommand } = await sdk();
+      const client = await deps.client();
+      const deadline = Date.now() + options.timeoutMs;
+      let pending = changeIds.map(bareChangeId);
+      let delay = poll.initialMs;
+      for (;;) {
+        const still: string[] = [];
+        for (const id of pending) {
+          const out = await caller.call(
+            "route53:GetChange",
+            (abortSignal) => client.send(new GetChangeCommand({ Id: id }), { abortSignal }),
+            options.signal,
+          );
+          if (out.ChangeInfo?.Status !== "INSYNC") still.push(id);
+        }
+        pending = still;
+        const left = deadline - Date.now();
+        if (pending.length === 0 || left <= 0) return pending;
+        await sleep(Math.min(delay, left), options.signal);
+        delay = Math.min(poll.maxMs, delay * poll.factor);
+      }
+    },
+
+    async deleteBlue(readings, options = {}) {
+      const batches = deleteBatches(readings);
+      return send(batches, "eks-bluegreen: delete blue records", options.signal);
+    },
+  };
+}
+
+function validateWeighted(change: Change): void {
+  const r = change.ResourceRecordSet;
+  const w = r?.Weight;
+  if (!r?.SetIdentifier || w === undefined || !Number.isInteger(w) || w < 0 || w > ROUTE53_LIMITS.maxWeight) {
+    throw new ToolError(
+      "invalid-weighted-record",
+      `Refusing to send ${r?.Name ?? "?"} ${r?.Type ?? "?"} (${r?.SetIdentifier ?? "no set identifier"}) with weight ${w}: a weighted record needs a set identifier and a weight from 0 to 255.`,
+      { exitCode: ExitCode.NeedsPerson, fault: "aws" },
+    );
+  }
+}
+
+/** DELETE of blue's record per pair, one batch per zone, split past the per-request limits (DELETE counts once). */
+function deleteBatches(readings: readonly PairReading[]): ZoneBatch[] {
+  const byZone = new Map<
+    string,
+    { changes: Change[]; elements: number; characters: number; pairs: number }[]
+  >();
+  for (const r of readings) {
+    if (!r.zoneId || !r.blue) continue; // already gone: deleting is idempotent across resumes
+    const remaining = (r.green?.Weight ?? 0) + r.others.reduce((s, o) => s + (o.Weight ?? 0), 0);
+    if (remaining === 0) {
+      throw new ToolError(
+        "all-zero-weights",
+        `Deleting blue's record of ${r.pair.name} would leave every weight of the group at 0.`,
+        { exitCode: ExitCode.NeedsPerson, fault: "tool" },
+      );
+    }
+    const values = r.blue.ResourceRecords ?? [];
+    const elements = Math.max(values.length, 1);
+    const characters = values.reduce((s, v) => s + (v.Value?.length ?? 0), 0);
+    const list = byZone.get(r.zoneId) ?? [];
+    let last = list[list.length - 1];
+    if (
+      !last ||
+      last.elements + elements > ROUTE53_LIMITS.maxRecordElements ||
+      last.characters + characters > ROUTE53_LIMITS.maxValueCharacters
+    ) {
+      last = { changes: [], elements: 0, characters: 0, pairs: 0 };
+      list.push(last);
+    }
+    last.changes.push({ Action: "DELETE", ResourceRecordSet: r.blue });
+    last.elements += elements;
+    last.characters += characters;
+    last.pairs += 1;
+    byZone.set(r.zoneId, list);
+  }
+  return [...byZone].flatMap(([zoneId, list]) =>
+    list.map((b, i) => ({ zoneId, part: i + 1, parts: list.length, changes: b.changes, pairs: b.pairs })),
+  );
+}
+
+function isAws(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { awsCode?: string }).awsCode === code;
+}

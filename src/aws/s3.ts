@@ -1,0 +1,112 @@
+/**
+ * ObjectStorePort over S3: conditional get/put/delete for the shared state store. A lost condition
+ * (HTTP 412, or 409 ConditionalRequestConflict when two writers race) is a PreconditionFailedError.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { AwsError, PreconditionFailedError } from "../errors.ts";
+import type { ObjectStorePort } from "./ports.ts";
+import type { Caller } from "./retry.ts";
+
+export interface ObjectStoreDeps {
+  client: () => Promise<S3Client>;
+  caller: Caller;
+  bucket: string;
+}
+
+const sdk = () => import("@aws-sdk/client-s3");
+
+export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
+  const { caller, bucket } = deps;
+
+  async function guarded<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (lostCondition(error)) throw new PreconditionFailedError(`s3://${bucket}/${key}`);
+      throw error;
+    }
+  }
+
+  return {
+    async get(key, options = {}) {
+      const { GetObjectCommand } = await sdk();
+      const client = await deps.client();
+      try {
+        return await caller.call(
+          "s3:GetObject",
+          async (abortSignal) => {
+            const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+              abortSignal,
+            });
+            // Read the body inside the retried call: a connection cut mid-body is retried too.
+            const body = (await out.Body?.transformToString("utf8")) ?? "";
+            return { body, etag: out.ETag ?? "" };
+          },
+          options.signal,
+        );
+      } catch (error) {
+        if (
+          error instanceof AwsError &&
+          (error.awsCode === "NoSuchKey" || error.httpStatus === 404) &&
+          error.awsCode !== "NoSuchBucket"
+        ) {
+          return undefined;
+        }
+        throw error;
+      }
+    },
+
+    async put(key, body, condition, options = {}) {
+      const { PutObjectCommand } = await sdk();
+      const client = await deps.client();
+      return guarded(key, async () => {
+        const out = await caller.call(
+          "s3:PutObject",
+          (abortSignal) =>
+            client.send(
+              new PutObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Body: body,
+                ContentType: "application/json",
+                ...(condition && "ifMatch" in condition ? { IfMatch: condition.ifMatch } : {}),
+                ...(condition && "ifNoneMatch" in condition ? { IfNoneMatch: condition.ifNoneMatch } : {}),
+              }),
+              { abortSignal },
+            ),
+          options.signal,
+        );
+        return out.ETag ?? "";
+      });
+    },
+
+    async delete(key, options = {}) {
+      const { DeleteObjectCommand } = await sdk();
+      const client = await deps.client();
+      await guarded(key, () =>
+        caller.call(
+          "s3:DeleteObject",
+          (abortSignal) =>
+            client.send(
+              new DeleteObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
+              }),
+              { abortSignal },
+            ),
+          options.signal,
+        ),
+      );
+    },
+  };
+}
+
+function lostCondition(error: unknown): boolean {
+  return (
+    error instanceof AwsError &&
+    (error.httpStatus === 412 ||
+      error.awsCode === "PreconditionFailed" ||
+      error.awsCode === "ConditionalRequestConflict")
+  );
+}
