@@ -1,0 +1,217 @@
+/**
+ * The StateStore contract, run against every store (local folder, S3 over a fake, the sandbox and moto).
+ * Each test gets a fresh location; `open` returns a new store on it, as another process would have.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { ExitCode, LockedError, PreconditionFailedError, type ToolError } from "../../src/errors.ts";
+import type { Lease, LockOwner, StateStore } from "../../src/state/store.ts";
+
+export interface OpenOptions {
+  now?: () => Date;
+  isAlive?: (pid: number) => boolean;
+  host?: string;
+}
+
+export interface StoreHarness {
+  open(options?: OpenOptions): StateStore;
+  /** Puts raw bytes where the lock lives (to stage a damaged lock). */
+  writeRawLock(text: string): Promise<void>;
+}
+
+export const PLAN_FILE = "plans/contract.yaml";
+const T0 = Date.parse("2026-03-01T10:00:00Z");
+
+export function owner(pid: number, command = "advance", host = "runner-a"): LockOwner {
+  return { host, pid, startedAt: new Date(T0).toISOString(), command };
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = T0): { now: () => Date; advance(ms: number): void } {
+  let t = start;
+  return { now: () => new Date(t), advance: (ms) => void (t += ms) };
+}
+
+async function caught(promise: Promise<unknown>): Promise<ToolError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ToolError;
+  }
+  throw new Error("expected a rejection");
+}
+
+export function describeStoreContract(name: string, setup: () => Promise<StoreHarness>, rounds = 5): void {
+  describe(`StateStore contract: ${name}`, () => {
+    let h: StoreHarness;
+    beforeEach(async () => {
+      h = await setup();
+    });
+
+    it("starts empty: no state, no lock", async () => {
+      const store = h.open();
+      expect(await store.read()).toBeUndefined();
+      expect(await store.readLock()).toBeUndefined();
+      expect(store.location.length).toBeGreaterThan(0);
+    });
+
+    it("creates, reads back, and replaces only at the expected version", async () => {
+      const store = h.open();
+      const v1 = await store.write('{"n":1}', undefined);
+      expect(await store.read()).toEqual({ text: '{"n":1}', version: v1 });
+      const v2 = await store.write('{"n":2}', v1);
+      expect(v2).not.toBe(v1);
+      expect((await h.open().read())?.text).toBe('{"n":2}');
+
+      const stale = await caught(store.write('{"n":3}', v1));
+      expect(stale).toBeInstanceOf(PreconditionFailedError);
+      const again = await caught(store.write('{"n":3}', undefined));
+      expect(again).toBeInstanceOf(PreconditionFailedError);
+      expect(await store.read()).toEqual({ text: '{"n":2}', version: v2 });
+    });
+
+    it("replacing a state that does not exist fails", async () => {
+      const error = await caught(h.open().write("{}", "some-version"));
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect(await h.open().read()).toBeUndefined();
+    });
+
+    it("of ten writers at one version exactly one wins", async () => {
+      const base = await h.open().write('{"n":0}', undefined);
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => h.open().write(`{"writer":${i}}`, base)),
+      );
+      const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : []));
+      expect(won).toHaveLength(1);
+      for (const r of results) {
+        if (r.status === "rejected") expect(r.reason).toBeInstanceOf(PreconditionFailedError);
+      }
+      expect((await h.open().read())?.text).toBe(`{"writer":${won[0]}}`);
+    });
+
+    it("of ten creators exactly one wins", async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => h.open().write(`{"creator":${i}}`, undefined)),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    });
+
+    it("a lock names its owner and lease; a second locker gets exit 5 naming the holder", async () => {
+      const clock = manualClock();
+      const store = h.open({ now: clock.now });
+      const lease = await store.lock(owner(101, "run", "runner-a"), 60_000);
+      expect(lease.owner).toMatchObject({ host: "runner-a", pid: 101, command: "run" });
+      expect(lease.owner.leaseUntil).toBe(new Date(T0 + 60_000).toISOString());
+      expect(lease.tookOverFrom).toBeUndefined();
+      expect(await h.open().readLock()).toEqual(lease.owner);
+
+      const error = await caught(h.open({ now: clock.now }).lock(owner(202, "advance", "runner-b"), 60_000));
+      expect(error).toBeInstanceOf(LockedError);
+      expect(error.exitCode).toBe(ExitCode.Locked);
+      for (const part of ["run", "runner-a", "101", lease.owner.startedAt, lease.owner.leaseUntil]) {
+        expect(error.message).toContain(part);
+      }
+      expect(error.hint).toContain(`eks-bluegreen unlock ${PLAN_FILE} --force`);
+    });
+
+    it("unlock releases, and the next run locks", async () => {
+      const store = h.open();
+      const lease = await store.lock(owner(1), 60_000);
+      await store.unlock(lease);
+      expect(await store.readLock()).toBeUndefined();
+      const next = await h.open().lock(owner(2), 60_000);
+      expect(next.owner.pid).toBe(2);
+    });
+
+    it("a lock whose lease ran out is taken over and reported", async () => {
+      const clock = manualClock();
+      const first = await h.open({ now: clock.now }).lock(owner(1, "advance", "runner-a"), 30_000);
+      clock.advance(30_001);
+      const second = await h.open({ now: clock.now }).lock(owner(2, "advance", "runner-b"), 30_000);
+      expect(second.tookOverFrom).toEqual(first.owner);
+      expect(await h.open().readLock()).toEqual(second.owner);
+    });
+
+    it("a lock whose owner on this host is dead is taken over; on another host it is not", async () => {
+      const clock = manualClock();
+      const dead = (pid: number) => pid !== 4242;
+      await h.open({ now: clock.now }).lock(owner(4242, "run", "runner-a"), 600_000);
+
+      const elsewhere = h.open({ now: clock.now, host: "runner-b", isAlive: dead });
+      expect(await caught(elsewhere.lock(owner(7, "advance", "runner-b"), 60_000))).toBeInstanceOf(
+        LockedError,
+      );
+
+      const here = h.open({ now: clock.now, host: "runner-a", isAlive: dead });
+      const lease = await here.lock(owner(8, "advance", "runner-a"), 60_000);
+      expect(lease.tookOverFrom?.pid).toBe(4242);
+    });
+
+    it("renew extends the lease; a lease that was taken over cannot renew or release", async () => {
+      const clock = manualClock();
+      const store = h.open({ now: clock.now });
+      const lease = await store.lock(owner(1), 10_000);
+      clock.advance(5_000);
+      const renewed = await store.renew(lease, 10_000);
+      expect(renewed.owner.leaseUntil).toBe(new Date(T0 + 15_000).toISOString());
+      expect((await store.readLock())?.leaseUntil).toBe(renewed.owner.leaseUntil);
+      expect(await caught(store.renew(lease, 10_000))).toBeInstanceOf(LockedError); // the old token
+
+      clock.advance(10_001);
+      const taker = await h.open({ now: clock.now }).lock(owner(2, "advance", "runner-b"), 60_000);
+      expect(taker.tookOverFrom?.pid).toBe(1);
+      const lost = await caught(store.renew(renewed, 10_000));
+      expect(lost).toBeInstanceOf(LockedError);
+      expect(lost.message).toContain("runner-b");
+      await store.unlock(renewed); // must not remove the taker's lock
+      expect(await store.readLock()).toEqual(taker.owner);
+    });
+
+    it("forceUnlock removes any lock and says whose it was", async () => {
+      const store = h.open();
+      expect(await store.forceUnlock()).toBeUndefined();
+      const lease = await store.lock(owner(31), 60_000);
+      expect(await h.open().forceUnlock()).toEqual(lease.owner);
+      expect(await store.readLock()).toBeUndefined();
+    });
+
+    it("a damaged lock is reported clearly, never taken over, and can be forced", async () => {
+      await h.writeRawLock("{ not json");
+      const store = h.open();
+      const error = await caught(store.lock(owner(1), 60_000));
+      expect(error).toBeInstanceOf(LockedError);
+      expect(error.message).toMatch(/damaged: it is not JSON/);
+      expect(error.hint).toContain(`eks-bluegreen unlock ${PLAN_FILE} --force`);
+      expect(await caught(store.readLock())).toBeInstanceOf(LockedError);
+      expect(await store.forceUnlock()).toBeUndefined();
+      expect((await store.lock(owner(1), 60_000)).owner.pid).toBe(1);
+    });
+
+    it(`ten concurrent lockers: exactly one gets the lock, ${rounds} rounds`, async () => {
+      for (let round = 0; round < rounds; round++) {
+        const stores = Array.from({ length: 10 }, () => h.open());
+        const results = await Promise.allSettled(stores.map((s, i) => s.lock(owner(1000 + i), 60_000)));
+        const winners = results.flatMap((r, i) => (r.status === "fulfilled" ? [{ i, lease: r.value }] : []));
+        expect(winners, `round ${round}`).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === "rejected") expect((r.reason as ToolError).exitCode).toBe(ExitCode.Locked);
+        }
+        const { i, lease } = winners[0]!;
+        expect(await h.open().readLock()).toEqual(lease.owner);
+        await stores[i]!.unlock(lease);
+      }
+    });
+
+    it("ten concurrent takers of one stale lock: exactly one takes it over", async () => {
+      const clock = manualClock();
+      const stale = await h.open({ now: clock.now }).lock(owner(1), 1_000);
+      clock.advance(2_000);
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => h.open({ now: clock.now }).lock(owner(500 + i), 60_000)),
+      );
+      const winners = results.flatMap((r) => (r.status === "fulfilled" ? [r.value as Lease] : []));
+      expect(winners).toHaveLength(1);
+      expect(winners[0]!.tookOverFrom).toEqual(stale.owner);
+      expect(await h.open().readLock()).toEqual(winners[0]!.owner);
+    });
+  });
+}

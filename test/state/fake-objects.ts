@@ -1,0 +1,50 @@
+/**
+ * An in-memory ObjectStorePort with S3's conditional-write semantics: If-Match / If-None-Match: * on put
+ * and If-Match on delete, 412 (PreconditionFailedError) when the condition fails, quoted ETags.
+ * Calls yield to the event loop, so concurrent callers interleave as they would over the network.
+ */
+import { createHash } from "node:crypto";
+import { PreconditionFailedError } from "../../src/errors.ts";
+import type { ObjectStorePort, StoredObject } from "../../src/aws/ports.ts";
+
+export class FakeObjectStore implements ObjectStorePort {
+  readonly objects = new Map<string, StoredObject>();
+  calls = 0;
+
+  private async tick(): Promise<void> {
+    this.calls++;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    await this.tick();
+    const object = this.objects.get(key);
+    return object && { ...object };
+  }
+
+  async put(
+    key: string,
+    body: string,
+    condition: { ifMatch: string } | { ifNoneMatch: "*" } | undefined,
+  ): Promise<string> {
+    await this.tick();
+    const current = this.objects.get(key);
+    if (condition && "ifNoneMatch" in condition && current) throw new PreconditionFailedError(key);
+    if (condition && "ifMatch" in condition && current?.etag !== condition.ifMatch) {
+      throw new PreconditionFailedError(key);
+    }
+    // As S3 does for a single-part upload: the quoted MD5 of the body.
+    const etag = `"${createHash("md5").update(body).digest("hex")}"`;
+    this.objects.set(key, { body, etag });
+    return etag;
+  }
+
+  async delete(key: string, options?: { ifMatch?: string }): Promise<void> {
+    await this.tick();
+    const current = this.objects.get(key);
+    if (options?.ifMatch !== undefined && current && current.etag !== options.ifMatch) {
+      throw new PreconditionFailedError(key);
+    }
+    this.objects.delete(key);
+  }
+}
