@@ -1,10 +1,125 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
+/**
+ * `eks-bluegreen audit`: the resilience audit, of manifest files (`--manifests DIR`) or of the plan's
+ * green cluster live (`--plan P`). With both, the plan supplies critical workloads, blocking codes and
+ * the target version for the manifests. Exit 4 when a finding blocks the upgrade.
+ */
+import { ExitCode, ToolError, UsageError } from "../../errors.ts";
 import type { CommandContext, CommandResult } from "../context.ts";
+import type { CompiledPlan } from "../../plan/compile.ts";
+import { loadPlan } from "../../plan/load.ts";
+import { loadManifests } from "../../health/audit/manifests.ts";
+import { NEWEST_KNOWN, minorOf } from "../../health/audit/removed-apis.ts";
+import { audit, type AuditFinding, type AuditOptions } from "../../health/audit/rules.ts";
+import { renderAudit, summarize } from "../../health/audit/render.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The audit command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
-  });
+interface Options {
+  plan?: string;
+  manifests?: string;
+  targetVersion?: string;
+}
+
+function targetVersion(options: Options, plan: CompiledPlan | undefined): string {
+  const version = options.targetVersion ?? plan?.doc.clusters.green.kubernetesVersion ?? NEWEST_KNOWN;
+  try {
+    return `1.${minorOf(version)}`;
+  } catch {
+    throw new UsageError(
+      `--target-version ${JSON.stringify(version)} is not a Kubernetes minor version.`,
+      `Use a version like ${NEWEST_KNOWN}.`,
+    );
+  }
+}
+
+function auditOptions(plan: CompiledPlan | undefined, version: string): AuditOptions {
+  return {
+    targetVersion: version,
+    critical: plan?.doc.health?.audit?.critical ?? [],
+    block: plan?.doc.health?.audit?.block ?? [],
+  };
+}
+
+async function auditGreen(
+  plan: CompiledPlan,
+  options: AuditOptions,
+  ctx: CommandContext,
+): Promise<AuditFinding[]> {
+  const [{ createPorts }, { connectGreen, kubernetesSettings }, { kubernetesAccess }, { auditLive }] =
+    await Promise.all([
+      import("../../aws/index.ts"),
+      import("../../health/kubernetes/observe.ts"),
+      import("../../health/kubernetes/access.ts"),
+      import("../../health/audit/live.ts"),
+    ]);
+  const green = plan.doc.clusters.green;
+  const ports = await createPorts(plan, ctx.aws, { signal: ctx.signal, env: ctx.env });
+  const reading = await ports.clusters.green.describe(
+    green.name,
+    { insights: green.insights },
+    { signal: ctx.signal },
+  );
+  if (!reading.exists) {
+    throw new ToolError("cluster-not-found", `Green cluster ${green.name} does not exist.`, {
+      hint: "Check clusters.green.name and the region, or audit manifests with --manifests.",
+      exitCode: ExitCode.NeedsPerson,
+      fault: "user",
+    });
+  }
+  const settings = kubernetesSettings(plan);
+  const scope = { namespaces: settings?.namespaces ?? [], labelSelector: settings?.labelSelector };
+  try {
+    const api = connectGreen(
+      settings ?? {
+        enabled: true,
+        namespaces: [],
+        minZones: 1,
+        pendingGraceMs: 0,
+        maxRestarts: 0,
+        argocd: false,
+        parity: { enabled: false, minReadyPercent: 100 },
+      },
+      reading,
+      kubernetesAccess(plan, ctx.aws, "green", ctx.env),
+      ctx.signal,
+    );
+    return await auditLive(api, scope, options, reading.insights);
+  } catch (error) {
+    if (error instanceof ToolError) throw error;
+    throw new ToolError("kubernetes-unreachable", `Cannot audit green: ${(error as Error).message}`, {
+      hint: "Check that green's API endpoint is reachable and that your IAM identity is mapped to the ClusterRole in docs/health.md.",
+      exitCode: ExitCode.NeedsPerson,
+      fault: "aws",
+      cause: error,
+    });
+  }
+}
+
+export async function handler(options: Options, ctx: CommandContext): Promise<CommandResult> {
+  if (!options.plan && !options.manifests) {
+    throw new UsageError(
+      "audit needs --manifests DIR, --plan PLAN, or both.",
+      "e.g. `eks-bluegreen audit --manifests k8s/`.",
+    );
+  }
+  const plan = options.plan ? await loadPlan(options.plan) : undefined;
+  const version = targetVersion(options, plan);
+  const settings = auditOptions(plan, version);
+  let findings: AuditFinding[];
+  let heading: string;
+  let source: Record<string, unknown>;
+  if (options.manifests) {
+    const objects = await loadManifests(options.manifests, ctx.cwd);
+    findings = audit({ objects: objects.map((m) => ({ ...m.object, source: m.source })) }, settings);
+    heading = `Audit of ${options.manifests} (${objects.length} objects) against Kubernetes ${version}`;
+    source = { manifests: options.manifests, objects: objects.length };
+  } else {
+    findings = await auditGreen(plan!, settings, ctx);
+    heading = `Audit of green cluster ${plan!.doc.clusters.green.name} against Kubernetes ${version}`;
+    source = { cluster: plan!.doc.clusters.green.name };
+  }
+  ctx.out.print(renderAudit(findings, heading));
+  const blocking = findings.filter((f) => f.blocking).length;
+  return {
+    exitCode: blocking > 0 ? ExitCode.NeedsPerson : ExitCode.Ok,
+    json: { source, targetVersion: version, summary: { ...summarize(findings), blocking }, findings },
+  };
 }
