@@ -197,7 +197,11 @@ const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "must
 
 export const ChangeWindow = z
   .strictObject({
-    days: z.array(Weekday).min(1).default(["mon", "tue", "wed", "thu", "fri"]),
+    days: z
+      .array(Weekday)
+      .min(1)
+      .default(["mon", "tue", "wed", "thu", "fri"])
+      .meta({ description: "Days (in timeZone) the window opens on." }),
     start: ClockTime.meta({ description: "Start of the window, HH:MM, in timeZone." }),
     end: ClockTime.meta({
       description: "End of the window, HH:MM, in timeZone; before start means it crosses midnight.",
@@ -208,9 +212,15 @@ export const ChangeWindow = z
 
 export const KubernetesHealth = z
   .strictObject({
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).meta({ description: "Run the Kubernetes-level checks." }),
     kubeconfig: z
-      .strictObject({ path: z.string().optional(), context: z.string().optional() })
+      .strictObject({
+        path: z
+          .string()
+          .optional()
+          .meta({ description: "Kubeconfig file. Default: $KUBECONFIG or ~/.kube/config." }),
+        context: z.string().optional().meta({ description: "Context to use. Default: the current context." }),
+      })
       .optional()
       .meta({ description: "Use a kubeconfig context instead of connecting through EKS." }),
     namespaces: z
@@ -242,12 +252,13 @@ export const KubernetesHealth = z
       .meta({ description: "Where Argo CD runs, its Applications must be Synced and Healthy." }),
     parity: z
       .strictObject({
-        enabled: z.boolean().default(true),
+        enabled: z.boolean().default(true).meta({ description: "Compare green's workloads with blue's." }),
         minReadyPercent: z.number().min(0).max(100).default(100).meta({
           description: "Green's ready replicas as a percent of blue's desired replicas, per workload.",
         }),
       })
-      .default({ enabled: true, minReadyPercent: 100 }),
+      .default({ enabled: true, minReadyPercent: 100 })
+      .meta({ description: "Blue↔green parity: every workload on blue runs on green too." }),
   })
   .meta({ description: "Kubernetes-level health of green (see docs/health.md)." });
 
@@ -273,26 +284,41 @@ export const Health = z
 
 export const Plan = z
   .strictObject({
-    apiVersion: z.literal(API_VERSION, { message: `must be "${API_VERSION}"` }),
-    kind: z.literal("UpgradePlan").default("UpgradePlan"),
-    metadata: z.strictObject({
-      name: z
-        .string()
-        .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-          message: "must be lower-case letters, digits and dashes, at most 63 characters",
-        })
-        .meta({ description: "Name of this upgrade; names the state and appears in every message." }),
-      description: z.string().optional(),
-    }),
+    apiVersion: z
+      .literal(API_VERSION, { message: `must be "${API_VERSION}"` })
+      .meta({ description: "Version of the plan format; plans are checked against it on read." }),
+    kind: z.literal("UpgradePlan").default("UpgradePlan").meta({ description: "Kind of document." }),
+    metadata: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+            message: "must be lower-case letters, digits and dashes, at most 63 characters",
+          })
+          .meta({ description: "Name of this upgrade; names the state and appears in every message." }),
+        description: z
+          .string()
+          .optional()
+          .meta({ description: "Free text for people; not used by the tool." }),
+      })
+      .meta({ description: "Names the upgrade." }),
     region: Region.meta({ description: "AWS region of the clusters, alarms and state bucket." }),
     roleArn: RoleArn.optional().meta({
       description: "IAM role to assume for every call unless a cluster names its own.",
     }),
-    clusters: z.strictObject({ blue: BlueCluster, green: GreenCluster }),
-    traffic: z.strictObject({
-      records: z.array(RecordPair).min(1, { message: "needs at least one record pair" }),
+    clusters: z
+      .strictObject({ blue: BlueCluster, green: GreenCluster })
+      .meta({ description: "The two clusters: blue serves traffic now, green takes it over." }),
+    traffic: z
+      .strictObject({
+        records: z.array(RecordPair).min(1, { message: "needs at least one record pair" }).meta({
+          description: "Weighted record pairs; all of them move together, one batch per hosted zone.",
+        }),
+      })
+      .meta({ description: "The Route 53 weighted records that split traffic between blue and green." }),
+    steps: z.array(Step).min(1, { message: "needs at least one step" }).meta({
+      description: "Traffic shifts in order; green's share must grow at every step and end at 100.",
     }),
-    steps: z.array(Step).min(1, { message: "needs at least one step" }),
     alarms: Alarms.default({
       names: [],
       prefixes: [],
@@ -305,7 +331,9 @@ export const Plan = z
     retire: Retire.default({ after: "24h", mode: "keep", approval: true, blueRecords: "keep" }),
     approvals: Approvals.default({}),
     state: State.default({ backend: "local", dir: ".eks-bluegreen" }),
-    changeWindows: z.array(ChangeWindow).default([]),
+    changeWindows: z.array(ChangeWindow).default([]).meta({
+      description: "When traffic may move forward. None: any time. Rollback is never held back by a window.",
+    }),
   })
   .meta({ title: "eks-bluegreen upgrade plan", description: "A blue/green EKS upgrade, step by step." });
 

@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { referenceRows, renderReferenceTable } from "../../src/plan/reference.ts";
+import { replaceSection, syncDoc } from "./docs-support.ts";
+
+const DOC = "docs/plan-reference.md";
+
+describe("docs/plan-reference.md", () => {
+  it("holds the table generated from the schema (run `npm run docs` after changing the schema)", () => {
+    const expected = replaceSection(readFileSync(DOC, "utf8"), "fields", renderReferenceTable());
+    expect(syncDoc(DOC, expected)).toBe(expected);
+  });
+
+  it("names every schema field, each with a type and a meaning", () => {
+    const doc = readFileSync(DOC, "utf8");
+    const rows = referenceRows();
+    expect(rows.length).toBeGreaterThan(60);
+    for (const row of rows) {
+      expect(doc, row.path).toContain(`| \`${row.path}\` |`);
+      expect(row.description.replace(/^\(.*?\) /, ""), `${row.path} has no description`).not.toBe("");
+    }
+    for (const path of ["traffic.records[].zoneId", "steps[].bake", "state.bucket", "retire.mode"]) {
+      expect(rows.map((r) => r.path)).toContain(path);
+    }
+  });
+});
