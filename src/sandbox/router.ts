@@ -1,0 +1,22 @@
+/** Which service a request is for: the SigV4 credential scope first, then path and headers. */
+import type { SandboxRequest, ServiceName } from "./http.ts";
+
+const SERVICES: readonly ServiceName[] = ["route53", "eks", "monitoring", "s3", "sts"];
+
+export function serviceOf(request: SandboxRequest, formAction: () => string | null): ServiceName {
+  const auth = String(request.headers["authorization"] ?? "");
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1];
+  if (scope && (SERVICES as readonly string[]).includes(scope)) return scope as ServiceName;
+  // Presigned URLs carry the scope in the query string.
+  const credential = request.query.get("X-Amz-Credential");
+  const queryScope = credential?.split("/")[3];
+  if (queryScope && (SERVICES as readonly string[]).includes(queryScope)) return queryScope as ServiceName;
+  if (String(request.headers["x-amz-target"] ?? "").startsWith("GraniteServiceVersion20100801."))
+    return "monitoring";
+  if (request.path.startsWith("/2013-04-01/")) return "route53";
+  if (/^\/clusters(\/|$)/.test(request.path)) return "eks";
+  const action = formAction();
+  if (action === "GetCallerIdentity" || action === "AssumeRole") return "sts";
+  if (action) return "monitoring";
+  return "s3";
+}

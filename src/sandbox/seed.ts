@@ -1,0 +1,134 @@
+/**
+ * Creates what a plan names, as a fresh account would hold it just before an upgrade: the hosted zones
+ * and weighted record pairs (blue 100, green 0), the alarms (OK), blue one minor version below green,
+ * green at the target version, their node groups and add-ons, a Fargate profile on blue, and the S3
+ * state bucket when the plan keeps state in S3.
+ */
+import type { PlanDoc } from "../plan/schema.ts";
+import type { HostedZone } from "./route53/world.ts";
+import type { World } from "./world.ts";
+
+export interface SeedOptions {
+  /** Blue's Kubernetes version. Default: one minor below green's. */
+  blueVersion?: string;
+}
+
+const DEFAULT_NODEGROUP = "default";
+const DEFAULT_ADDON = "vpc-cni";
+const HEALTH_CHECK_ID = "11111111-2222-3333-4444-555555555555";
+
+export function seedWorld(world: World, plan: PlanDoc, options: SeedOptions = {}): void {
+  seedRecords(world, plan);
+  seedAlarms(world, plan);
+  seedClusters(world, plan, options);
+  if (plan.state.backend === "s3" && !world.s3.hasBucket(plan.state.bucket))
+    world.s3.createBucket(plan.state.bucket);
+}
+
+export function previousMinor(version: string): string {
+  const [major, minor] = version.split(".").map(Number);
+  return `${major}.${Math.max(0, (minor ?? 1) - 1)}`;
+}
+
+function zoneFor(world: World, pair: PlanDoc["traffic"]["records"][number]): HostedZone {
+  if (pair.zoneId) {
+    const existing = world.route53.zone(pair.zoneId);
+    if (existing) return existing;
+    const name = pair.zoneName ?? pair.name.split(".").slice(1).join(".");
+    return world.route53.createZone(name, { id: pair.zoneId });
+  }
+  const name = pair.zoneName ?? pair.name.split(".").slice(1).join(".");
+  return world.route53.zoneByName(name) ?? world.route53.createZone(name);
+}
+
+function valuesFor(type: string, side: "blue" | "green", cluster: string): string[] {
+  switch (type) {
+    case "A":
+      return [side === "blue" ? "192.0.2.10" : "198.51.100.10"];
+    case "AAAA":
+      return [side === "blue" ? "2001:db8::10" : "2001:db8::20"];
+    case "CNAME":
+      return [`${cluster}.elb.sandbox.invalid`];
+    case "MX":
+      return [`10 ${cluster}.mail.sandbox.invalid`];
+    case "SRV":
+      return [`10 5 443 ${cluster}.sandbox.invalid`];
+    case "CAA":
+      return ['0 issue "amazon.com"'];
+    default:
+      return [`"${side} ${cluster}"`];
+  }
+}
+
+function seedRecords(world: World, plan: PlanDoc): void {
+  for (const pair of plan.traffic.records) {
+    const zone = zoneFor(world, pair);
+    const sides = [
+      { side: "blue" as const, setId: pair.blue, weight: 100, cluster: plan.clusters.blue.name },
+      { side: "green" as const, setId: pair.green, weight: 0, cluster: plan.clusters.green.name },
+    ];
+    for (const { side, setId, weight, cluster } of sides) {
+      if (world.route53.record(zone.id, pair.name, pair.type, setId)) continue;
+      world.route53.putRecord(zone.id, {
+        Name: pair.name,
+        Type: pair.type,
+        SetIdentifier: setId,
+        Weight: weight,
+        TTL: 60,
+        ResourceRecords: valuesFor(pair.type, side, cluster).map((Value) => ({ Value })),
+        // A health check on blue proves that weight changes keep every other field.
+        ...(side === "blue" ? { HealthCheckId: HEALTH_CHECK_ID } : {}),
+      });
+    }
+  }
+}
+
+function seedAlarms(world: World, plan: PlanDoc): void {
+  const names = [...plan.alarms.names];
+  for (const prefix of plan.alarms.prefixes) names.push(`${prefix}5xx-rate`, `${prefix}p99-latency`);
+  for (const name of names) {
+    if (world.cloudwatch.alarm(name)) continue;
+    world.cloudwatch.putMetricAlarm({
+      AlarmName: name,
+      AlarmDescription: `Seeded by the eks-bluegreen sandbox for ${plan.metadata.name}`,
+      MetricName: name.includes("latency") ? "TargetResponseTime" : "HTTPCode_Target_5XX_Count",
+      Namespace: "AWS/ApplicationELB",
+      Statistic: name.includes("latency") ? "Average" : "Sum",
+      Dimensions: [{ Name: "LoadBalancer", Value: `app/${plan.clusters.green.name}/0123456789abcdef` }],
+      Period: 60,
+      EvaluationPeriods: 3,
+      Threshold: name.includes("latency") ? 0.5 : 10,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+    });
+    world.cloudwatch.setAlarmState(
+      name,
+      "OK",
+      "Threshold Crossed: no datapoints were breaching the threshold",
+    );
+  }
+}
+
+function seedClusters(world: World, plan: PlanDoc, options: SeedOptions): void {
+  const green = plan.clusters.green;
+  const blueVersion = options.blueVersion ?? previousMinor(green.kubernetesVersion);
+  const nodegroups = green.nodegroups?.length ? green.nodegroups : [DEFAULT_NODEGROUP];
+  const addons = green.addons?.length ? green.addons : [DEFAULT_ADDON];
+  const clusters = [
+    { name: plan.clusters.blue.name, version: blueVersion, fargate: true },
+    { name: green.name, version: green.kubernetesVersion, fargate: false },
+  ];
+  for (const { name, version, fargate } of clusters) {
+    if (world.eks.cluster(name)) continue;
+    world.eks.createCluster(name, { version, status: "ACTIVE" });
+    for (const nodegroup of nodegroups)
+      world.eks.createNodegroup(name, nodegroup, { version, status: "ACTIVE" });
+    for (const addon of addons) world.eks.createAddon(name, addon, { status: "ACTIVE" });
+    if (fargate) world.eks.createFargateProfile(name, "fp-default", { status: "ACTIVE" });
+    world.eks.addInsight(name, {
+      name: "Kubernetes version skew",
+      description: "Checks version of kubelet on managed node groups.",
+      kubernetesVersion: version,
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/** The sandbox's whole in-memory AWS account: one typed world per service, sharing one clock. */
+import { CloudWatchWorld } from "./cloudwatch/world.ts";
+import { EksWorld } from "./eks/world.ts";
+import { Route53World } from "./route53/world.ts";
+import { S3World } from "./s3/world.ts";
+
+export interface World {
+  region: string;
+  accountId: string;
+  route53: Route53World;
+  cloudwatch: CloudWatchWorld;
+  eks: EksWorld;
+  s3: S3World;
+  now(): number;
+}
+
+export function createWorld(options: {
+  region: string;
+  accountId: string;
+  inSyncDelayMs: number;
+  eksDelayMs: number;
+  now?: () => number;
+}): World {
+  const now = options.now ?? (() => Date.now());
+  return {
+    region: options.region,
+    accountId: options.accountId,
+    now,
+    route53: new Route53World(now, options.inSyncDelayMs),
+    cloudwatch: new CloudWatchWorld(now, options.region, options.accountId),
+    eks: new EksWorld(now, options.eksDelayMs, options.region, options.accountId),
+    s3: new S3World(now),
+  };
+}
