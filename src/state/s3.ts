@@ -32,12 +32,15 @@ export interface S3StoreOptions {
   host?: string;
 }
 
-/** A conditional write that lost: 412, or S3's 409 ConditionalRequestConflict for simultaneous ones. */
-function lostRace(error: unknown): boolean {
+/**
+ * A conditional write that lost: 412, or S3's 409 ConditionalRequestConflict for simultaneous ones. With
+ * If-Match, an object deleted meanwhile answers 404 NoSuchKey instead (S3 and moto alike): lost as well.
+ */
+function lostRace(error: unknown, ifMatch = false): boolean {
   if (error instanceof PreconditionFailedError) return true;
-  return (
-    error instanceof AwsError && (error.httpStatus === 409 || error.awsCode === "ConditionalRequestConflict")
-  );
+  if (!(error instanceof AwsError)) return false;
+  if (error.httpStatus === 409 || error.awsCode === "ConditionalRequestConflict") return true;
+  return ifMatch && (error.httpStatus === 404 || error.awsCode === "NoSuchKey");
 }
 
 /** ETags compared without quotes: adapters and emulators differ in whether they keep them. */
@@ -84,7 +87,7 @@ export class S3StateStore implements StateStore {
         expectedVersion === undefined ? { ifNoneMatch: "*" } : { ifMatch: expectedVersion },
       );
     } catch (error) {
-      if (lostRace(error)) throw new PreconditionFailedError(this.location);
+      if (lostRace(error, expectedVersion !== undefined)) throw new PreconditionFailedError(this.location);
       throw error;
     }
   }
@@ -117,7 +120,7 @@ export class S3StateStore implements StateStore {
         const etag = await this.objects.put(this.lockKey, text, { ifMatch: existing.etag });
         return { owner: info, token: etag, tookOverFrom: held };
       } catch (error) {
-        if (!lostRace(error)) throw error;
+        if (!lostRace(error, true)) throw error;
         // Another run took it over (or it was released) first: look again.
       }
     }
@@ -133,7 +136,7 @@ export class S3StateStore implements StateStore {
       const etag = await this.objects.put(this.lockKey, text, { ifMatch: lease.token });
       return { ...lease, owner: info, token: etag };
     } catch (error) {
-      if (!lostRace(error)) throw error;
+      if (!lostRace(error, true)) throw error;
       const now = await this.objects.get(this.lockKey);
       const holder = now === undefined ? undefined : parseLock(now.body);
       throw lostLeaseError(
@@ -151,7 +154,7 @@ export class S3StateStore implements StateStore {
     try {
       await this.objects.delete(this.lockKey, { ifMatch: current.etag });
     } catch (error) {
-      if (!lostRace(error)) throw error;
+      if (!lostRace(error, true)) throw error;
     }
   }
 

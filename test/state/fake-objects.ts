@@ -1,10 +1,11 @@
 /**
  * An in-memory ObjectStorePort with S3's conditional-write semantics: If-Match / If-None-Match: * on put
- * and If-Match on delete, 412 (PreconditionFailedError) when the condition fails, quoted ETags.
+ * and If-Match on delete, 412 (PreconditionFailedError) when the condition fails, 404 for If-Match on a
+ * missing key, quoted ETags.
  * Calls yield to the event loop, so concurrent callers interleave as they would over the network.
  */
 import { createHash } from "node:crypto";
-import { PreconditionFailedError } from "../../src/errors.ts";
+import { AwsError, PreconditionFailedError } from "../../src/errors.ts";
 import type { ObjectStorePort, StoredObject } from "../../src/aws/ports.ts";
 
 export class FakeObjectStore implements ObjectStorePort {
@@ -30,6 +31,15 @@ export class FakeObjectStore implements ObjectStorePort {
     await this.tick();
     const current = this.objects.get(key);
     if (condition && "ifNoneMatch" in condition && current) throw new PreconditionFailedError(key);
+    if (condition && "ifMatch" in condition && !current) {
+      // S3 (and moto) answer If-Match on a missing key with 404 NoSuchKey, not 412.
+      throw new AwsError({
+        awsCode: "NoSuchKey",
+        message: "no such key",
+        operation: "s3:PutObject",
+        httpStatus: 404,
+      });
+    }
     if (condition && "ifMatch" in condition && current?.etag !== condition.ifMatch) {
       throw new PreconditionFailedError(key);
     }

@@ -1,0 +1,44 @@
+/**
+ * The S3 store on the real adapter against moto 5.2, an emulator written by others. Probed behaviour that
+ * the store relies on (and that moto shares with S3): PutObject with If-None-Match: * on an existing key
+ * and with a stale If-Match answer 412 PreconditionFailed; If-Match on a missing key answers 404
+ * NoSuchKey; DeleteObject honours If-Match (412). The contract below would fail if any of that broke.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { motoUnavailable, startMoto, type Moto } from "../support/moto.ts";
+import { describeStoreContract } from "./contract.ts";
+import { adapterObjects, createBucket, s3Harness, useTestCredentials } from "./s3-store-support.ts";
+import { AwsError, PreconditionFailedError } from "../../src/errors.ts";
+
+const skip = motoUnavailable();
+let moto: Moto | undefined;
+
+describe.skipIf(skip !== undefined)(`S3 store on moto${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  beforeAll(async () => {
+    useTestCredentials();
+    moto = await startMoto();
+    await createBucket(moto.endpoint);
+  });
+  afterAll(async () => moto?.close());
+
+  describeStoreContract("S3 adapter on moto", () => s3Harness(moto!.endpoint), 3);
+
+  it("moto answers conditional writes as S3 does", async () => {
+    const objects = await adapterObjects(moto!.endpoint, "probe");
+    const etag = await objects.put("probe", "1", { ifNoneMatch: "*" });
+    await expect(objects.put("probe", "2", { ifNoneMatch: "*" })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+    await expect(objects.put("probe", "3", { ifMatch: '"0000"' })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+    await expect(objects.delete("probe", { ifMatch: '"0000"' })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+    const missing = await objects.put("absent", "4", { ifMatch: etag }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(AwsError);
+    expect((missing as AwsError).httpStatus).toBe(404);
+    expect(await objects.get("absent")).toBeUndefined();
+    expect((await objects.get("probe"))?.body).toBe("1");
+  });
+});
