@@ -1,10 +1,15 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
+/**
+ * `advance <plan>`: one tick for cron and CI. Moves at most one step (or rolls back), never blocks
+ * longer than one Route 53 INSYNC wait, and exits with the documented code.
+ */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { runTick } from "../../engine/driver.ts";
+import { openSession } from "../../engine/session.ts";
+import { tickJson, tickText } from "../render/text.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The advance command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
-  });
+export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
+  const { plan, deps } = await openSession(options.file, ctx, "advance");
+  const result = await runTick({ ...deps, onProgress: (m) => ctx.out.debug(m) });
+  for (const line of tickText(plan, result)) ctx.out.print(line);
+  return { exitCode: result.exitCode, json: tickJson(plan, result) };
 }

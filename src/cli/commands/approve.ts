@@ -1,10 +1,18 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
+/** `approve <plan> [--by NAME]`: records an approval of the gate the upgrade waits at (or the next one). */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { UsageError } from "../../errors.ts";
+import { runTick } from "../../engine/driver.ts";
+import { openSession } from "../../engine/session.ts";
+import { tickJson, tickText } from "../render/text.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The approve command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
-  });
+export async function handler(
+  options: { file: string; by?: string },
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  const by = (options.by ?? ctx.env.USER ?? ctx.env.USERNAME ?? "").trim();
+  if (!by) throw new UsageError("Cannot tell who approves: $USER is not set.", "Pass --by NAME.");
+  const { plan, deps } = await openSession(options.file, ctx, "approve");
+  const result = await runTick(deps, { kind: "approve", by });
+  for (const line of tickText(plan, result)) ctx.out.print(line);
+  return { exitCode: result.exitCode, json: tickJson(plan, result) };
 }

@@ -1,10 +1,25 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
+/**
+ * `resume <plan> [--adopt] [--accept-plan-change]`: continue after a pause, a crash, drift (--adopt takes
+ * the live weights as the expected ones) or a changed plan (--accept-plan-change pins the new hash);
+ * then performs one tick.
+ */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { runTick } from "../../engine/driver.ts";
+import { openSession } from "../../engine/session.ts";
+import { tickJson, tickText } from "../render/text.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The resume command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
+export async function handler(
+  options: { file: string; adopt: boolean; acceptPlanChange: boolean },
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  const { plan, deps } = await openSession(options.file, ctx, "resume");
+  const by = ctx.env.USER ?? ctx.env.USERNAME ?? "operator";
+  const result = await runTick(deps, {
+    kind: "resume",
+    by,
+    adopt: Boolean(options.adopt),
+    acceptPlanChange: Boolean(options.acceptPlanChange),
   });
+  for (const line of tickText(plan, result)) ctx.out.print(line);
+  return { exitCode: result.exitCode, json: tickJson(plan, result) };
 }

@@ -1,10 +1,20 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
+/** `rollback <plan> [--reason TEXT]`: manual abort, every pair back to 100% blue (exit 3). */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { runTick } from "../../engine/driver.ts";
+import { openSession } from "../../engine/session.ts";
+import { tickJson, tickText } from "../render/text.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The rollback command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
+export async function handler(
+  options: { file: string; reason?: string },
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  const { plan, deps } = await openSession(options.file, ctx, "rollback");
+  const by = ctx.env.USER ?? ctx.env.USERNAME ?? "operator";
+  const result = await runTick(deps, {
+    kind: "rollback",
+    by,
+    ...(options.reason ? { reason: options.reason } : {}),
   });
+  for (const line of tickText(plan, result)) ctx.out.print(line);
+  return { exitCode: result.exitCode, json: tickJson(plan, result) };
 }

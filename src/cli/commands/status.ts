@@ -1,10 +1,33 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
+/**
+ * `status <plan>`: where the upgrade is and why it waits. Read-only and lock-free: it reads the state and
+ * the live world, and asks the transition (pure) what the next tick would say, without performing it.
+ */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { ExitCode, ToolError } from "../../errors.ts";
+import { loadState } from "../../engine/driver.ts";
+import { observe } from "../../engine/observe.ts";
+import { openSession } from "../../engine/session.ts";
+import { transition } from "../../engine/transition.ts";
+import { statusJson, statusText } from "../render/text.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The status command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
+export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
+  const { plan, ports, store } = await openSession(options.file, ctx, "status");
+  const [state, lock] = await Promise.all([loadState(store, plan), store.readLock().catch(() => undefined)]);
+  const observation = await observe(ports, plan, {
+    ...(state?.alarmsSince ? { historySince: new Date(state.alarmsSince) } : {}),
+    signal: ctx.signal,
   });
+  let reason = "Not started: run `eks-bluegreen run` or `eks-bluegreen advance`.";
+  if (state) {
+    try {
+      const preview = transition(state, observation, plan, ctx.now());
+      reason = preview.refusal ? `${preview.refusal.message} ${preview.refusal.hint}` : preview.reason;
+    } catch (error) {
+      if (!(error instanceof ToolError)) throw error;
+      reason = error.message;
+    }
+  }
+  const input = { plan, state, observation, lock, reason, location: store.location };
+  for (const line of statusText(input)) ctx.out.print(line);
+  return { exitCode: ExitCode.Ok, json: statusJson(input) };
 }

@@ -1,10 +1,25 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
+/** `unlock <plan> --force`: removes a lock whose holder is known to be gone. */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { ExitCode, UsageError } from "../../errors.ts";
+import { openSession } from "../../engine/session.ts";
+import { clock } from "../render/text.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The unlock command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
-  });
+export async function handler(
+  options: { file: string; force: boolean },
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  if (!options.force) {
+    throw new UsageError(
+      "unlock removes another run's lock and needs --force.",
+      "Make sure the holder (see `eks-bluegreen status`) is gone, then run `eks-bluegreen unlock <plan> --force`.",
+    );
+  }
+  const { store } = await openSession(options.file, ctx, "unlock");
+  const removed = await store.forceUnlock();
+  ctx.out.print(
+    removed
+      ? `Removed the lock held by ${removed.command} (pid ${removed.pid} on ${removed.host}, since ${clock(removed.startedAt)}).`
+      : `No lock was held (${store.location}).`,
+  );
+  return { exitCode: ExitCode.Ok, json: { removed: removed ?? null, state: store.location } };
 }

@@ -1,0 +1,201 @@
+/**
+ * The building blocks of the transition: moving forward to a step (gates, windows), rolling back,
+ * pausing, retiring blue. Each works on a Draft and is pure.
+ */
+import { ExitCode } from "../errors.ts";
+import type { Draft } from "./draft.ts";
+import type { Observation } from "./observation.ts";
+import type { Evidence, PairWeights, Pause } from "./state.ts";
+import { checkWindows } from "./windows.ts";
+
+export interface Gate {
+  /** `step-N` or `retire` */
+  id: string;
+  label: string;
+}
+
+export function validApproval(d: Draft, gate: string): boolean {
+  const expire = d.plan.approvalExpireMs;
+  return d.state.approvals.some(
+    (a) =>
+      a.gate === gate &&
+      a.usedAt === undefined &&
+      (expire === undefined || d.now.getTime() - Date.parse(a.at) < expire),
+  );
+}
+
+function useApproval(d: Draft, gate: string): void {
+  const a = d.state.approvals.find((x) => x.gate === gate && x.usedAt === undefined);
+  if (a) a.usedAt = d.iso;
+}
+
+/** The gate an `approve` now would open: the one the upgrade waits at, or the next one ahead. */
+export function approvalGate(d: Draft): Gate | undefined {
+  const s = d.state;
+  if (
+    s.phase === "paused" ||
+    s.phase === "completed" ||
+    s.phase === "rolled-back" ||
+    s.phase === "rolling-back"
+  ) {
+    return undefined;
+  }
+  if (s.phase === "retiring") return undefined;
+  if (s.phase === "holding" || s.phase === "waiting-to-retire") {
+    return retireNeedsApproval(d)
+      ? { id: "retire", label: `retiring blue (${d.plan.doc.retire.mode})` }
+      : undefined;
+  }
+  const next = d.plan.steps[s.step];
+  if (next?.approval) return { id: `step-${next.index}`, label: `step ${next.index} (${next.green}% green)` };
+  if (!next && retireNeedsApproval(d))
+    return { id: "retire", label: `retiring blue (${d.plan.doc.retire.mode})` };
+  return undefined;
+}
+
+export function windowOpen(d: Draft): { open: boolean; reason: string } {
+  const check = checkWindows(d.plan.doc.changeWindows, d.now);
+  if (check.open) return { open: true, reason: "" };
+  const next = check.nextOpen ? ` (next opens ${check.nextOpen.toISOString()})` : "";
+  return { open: false, reason: `Waiting for change window${next}.` };
+}
+
+/** Moves to step k if its gate is open and a change window allows it. */
+export function forward(d: Draft, k: number, obs: Observation): void {
+  const s = d.state;
+  const step = d.plan.steps[k - 1];
+  if (!step) return;
+  const gate = `step-${k}`;
+  if (step.approval && !validApproval(d, gate)) {
+    const reason = `Waiting for approval before step ${k} (${step.green}% green): run \`eks-bluegreen approve ${d.plan.file}\`.`;
+    if (s.phase !== "awaiting-approval") d.enter("awaiting-approval", "awaiting-approval", reason);
+    else d.wait(reason);
+    return;
+  }
+  const window = windowOpen(d);
+  if (!window.open) {
+    d.wait(window.reason, ExitCode.Ok);
+    return;
+  }
+  if (step.approval) useApproval(d, gate);
+  delete s.bakeStartedAt;
+  delete s.change;
+  s.intent = { action: "shift", green: step.green, step: k, at: d.iso };
+  d.actions.push({ type: "shift", green: step.green, step: k });
+  d.enter("shifting", "shift-started", `Shifting to step ${k}: ${step.green}% green, ${step.blue}% blue.`, {
+    ...(obs.alarms.ok
+      ? { alarms: obs.alarms.value.alarms.map((a) => ({ name: a.name, state: a.state })) }
+      : {}),
+  });
+}
+
+/** Records that a shift reached Route 53 (from the submit outcome or from reconciliation). */
+export function applied(d: Draft, changeIds: string[], submittedAt: string): void {
+  const s = d.state;
+  const intent = s.intent;
+  if (intent?.action !== "shift") return;
+  s.writtenGreen = intent.green;
+  if (s.phase !== "rolling-back") s.step = intent.step;
+  s.change = { ids: changeIds, submittedAt, green: intent.green };
+  s.alarmsSince = submittedAt;
+  delete s.intent;
+}
+
+export function startRollback(
+  d: Draft,
+  reason: string,
+  weights: PairWeights[] | undefined,
+  evidence: Evidence = {},
+): void {
+  const s = d.state;
+  s.rollbackReason = reason;
+  delete s.holdSince;
+  delete s.bakeStartedAt;
+  delete s.change;
+  delete s.pause;
+  s.intent = { action: "shift", green: 0, step: 0, at: d.iso };
+  d.actions.push({ type: "shift", green: 0, step: 0 });
+  d.enter("rolling-back", "rollback-started", `Rolling back to blue: ${reason}`, {
+    ...evidence,
+    ...(weights ? { weights } : {}),
+  });
+}
+
+export function pause(
+  d: Draft,
+  code: string,
+  reason: string,
+  extra: { evidence?: Evidence; expectedGreen?: number; live?: PairWeights[] } = {},
+): void {
+  const s = d.state;
+  const p: Pause = {
+    code,
+    reason,
+    resumeTo: s.phase === "paused" ? (s.pause?.resumeTo ?? "baking") : s.phase,
+    since: d.iso,
+    ...(extra.expectedGreen !== undefined ? { expectedGreen: extra.expectedGreen } : {}),
+    ...(extra.live ? { live: extra.live } : {}),
+  };
+  s.pause = p;
+  d.enter("paused", code === "drift" ? "drift" : "paused", reason, extra.evidence);
+  d.exitCode = ExitCode.NeedsPerson;
+}
+
+export function retireNeedsApproval(d: Draft): boolean {
+  return d.plan.doc.retire.mode === "delete" || d.plan.doc.retire.approval;
+}
+
+/** Holding at 100%: wait retire.after, then (with approval) retire blue, delete its records, complete. */
+export function retireOrComplete(d: Draft, retired = false): void {
+  const s = d.state;
+  const retire = d.plan.doc.retire;
+  const work = retire.mode !== "keep" || retire.blueRecords === "delete";
+  if (!retired && s.phase !== "retiring") {
+    const since = Date.parse(s.fullSince ?? s.bakeStartedAt ?? d.iso);
+    const left = since + d.plan.retireAfterMs - d.now.getTime();
+    if (left > 0) {
+      d.wait(`Green holds 100%; ${Math.ceil(left / 1000)}s until blue may be retired (${retire.mode}).`);
+      return;
+    }
+    if (!work) {
+      d.enter(
+        "completed",
+        "completed",
+        "Completed: green carries all traffic; blue is kept as the plan says.",
+      );
+      return;
+    }
+    if (retireNeedsApproval(d) && !validApproval(d, "retire")) {
+      const reason = `Green has held 100% for ${retire.after}; retiring blue (${retire.mode}${retire.blueRecords === "delete" ? ", delete its records" : ""}) needs approval: run \`eks-bluegreen approve ${d.plan.file}\`.`;
+      if (s.phase !== "waiting-to-retire") d.enter("waiting-to-retire", "waiting-to-retire", reason);
+      else d.wait(reason);
+      return;
+    }
+    const window = windowOpen(d);
+    if (!window.open) {
+      d.wait(window.reason, ExitCode.Ok);
+      return;
+    }
+    useApproval(d, "retire");
+    d.enter(
+      "retiring",
+      "retire-started",
+      `Retiring blue cluster ${d.plan.doc.clusters.blue.name} (${retire.mode}).`,
+    );
+    if (retire.mode !== "keep") {
+      s.intent = { action: "retire", mode: retire.mode, at: d.iso };
+      d.actions.push({ type: "retire", mode: retire.mode });
+      return;
+    }
+  }
+  if (retire.blueRecords === "delete") {
+    s.intent = { action: "delete-blue-records", at: d.iso };
+    d.actions.push({ type: "delete-blue-records" });
+    return;
+  }
+  d.enter(
+    "completed",
+    "completed",
+    `Completed: green carries all traffic; blue ${retire.mode === "keep" ? "kept" : "retired"}.`,
+  );
+}

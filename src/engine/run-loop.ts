@@ -1,0 +1,64 @@
+/**
+ * `run`: a loop of ticks with sleeps between them. The lock is held one tick at a time, so `approve`,
+ * `status` and `rollback` work from another shell while it waits. It stops when the upgrade completes,
+ * rolls back or pauses (a person is needed), or when the signal aborts (the state is consistent after
+ * every tick, so stopping between two is always safe).
+ */
+import { AwsError, LockedError } from "../errors.ts";
+import { runTick, type DriverDeps, type TickResult } from "./driver.ts";
+import type { UpgradeState } from "./state.ts";
+
+export interface LoopDeps extends DriverDeps {
+  /** Resolves after `ms`, or early when the signal aborts. */
+  sleep(ms: number): Promise<void>;
+  onTick?(result: TickResult): void;
+  /** A tick failed for a reason worth retrying (lock briefly held by `approve`, AWS unreachable). */
+  onRetry?(error: Error): void;
+}
+
+export interface LoopResult {
+  last: TickResult;
+  interrupted: boolean;
+  ticks: number;
+}
+
+const STOP = new Set(["completed", "rolled-back", "paused"]);
+const MIN_SLEEP_MS = 100;
+
+/** How long to sleep before the next tick: the poll interval, or less when a bake or wait ends sooner. */
+export function nextDelay(state: UpgradeState | undefined, deps: Pick<DriverDeps, "plan" | "now">): number {
+  const poll = deps.plan.pollIntervalMs;
+  if (!state) return poll;
+  const now = deps.now().getTime();
+  let until: number | undefined;
+  if (state.phase === "baking" && state.bakeStartedAt) {
+    until = Date.parse(state.bakeStartedAt) + (deps.plan.steps[state.step - 1]?.bakeMs ?? 0);
+  } else if (state.phase === "holding" && state.fullSince) {
+    until = Date.parse(state.fullSince) + deps.plan.retireAfterMs;
+  }
+  const left = until === undefined ? poll : until - now;
+  return Math.max(MIN_SLEEP_MS, Math.min(poll, left));
+}
+
+export async function runLoop(deps: LoopDeps): Promise<LoopResult> {
+  let last: TickResult | undefined;
+  let ticks = 0;
+  for (;;) {
+    if (deps.signal?.aborted && last) return { last, interrupted: true, ticks };
+    try {
+      last = await runTick(deps);
+      ticks += 1;
+      deps.onTick?.(last);
+    } catch (error) {
+      // The first tick reports a held lock (another run is active); later a short `approve` or `status`
+      // may hold it for a moment, and AWS may be briefly unreachable: look again at the next poll.
+      const transient = error instanceof AwsError || (error instanceof LockedError && last !== undefined);
+      if (!transient || !last) throw error;
+      deps.onRetry?.(error as Error);
+    }
+    const phase = last.state?.phase;
+    if (phase && STOP.has(phase)) return { last, interrupted: false, ticks };
+    if (deps.signal?.aborted) return { last, interrupted: true, ticks };
+    await deps.sleep(nextDelay(last.state, deps));
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What every engine command needs before its first tick: the plan, the ports, the state store and the
+ * lock owner. The imperative shell's wiring, kept in one place so commands stay short.
+ */
+import { hostname } from "node:os";
+import type { CommandContext } from "../cli/context.ts";
+import type { Ports } from "../aws/ports.ts";
+import { loadPlan, type LoadedPlan } from "../plan/load.ts";
+import type { StateStore } from "../state/store.ts";
+import type { DriverDeps } from "./driver.ts";
+
+export interface Session {
+  plan: LoadedPlan;
+  ports: Ports;
+  store: StateStore;
+  deps: DriverDeps;
+}
+
+/** Route 53 INSYNC timeout for one tick; the sandbox and tests shorten it with the environment. */
+function insyncTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.EKS_BLUEGREEN_INSYNC_TIMEOUT_MS;
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export async function openSession(file: string, ctx: CommandContext, command: string): Promise<Session> {
+  const plan = await loadPlan(file);
+  for (const w of plan.warnings) ctx.out.debug(`plan warning: ${w.path}: ${w.message}`);
+  const { createPorts } = await import("../aws/index.ts");
+  const { openStateStore } = await import("../state/index.ts");
+  const ports = await createPorts(plan, ctx.aws, {
+    signal: ctx.signal,
+    env: ctx.env,
+    onRetry: (info) => ctx.out.debug(`retry: ${JSON.stringify(info)}`),
+  });
+  const store = openStateStore(plan, { cwd: ctx.cwd, ...(ports.objects ? { objects: ports.objects } : {}) });
+  const timeout = insyncTimeout(ctx.env);
+  const deps: DriverDeps = {
+    plan,
+    store,
+    ports,
+    now: ctx.now,
+    owner: { host: hostname(), pid: process.pid, startedAt: ctx.now().toISOString(), command },
+    signal: ctx.signal,
+    env: ctx.env,
+    ...(timeout ? { insyncTimeoutMs: timeout } : {}),
+  };
+  return { plan, ports, store, deps };
+}

@@ -1,0 +1,106 @@
+/**
+ * The verdict on green, every tick: pass, fail (roll back), inconclusive (hold: e.g. INSUFFICIENT_DATA
+ * where the plan says hold) or error (a part could not be read: hold and look again). Pure.
+ */
+import type { ClusterReading } from "../aws/ports.ts";
+import type { CompiledPlan } from "../plan/compile.ts";
+import type { Observation } from "./observation.ts";
+import type { Evidence } from "./state.ts";
+
+export type VerdictKind = "pass" | "fail" | "inconclusive" | "error";
+
+export interface Verdict {
+  kind: VerdictKind;
+  /** Why, one line each; empty on pass. */
+  reasons: string[];
+  evidence: Evidence;
+}
+
+const BAD_CLUSTER = new Set(["FAILED", "DELETING", "CREATING", "PENDING"]);
+const BAD_NODEGROUP = new Set(["DEGRADED", "CREATE_FAILED", "DELETE_FAILED", "DELETING"]);
+const BAD_ADDON = new Set(["DEGRADED", "CREATE_FAILED", "DELETE_FAILED", "DELETING", "UPDATE_FAILED"]);
+
+/** Why green's EKS side is unhealthy (empty when healthy). */
+export function greenProblems(green: ClusterReading): string[] {
+  const out: string[] = [];
+  if (!green.exists) return [`green cluster ${green.name} does not exist`];
+  if (green.status && BAD_CLUSTER.has(green.status))
+    out.push(`green cluster ${green.name} is ${green.status}`);
+  for (const i of green.issues) out.push(`green cluster: ${i.code}: ${i.message}`);
+  for (const ng of green.nodegroups) {
+    if (BAD_NODEGROUP.has(ng.status)) out.push(`node group ${ng.name} is ${ng.status}`);
+    for (const i of ng.issues) out.push(`node group ${ng.name}: ${i.code}: ${i.message}`);
+  }
+  for (const a of green.addons) {
+    if (BAD_ADDON.has(a.status)) out.push(`add-on ${a.name} is ${a.status}`);
+  }
+  return out;
+}
+
+/**
+ * `since`: when the current step's change was submitted; an ALARM in the history from then on fails the
+ * step even if the alarm is OK again now.
+ */
+export function judge(
+  observation: Observation,
+  plan: CompiledPlan,
+  since: string | undefined,
+  restartBaseline?: Record<string, number>,
+): Verdict {
+  const fail: string[] = [];
+  const hold: string[] = [];
+  const errors: string[] = [];
+  const evidence: Evidence = {};
+
+  const alarms = observation.alarms;
+  if (!alarms.ok) {
+    errors.push(`cannot read CloudWatch alarms: ${alarms.error}`);
+  } else {
+    evidence.alarms = alarms.value.alarms.map((a) => ({ name: a.name, state: a.state }));
+    for (const m of alarms.value.missing) errors.push(`alarm ${m} no longer exists`);
+    for (const a of alarms.value.alarms) {
+      if (a.state === "ALARM") fail.push(`alarm ${a.name} is in ALARM`);
+      if (a.state === "INSUFFICIENT_DATA") {
+        const mode = plan.doc.alarms.insufficientData;
+        if (mode === "fail")
+          fail.push(`alarm ${a.name} has INSUFFICIENT_DATA (the plan treats it as failing)`);
+        if (mode === "hold") hold.push(`alarm ${a.name} has INSUFFICIENT_DATA`);
+      }
+    }
+    if (since !== undefined) {
+      const fired = alarms.value.history.filter((h) => h.to === "ALARM" && h.at >= since);
+      if (fired.length > 0) {
+        evidence.alarmHistory = fired.map((h) => ({ name: h.name, at: h.at, to: h.to }));
+        for (const h of fired) {
+          if (!fail.some((f) => f.startsWith(`alarm ${h.name} `)))
+            fail.push(`alarm ${h.name} went to ALARM at ${h.at}`);
+        }
+      }
+    }
+  }
+
+  if (!observation.green.ok) errors.push(`cannot read green's EKS health: ${observation.green.error}`);
+  else fail.push(...greenProblems(observation.green.value));
+
+  const k8s = observation.kubernetes;
+  if (k8s && !k8s.ok) errors.push(`cannot read green's Kubernetes health: ${k8s.error}`);
+  if (k8s && k8s.ok) {
+    for (const f of k8s.value.findings)
+      if (f.severity === "error") fail.push(`${f.subject ? `${f.subject}: ` : ""}${f.message}`);
+    const allowed = plan.doc.health?.kubernetes?.maxRestarts;
+    if (restartBaseline && allowed !== undefined) {
+      for (const [container, count] of Object.entries(k8s.value.restarts)) {
+        const grew = count - (restartBaseline[container] ?? 0);
+        if (grew > allowed)
+          fail.push(`container ${container} restarted ${grew} times during the bake (at most ${allowed})`);
+      }
+    }
+  }
+
+  if (!observation.traffic.ok) errors.push(`cannot read Route 53: ${observation.traffic.error}`);
+
+  const kind: VerdictKind =
+    fail.length > 0 ? "fail" : errors.length > 0 ? "error" : hold.length > 0 ? "inconclusive" : "pass";
+  const reasons = kind === "fail" ? fail : kind === "error" ? errors : kind === "inconclusive" ? hold : [];
+  return { kind, reasons, evidence: { ...evidence, verdict: kind } };
+}
