@@ -21,6 +21,9 @@ export interface IamLookups {
   zoneIds(plan: CompiledPlan, ctx: CommandContext): Promise<Map<string, string>>;
 }
 
+/** A policy printout is not worth minutes of retries: fail fast and say what could not be looked up. */
+const QUICK_RETRY = { retries: 2, budgetMs: 5_000 };
+
 const awsLookups: IamLookups = {
   async accountId(plan, ctx) {
     const { whoAmI } = await import("../../aws/index.ts");
@@ -28,12 +31,13 @@ const awsLookups: IamLookups = {
       region: ctx.aws.region ?? plan.doc.region,
       env: ctx.env,
       signal: ctx.signal,
+      retry: QUICK_RETRY,
     });
     return me.account;
   },
   async zoneIds(plan, ctx) {
     const { createPorts } = await import("../../aws/index.ts");
-    const ports = await createPorts(plan, ctx.aws, { signal: ctx.signal, env: ctx.env });
+    const ports = await createPorts(plan, ctx.aws, { signal: ctx.signal, env: ctx.env, retry: QUICK_RETRY });
     const byName = plan.doc.traffic.records.filter((p) => !p.zoneId);
     const readings = await ports.traffic.read(byName, { signal: ctx.signal });
     const ids = new Map<string, string>();
