@@ -64,11 +64,16 @@ export class Draft {
   }
 
   /** Moves to `to` and logs it (a no-op phase change logs nothing). */
-  enter(to: Phase, type: string, message: string, evidence?: Evidence): void {
+  enter(to: Phase, type: string, message: string, evidence?: Evidence, step?: number): void {
     const from = this.state.phase;
     this.state.phase = to;
     this.state.reason = message;
-    this.event(type, message, { from, to, ...(evidence ? { evidence } : {}) });
+    this.event(type, message, {
+      from,
+      to,
+      ...(evidence ? { evidence } : {}),
+      ...(step !== undefined ? { step } : {}),
+    });
   }
 
   wait(reason: string, exitCode?: ExitCode): void {

@@ -82,11 +82,17 @@ export function forward(d: Draft, k: number, obs: Observation): void {
   delete s.change;
   s.intent = { action: "shift", green: step.green, step: k, at: d.iso };
   d.actions.push({ type: "shift", green: step.green, step: k });
-  d.enter("shifting", "shift-started", `Shifting to step ${k}: ${step.green}% green, ${step.blue}% blue.`, {
-    ...(obs.alarms.ok
-      ? { alarms: obs.alarms.value.alarms.map((a) => ({ name: a.name, state: a.state })) }
-      : {}),
-  });
+  d.enter(
+    "shifting",
+    "shift-started",
+    `Shifting to step ${k}: ${step.green}% green, ${step.blue}% blue.`,
+    {
+      ...(obs.alarms.ok
+        ? { alarms: obs.alarms.value.alarms.map((a) => ({ name: a.name, state: a.state })) }
+        : {}),
+    },
+    k,
+  );
 }
 
 /** Records that a shift reached Route 53 (from the submit outcome or from reconciliation). */

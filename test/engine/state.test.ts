@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { StateError } from "../../src/errors.ts";
+import { newState, parseState, serializeState } from "../../src/engine/state.ts";
+
+const now = new Date("2026-03-02T10:00:00Z");
+const base = () => {
+  const s = newState({ name: "prod", hash: "abc" }, now);
+  s.events.push({
+    seq: 1,
+    at: now.toISOString(),
+    type: "created",
+    to: "pending",
+    step: 0,
+    message: "created",
+  });
+  return s;
+};
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StateError);
+    expect((error as StateError).exitCode).toBe(4);
+    return (error as StateError).code;
+  }
+  throw new Error("did not throw");
+}
+
+describe("state document", () => {
+  it("round-trips", () => {
+    const s = base();
+    expect(parseState(serializeState(s), "prod", "f")).toEqual(s);
+  });
+
+  it("rejects truncated and garbled JSON", () => {
+    const text = serializeState(base());
+    expect(code(() => parseState(text.slice(0, text.length / 2), "prod", "f"))).toBe("state-damaged");
+    expect(code(() => parseState("[1,2]", "prod", "f"))).toBe("state-damaged");
+    expect(code(() => parseState("", "prod", "f"))).toBe("state-damaged");
+  });
+
+  it("rejects an unknown version and another plan's state", () => {
+    expect(code(() => parseState(JSON.stringify({ ...base(), version: 2 }), "prod", "f"))).toBe(
+      "state-version",
+    );
+    expect(code(() => parseState(serializeState(base()), "staging", "f"))).toBe("state-other-plan");
+  });
+
+  it("rejects hand edits that contradict the document", () => {
+    const gap = base();
+    gap.events.push({ seq: 3, at: now.toISOString(), type: "x", step: 0, message: "x" });
+    expect(code(() => parseState(serializeState(gap), "prod", "f"))).toBe("state-inconsistent");
+    const paused = { ...base(), phase: "paused" };
+    expect(code(() => parseState(JSON.stringify(paused), "prod", "f"))).toBe("state-inconsistent");
+    const badPhase = { ...base(), phase: "Baking" };
+    expect(code(() => parseState(JSON.stringify(badPhase), "prod", "f"))).toBe("state-damaged");
+    const badWeight = { ...base(), writtenGreen: 140 };
+    expect(code(() => parseState(JSON.stringify(badWeight), "prod", "f"))).toBe("state-damaged");
+  });
+});
