@@ -7,6 +7,7 @@ import { ToolError, ExitCode } from "../errors.ts";
 import type { ObjectStorePort } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { LocalStateStore } from "./local.ts";
+import { withFsErrors } from "./fs-errors.ts";
 import { S3StateStore } from "./s3.ts";
 import type { StateStore } from "./store.ts";
 
@@ -24,12 +25,8 @@ export function openStateStore(plan: CompiledPlan, deps: StateStoreDeps): StateS
   const state = plan.doc.state;
   if (state.backend === "local") {
     // The plan name is validated as a DNS-label-like name, so it is one safe path segment.
-    return new LocalStateStore({
-      dir: resolve(deps.cwd, state.dir, plan.name),
-      planFile: plan.file,
-      cwd: deps.cwd,
-      now: deps.now,
-    });
+    const dir = resolve(deps.cwd, state.dir, plan.name);
+    return withFsErrors(new LocalStateStore({ dir, planFile: plan.file, cwd: deps.cwd, now: deps.now }), dir);
   }
   if (!deps.objects) {
     throw new ToolError("internal", "The S3 state store was opened without an S3 client.", {

@@ -111,3 +111,33 @@ describe("local store on disk", () => {
     expect((await readdir(dir)).sort()).toEqual(["lock.json"]);
   });
 });
+
+describe("local store file-system failures", () => {
+  const doc = (dir: string) =>
+    Plan.parse({
+      apiVersion: "eks-bluegreen/v1",
+      metadata: { name: "prod" },
+      region: "us-east-1",
+      clusters: { blue: { name: "blue" }, green: { name: "green", kubernetesVersion: "1.31" } },
+      traffic: { records: [{ zoneId: "Z123", name: "api.example.com", blue: "b", green: "g" }] },
+      steps: [{ green: 100 }],
+      state: { backend: "local", dir },
+    });
+
+  it("a file where the state folder belongs is exit 4 naming the folder, not a crash", async () => {
+    const cwd = await tempRoot();
+    await writeFile(join(cwd, "blocked"), "not a folder");
+    const store = openStateStore(compilePlan(doc("blocked"), "plans/prod.yaml"), { cwd });
+    const error = await store.write("{}", undefined).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "state-io", exitCode: 4 });
+    expect((error as Error).message).toContain(join(cwd, "blocked", "prod"));
+    expect((error as { hint: string }).hint).toMatch(/not a folder/);
+  });
+
+  it("a folder where state.json belongs is exit 4 on read", async () => {
+    const cwd = await tempRoot();
+    await mkdir(join(cwd, "s", "prod", "state.json"), { recursive: true });
+    const store = openStateStore(compilePlan(doc("s"), "plans/prod.yaml"), { cwd });
+    await expect(store.read()).rejects.toMatchObject({ code: "state-io", exitCode: 4 });
+  });
+});
