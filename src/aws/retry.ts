@@ -78,7 +78,7 @@ interface SdkLikeError {
   message?: string;
   $fault?: "client" | "server";
   $metadata?: { httpStatusCode?: number };
-  $response?: { statusCode?: number; body?: unknown };
+  $response?: { statusCode?: number; body?: unknown; headers?: Record<string, string | undefined> };
   $retryable?: { throttling?: boolean };
 }
 
@@ -125,7 +125,12 @@ export function classifyError(error: unknown): Classified {
   }
   // The SDK could not parse the answer as the service's protocol: an HTML error page from a proxy, a
   // load balancer or an emulator that lacks the operation. It carries the raw response.
-  if (e.$response !== undefined && e.$fault === undefined) {
+  const contentType = e.$response?.headers?.["content-type"] ?? e.$response?.headers?.["Content-Type"] ?? "";
+  // JSON protocols fail to parse such a page (no $fault); XML protocols parse it as XML and find no
+  // error code (name "Unknown"); either way the content type gives it away when it is there.
+  const unparsed = e.$response !== undefined && e.$fault === undefined;
+  const codeless = (e.name === "Unknown" || e.name === "UnknownError") && e.Code === undefined;
+  if (unparsed || codeless || /text\/html/i.test(contentType)) {
     const s = status ?? 0;
     return {
       kind: "non-aws",
