@@ -1,7 +1,7 @@
 /**
  * `eks-bluegreen sandbox --plan P`: starts the local AWS sandbox, seeds it from the plan, prints the
  * environment that points the CLI / AWS CLI / any SDK at it, and serves until SIGINT or SIGTERM.
- * (`--k8s` is served by the Kubernetes sandbox; this handler only passes over it.)
+ * `--k8s CLUSTER=PATH` also serves a Kubernetes API for that cluster (src/sandbox/k8s/attach.ts).
  */
 import { ExitCode, UsageError } from "../../errors.ts";
 import { loadPlan } from "../../plan/load.ts";
@@ -29,13 +29,18 @@ export async function handler(
   const inSyncDelayMs = parseDelay(options.insyncDelay);
   const plan = options.plan === undefined ? undefined : await loadPlan(options.plan);
   const sandbox = await start(port, inSyncDelayMs, plan?.doc.region);
+  let kubernetes: Map<string, { endpoint: string; close(): Promise<void> }> | undefined;
   try {
     if (plan) seedFromPlan(sandbox, plan.doc);
-    if (options.k8s?.length) ctx.out.debug(`--k8s ${options.k8s.join(" ")}: left to the Kubernetes sandbox`);
+    // --k8s CLUSTER=PATH: a Kubernetes API per cluster, reached through the cluster's endpoint and CA.
+    const { attachKubernetes, parseK8sSpecs } = await import("../../sandbox/k8s/attach.ts");
+    kubernetes = await attachKubernetes(sandbox, parseK8sSpecs(options.k8s ?? []));
     announce(sandbox, ctx, write, plan?.file);
+    for (const [name, api] of kubernetes) ctx.out.info(`Kubernetes API of cluster ${name}: ${api.endpoint}`);
     await waitForAbort(ctx.signal);
     ctx.out.info("sandbox stopped");
   } finally {
+    await Promise.all([...(kubernetes?.values() ?? [])].map((api) => api.close()));
     await sandbox.close();
   }
   return { exitCode: ExitCode.Ok };

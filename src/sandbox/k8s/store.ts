@@ -4,6 +4,7 @@
  * their pods spread over the nodes), and changed by the helpers below (a pod crash-looping, a
  * deployment not available, restarts growing, a pod stuck Pending).
  */
+import { createHash } from "node:crypto";
 import type { KubeObject } from "../../health/audit/manifests.ts";
 import { typeOf, type ResourceType } from "./resources.ts";
 
@@ -126,7 +127,9 @@ export class KubeStore {
       };
       for (let i = 0; i < n; i++) {
         const podName =
-          o.kind === "StatefulSet" ? `${name}-${i}` : `${name}-5d8f7c9b6-${(i + 10).toString(36)}x${i}`;
+          o.kind === "StatefulSet"
+            ? `${name}-${i}`
+            : `${name}-${suffix(name, 10)}-${suffix(`${name}/${i}`, 5)}`;
         this.put(pod(o, podName, nodes[i % Math.max(nodes.length, 1)]));
       }
     } else if (o.kind === "DaemonSet") {
@@ -141,7 +144,7 @@ export class KubeStore {
         numberAvailable: n,
         numberMisscheduled: 0,
       };
-      nodes.forEach((nodeName, i) => this.put(pod(o, `${name}-${(i + 10).toString(36)}ds${i}`, nodeName)));
+      nodes.forEach((nodeName) => this.put(pod(o, `${name}-${suffix(`${name}/${nodeName}`, 5)}`, nodeName)));
     } else if (o.kind === "Application") {
       o.status = { sync: { status: "Synced" }, health: { status: "Healthy" } };
     } else if (o.kind === "PodDisruptionBudget") {
@@ -214,7 +217,7 @@ export class KubeStore {
   /** A pod of the workload that cannot be scheduled, created at `since`. */
   addPendingPod(namespace: string, workload: string, since: Date): Obj {
     const w = this.workload("Deployment", namespace, workload);
-    const p = pod(w, `${workload}-5d8f7c9b6-pending`, undefined);
+    const p = pod(w, `${workload}-${suffix(workload, 10)}-pending`, undefined);
     p.metadata.creationTimestamp = since.toISOString();
     p.status = {
       phase: "Pending",
@@ -247,6 +250,11 @@ export class KubeStore {
     if (!a) throw new Error(`sandbox: no Application ${namespace}/${name}`);
     a.status = { sync: { status: sync }, health: { status: health } };
   }
+}
+
+/** Deterministic name suffixes, shaped like the ones controllers generate. */
+function suffix(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
 function containerStatuses(p: Obj): Rec[] {
