@@ -268,8 +268,8 @@ describe("a changed plan", () => {
 
 describe("change windows", () => {
   const closed = {
-    changeWindows: [{ days: ["sun"], start: "01:00", end: "02:00", timeZone: "UTC" }],
-  } as const;
+    changeWindows: [{ days: ["sun" as const], start: "01:00", end: "02:00", timeZone: "UTC" }],
+  };
 
   it("outside a window no forward shift happens (exit 0), and rollback is never held back", async () => {
     const h = harness(testPlan({ ...closed }));
