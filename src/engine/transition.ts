@@ -257,7 +257,7 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
       d.enter(
         "holding",
         "holding",
-        `Green holds 100%; blue is retired after ${d.plan.doc.retire.after}.`,
+        `Green holds 100%; ${d.plan.doc.retire.mode === "keep" ? "blue is kept" : `blue is retired (${d.plan.doc.retire.mode})`}; waiting ${d.plan.doc.retire.after} first.`,
         verdict.evidence,
       );
       retireOrComplete(d);

@@ -23,6 +23,7 @@ export class LiveView {
   private observation: Observation | undefined;
   private reason = "";
   private lastPlainReason = "";
+  private lastEvent = "";
 
   constructor(
     private readonly out: Output,
@@ -32,6 +33,7 @@ export class LiveView {
   ) {}
 
   event(e: EventRecord): void {
+    this.lastEvent = e.message;
     this.clear();
     this.out.print(this.tty ? `${color(2, clock(e.at), true)} ${e.message}` : eventLine(e));
     this.draw();
@@ -50,7 +52,8 @@ export class LiveView {
     this.reason = reason;
     if (!this.tty) {
       const stable = reason.replace(/\d+s left/, "…").replace(/\d+s until/, "… until");
-      if (stable !== this.lastPlainReason) this.out.print(`${clock(this.now())} ${reason}`);
+      if (stable !== this.lastPlainReason && reason !== this.lastEvent)
+        this.out.print(`${clock(this.now())} ${reason}`);
       this.lastPlainReason = stable;
       return;
     }

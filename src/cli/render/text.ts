@@ -47,12 +47,21 @@ export function stepLabel(state: UpgradeState | undefined, plan: CompiledPlan): 
   return `${step}/${plan.steps.length}`;
 }
 
+const WROTE = new Set(["shift-submitted", "reconciled", "rolled-back", "adopted", "bake-restarted"]);
+
+/** After a tick that wrote weights, the observation taken before it is stale: report what was written. */
+function tickWeights(result: TickResult): { blue: number; green: number } {
+  const wrote = result.events.some((e) => WROTE.has(e.type));
+  const { blue, green } = weightsSummary(result.state, wrote ? undefined : result.observation);
+  return { blue, green };
+}
+
 export function tickJson(plan: CompiledPlan, result: TickResult) {
   return {
     plan: plan.name,
     phase: result.state?.phase ?? "pending",
     step: result.state?.step ?? 0,
-    weights: (({ blue, green }) => ({ blue, green }))(weightsSummary(result.state, result.observation)),
+    weights: tickWeights(result),
     reason: result.reason,
     exitCode: result.exitCode,
     verdict: result.verdict ? { kind: result.verdict.kind, reasons: result.verdict.reasons } : null,
@@ -63,7 +72,7 @@ export function tickJson(plan: CompiledPlan, result: TickResult) {
 
 export function tickText(plan: CompiledPlan, result: TickResult): string[] {
   const lines = result.events.map(eventLine);
-  const w = weightsSummary(result.state, result.observation);
+  const w = tickWeights(result);
   lines.push(
     `${plan.name}: ${result.state?.phase ?? "pending"} at step ${stepLabel(result.state, plan)}, blue ${w.blue}% / green ${w.green}% — ${result.reason}`,
   );

@@ -1,0 +1,107 @@
+/**
+ * Runs the built CLI (`node bin/eks-bluegreen.js`) as a user would, against an in-process sandbox
+ * seeded from a compressed plan written to a temporary working directory.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+import { Plan, type PlanInput } from "../../src/plan/schema.ts";
+import { seedFromPlan, startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const BIN = join(ROOT, "bin/eks-bluegreen.js");
+
+export function ensureBuilt(): void {
+  if (!existsSync(join(ROOT, "dist/cli.js"))) {
+    throw new Error("dist/cli.js is missing: run `npm run build` before the CLI end-to-end tests.");
+  }
+}
+
+export function compressedPlan(overrides: Partial<PlanInput> = {}): PlanInput {
+  return {
+    apiVersion: "eks-bluegreen/v1",
+    metadata: { name: "e2e" },
+    region: "us-east-1",
+    clusters: {
+      blue: { name: "shop-1-30" },
+      green: { name: "shop-1-31", kubernetesVersion: "1.31" },
+    },
+    traffic: {
+      records: [
+        { zoneName: "example.com", name: "api.example.com", blue: "api-blue", green: "api-green" },
+        { zoneName: "example.com", name: "www.example.com", blue: "www-blue", green: "www-green" },
+      ],
+    },
+    steps: [
+      { green: 10, bake: "1s" },
+      { green: 50, bake: "1s" },
+      { green: 100, bake: "1s" },
+    ],
+    alarms: { names: ["shop-5xx", "shop-latency"], pollInterval: "1s" },
+    rollback: { holdTimeout: "1s" },
+    retire: { after: "200ms", mode: "keep", approval: false, blueRecords: "keep" },
+    ...overrides,
+  };
+}
+
+export interface Env {
+  sandbox: Sandbox;
+  dir: string;
+  planFile: string;
+  cli(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  close(): Promise<void>;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export async function setup(
+  plan: PlanInput = compressedPlan(),
+  options: { inSyncDelayMs?: number } = {},
+): Promise<Env> {
+  ensureBuilt();
+  const sandbox = await startSandbox({ inSyncDelayMs: options.inSyncDelayMs ?? 50 });
+  seedFromPlan(sandbox, Plan.parse(plan));
+  const dir = await mkdtemp(join(tmpdir(), "ebg-e2e-"));
+  const planFile = "plan.yaml";
+  await writeFile(join(dir, planFile), stringify(plan));
+  const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
+    new Promise<CliResult>((done) => {
+      execFile(
+        process.execPath,
+        [BIN, "--endpoint-url", sandbox.endpoint, ...args],
+        {
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? "", HOME: dir, USER: "tester", ...sandbox.env, ...extraEnv },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          let json: unknown;
+          try {
+            json = JSON.parse(stdout);
+          } catch {
+            json = undefined;
+          }
+          done({ code, stdout, stderr, json });
+        },
+      );
+    });
+  return {
+    sandbox,
+    dir,
+    planFile,
+    cli,
+    close: async () => {
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
