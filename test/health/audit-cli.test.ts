@@ -5,6 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { seedFromPlan, startSandbox } from "../../src/sandbox/index.ts";
+import { attachKubernetes } from "../../src/sandbox/k8s/attach.ts";
+import { loadPlan } from "../../src/plan/load.ts";
+import { freePort } from "../support/moto.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const BIN = join(ROOT, "bin/eks-bluegreen.js");
@@ -237,5 +241,33 @@ describe("eks-bluegreen sandbox --k8s, then audit --plan against green live", ()
     ]);
     expect(code).toBe(2);
     expect(stderr).toContain("the sandbox has no cluster named nope");
+  });
+});
+
+describe("audit --plan when green's API cannot be used", () => {
+  test("refused credentials (401) and an API that is down exit 4 with the reason", async () => {
+    const file = join(dir, "plan.yaml");
+    const sandbox = await startSandbox();
+    try {
+      seedFromPlan(sandbox, (await loadPlan(file)).doc);
+      const apis = await attachKubernetes(sandbox, [{ cluster: "shop-green", path: "plans/manifests" }]);
+      try {
+        const refused = await cli(["audit", "--plan", file], {
+          ...sandbox.env,
+          AWS_SECRET_ACCESS_KEY: "not-the-sandbox-secret",
+        });
+        expect(refused.code).toBe(4);
+        expect(refused.stderr).toContain("401 Unauthorized");
+        expect(refused.stderr).toContain("hint: Check that green's API endpoint is reachable");
+      } finally {
+        await Promise.all([...apis.values()].map((a) => a.close()));
+      }
+      sandbox.world.eks.cluster("shop-green")!.endpoint = `https://127.0.0.1:${await freePort()}`;
+      const down = await cli(["--output", "json", "audit", "--plan", file], sandbox.env);
+      expect(down.code).toBe(4);
+      expect(JSON.parse(down.stdout).error).toMatchObject({ code: "kubernetes-unreachable" });
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -43,13 +43,17 @@ async function auditGreen(
   options: AuditOptions,
   ctx: CommandContext,
 ): Promise<AuditFinding[]> {
-  const [{ createPorts }, { connectGreen, kubernetesSettings }, { kubernetesAccess }, { auditLive }] =
-    await Promise.all([
-      import("../../aws/index.ts"),
-      import("../../health/kubernetes/observe.ts"),
-      import("../../health/kubernetes/access.ts"),
-      import("../../health/audit/live.ts"),
-    ]);
+  const [
+    { createPorts },
+    { connectGreen, kubernetesSettings, DEFAULT_KUBERNETES_SETTINGS },
+    { kubernetesAccess },
+    { auditLive },
+  ] = await Promise.all([
+    import("../../aws/index.ts"),
+    import("../../health/kubernetes/observe.ts"),
+    import("../../health/kubernetes/access.ts"),
+    import("../../health/audit/live.ts"),
+  ]);
   const green = plan.doc.clusters.green;
   const ports = await createPorts(plan, ctx.aws, { signal: ctx.signal, env: ctx.env });
   const reading = await ports.clusters.green.describe(
@@ -68,15 +72,7 @@ async function auditGreen(
   const scope = { namespaces: settings?.namespaces ?? [], labelSelector: settings?.labelSelector };
   try {
     const api = connectGreen(
-      settings ?? {
-        enabled: true,
-        namespaces: [],
-        minZones: 1,
-        pendingGraceMs: 0,
-        maxRestarts: 0,
-        argocd: false,
-        parity: { enabled: false, minReadyPercent: 100 },
-      },
+      settings ?? DEFAULT_KUBERNETES_SETTINGS,
       reading,
       kubernetesAccess(plan, ctx.aws, "green", ctx.env),
       ctx.signal,

@@ -37,6 +37,17 @@ export interface KubernetesSettings {
   parity: { enabled: boolean; minReadyPercent: number };
 }
 
+/** The schema's defaults, for reading a cluster whose plan has no `health.kubernetes` (e.g. `audit --plan`). */
+export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = {
+  enabled: true,
+  namespaces: [],
+  minZones: 1,
+  pendingGraceMs: 5 * 60_000,
+  maxRestarts: 3,
+  argocd: true,
+  parity: { enabled: true, minReadyPercent: 100 },
+};
+
 /** undefined when the plan has no `health.kubernetes` section or turns it off. */
 export function kubernetesSettings(plan: CompiledPlan): KubernetesSettings | undefined {
   const k = plan.doc.health?.kubernetes;

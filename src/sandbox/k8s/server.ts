@@ -37,7 +37,7 @@ export interface KubernetesApi {
   /** base64 of the CA's PEM, as DescribeCluster's certificateAuthority.data carries it. */
   caData: string;
   objects: KubeStore;
-  /** Requests answered, by status code (tests check that 401s happened). */
+  /** The last 1,000 requests answered, with their status (tests check that 401s happened). */
   requests: { path: string; status: number }[];
   close(): Promise<void>;
 }
@@ -155,11 +155,16 @@ export async function startKubernetesApi(options: KubernetesApiOptions): Promise
     return 200;
   }
 
+  const record = (path: string, code: number) => {
+    // A demo sandbox runs for hours: keep the recent requests only.
+    if (requests.length >= 1000) requests.splice(0, requests.length - 999);
+    requests.push({ path, status: code });
+  };
   const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     handle(req, res).then(
-      (code) => requests.push({ path: req.url ?? "", status: code }),
+      (code) => record(req.url ?? "", code),
       (error: unknown) => {
-        requests.push({ path: req.url ?? "", status: 500 });
+        record(req.url ?? "", 500);
         send(res, 500, status(500, "InternalError", (error as Error).message));
       },
     );
