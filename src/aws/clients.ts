@@ -60,6 +60,9 @@ export interface BaseConfig {
   requestHandler: { requestTimeout: number; connectionTimeout: number };
 }
 
+/** Suffix of the per-service endpoint variable, as the SDK derives it from the service id. */
+type ServiceKey = "ROUTE_53" | "CLOUDWATCH" | "EKS" | "S3" | "STS";
+
 export function resolveRegion(
   settings: AwsSettings,
   planRegion: string | undefined,
@@ -98,7 +101,7 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
             region,
             profile: settings.profile,
             maxAttempts: 1,
-            ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+            ...(endpointFor("STS") ? { endpoint: endpointFor("STS") } : {}),
           },
         }),
       );
@@ -107,7 +110,15 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     return provider;
   }
 
-  async function base(scope: ClientScope | undefined): Promise<BaseConfig> {
+  // The SDK reads endpoint variables from process.env only; an `env` given explicitly (a command's
+  // context, a test) is applied here so it means the same thing.
+  function endpointFor(service: ServiceKey): string | undefined {
+    if (settings.endpointUrl) return settings.endpointUrl;
+    if (env === process.env) return undefined;
+    return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
+  }
+
+  async function base(service: ServiceKey, scope: ClientScope | undefined): Promise<BaseConfig> {
     const config: BaseConfig = {
       maxAttempts: 1,
       requestHandler: {
@@ -118,7 +129,8 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     const region = regionFor(scope);
     if (region) config.region = region;
     if (settings.profile) config.profile = settings.profile;
-    if (settings.endpointUrl) config.endpoint = settings.endpointUrl;
+    const endpoint = endpointFor(service);
+    if (endpoint) config.endpoint = endpoint;
     const credentials = await credentialsFor(scope);
     if (credentials) config.credentials = credentials;
     return config;
@@ -139,27 +151,30 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     route53: (scope) =>
       cached("route53", scope, async () => {
         const { Route53Client } = await import("@aws-sdk/client-route-53");
-        return new Route53Client(await base(scope));
+        return new Route53Client(await base("ROUTE_53", scope));
       }),
     cloudwatch: (scope) =>
       cached("cloudwatch", scope, async () => {
         const { CloudWatchClient } = await import("@aws-sdk/client-cloudwatch");
-        return new CloudWatchClient(await base(scope));
+        return new CloudWatchClient(await base("CLOUDWATCH", scope));
       }),
     eks: (scope) =>
       cached("eks", scope, async () => {
         const { EKSClient } = await import("@aws-sdk/client-eks");
-        return new EKSClient(await base(scope));
+        return new EKSClient(await base("EKS", scope));
       }),
     s3: (scope) =>
       cached("s3", scope, async () => {
         const { S3Client } = await import("@aws-sdk/client-s3");
-        return new S3Client({ ...(await base(scope)), forcePathStyle: s3EndpointOverridden(settings, env) });
+        return new S3Client({
+          ...(await base("S3", scope)),
+          forcePathStyle: s3EndpointOverridden(settings, env),
+        });
       }),
     sts: (scope) =>
       cached("sts", scope, async () => {
         const { STSClient } = await import("@aws-sdk/client-sts");
-        return new STSClient(await base(scope));
+        return new STSClient(await base("STS", scope));
       }),
   };
 }

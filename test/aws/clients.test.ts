@@ -92,6 +92,14 @@ describe("client factory", () => {
     expect(servers[name]!.seen).toHaveLength(1);
   });
 
+  it("an explicit env (a command's context) means the same as process.env", async () => {
+    const env = { AWS_ENDPOINT_URL: servers.GLOBAL!.url, AWS_ENDPOINT_URL_EKS: servers.EKS!.url };
+    await callEach(createClientFactory({ settings: {}, env }));
+    expect(servers.EKS!.seen).toHaveLength(1);
+    expect(servers.GLOBAL!.seen).toHaveLength(4);
+    expect(servers.S3!.seen).toEqual([]);
+  });
+
   it("--endpoint-url overrides every variable", async () => {
     process.env.AWS_ENDPOINT_URL = servers.GLOBAL!.url;
     for (const name of VARS) process.env[`AWS_ENDPOINT_URL_${name}`] = servers[name]!.url;
