@@ -1,4 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import {
   eksToken,
@@ -174,4 +175,22 @@ describe("sandbox token verification (as EKS checks tokens)", () => {
       reason: expect.stringContaining("not signed"),
     });
   });
+});
+
+test("property: no header, however malformed, crashes the verifier or gets through", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(
+        fc.string(),
+        fc.string().map((t) => `Bearer ${t}`),
+        fc.string().map((t) => `Bearer k8s-aws-v1.${Buffer.from(t).toString("base64url")}`),
+        fc.webUrl({ withQueryParameters: true }).map((u) => `Bearer ${encodeToken(u)}`),
+      ),
+      async (header) => {
+        const verdict = await verifyToken(header, "green", [creds], at);
+        return verdict.ok === false && typeof verdict.reason === "string";
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

@@ -9,7 +9,8 @@ import type { InsightReading } from "../../aws/ports.ts";
 import { nodeZone } from "../kubernetes/checks.ts";
 import { matchesLabelSelector, type LabelSelectorObject } from "../kubernetes/labels.ts";
 import type { V1Node, V1Pod } from "../kubernetes/objects.ts";
-import { minorOf, removal } from "./removed-apis.ts";
+import { apiFindings, insightFindings } from "./api-rules.ts";
+import { minorOf } from "./removed-apis.ts";
 import { sameQuantity } from "./quantity.ts";
 
 /** An object as the audit reads it (manifest YAML or an API object with apiVersion and kind set). */
@@ -198,47 +199,6 @@ function notGuaranteed(template: Rec): string | undefined {
     }
   }
   return undefined;
-}
-
-function apiFindings(
-  objects: readonly AuditObject[],
-  target: number,
-  targetVersion: string,
-  out: Omit<AuditFinding, "blocking">[],
-): void {
-  for (const o of objects) {
-    const gone = removal(o.apiVersion, o.kind);
-    if (!gone) continue;
-    const subject = `${o.kind} ${o.metadata.namespace ?? "default"}/${o.metadata.name ?? "?"}`;
-    const removedIn = minorOf(gone.removedIn);
-    if (removedIn <= target) {
-      out.push({
-        severity: "error",
-        code: "removed-api",
-        subject,
-        message: `${subject} uses ${o.apiVersion}, which Kubernetes ${gone.removedIn} removed (target ${targetVersion}): use ${gone.replacement}.`,
-      });
-    } else {
-      out.push({
-        severity: "info",
-        code: "deprecated-api",
-        subject,
-        message: `${subject} uses ${o.apiVersion}, deprecated and removed in Kubernetes ${gone.removedIn}: move to ${gone.replacement}.`,
-      });
-    }
-  }
-}
-
-function insightFindings(insights: readonly InsightReading[], out: Omit<AuditFinding, "blocking">[]): void {
-  for (const i of insights) {
-    if (i.status !== "ERROR" && i.status !== "WARNING") continue;
-    out.push({
-      severity: i.status === "ERROR" ? "error" : "warning",
-      code: "eks-insight",
-      subject: `Insight ${i.name}`,
-      message: `EKS insight "${i.name}" (${i.category}) is ${i.status}: ${i.reason}`,
-    });
-  }
 }
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
