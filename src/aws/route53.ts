@@ -75,19 +75,41 @@ export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
     return matches[0]?.id;
   }
 
-  /** Every record of the zone whose name is one of `names`, with one paged listing. Undefined: no such zone. */
+  /**
+   * Every record of the zone whose name is one of `names`, with one paged listing. Undefined: no such zone.
+   * The listing starts at the lowest wanted name in Route 53's order (labels reversed) and stops once every
+   * wanted name has been passed. If a name was not seen, the zone is listed again from the top, so a
+   * difference between our idea of the order and the endpoint's costs calls, never correctness.
+   */
   async function listZone(
     zoneId: string,
     names: ReadonlySet<string>,
     signal?: AbortSignal,
   ): Promise<ResourceRecordSet[] | undefined> {
+    const from = lowestName(names);
+    const first = await listFrom(zoneId, names, from, undefined, signal);
+    if (!first || first.seen.size === names.size || from === undefined) return first?.found;
+    // The second pass covers only what lies before the first pass's first record.
+    const before = await listFrom(zoneId, names, undefined, first.firstKey, signal);
+    const found = [...(before?.found ?? [])];
+    const known = new Set(found.map(recordKey));
+    for (const r of first.found) if (!known.has(recordKey(r))) found.push(r);
+    return found;
+  }
+
+  async function listFrom(
+    zoneId: string,
+    names: ReadonlySet<string>,
+    from: string | undefined,
+    stopAt: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ found: ResourceRecordSet[]; seen: Set<string>; firstKey: string | undefined } | undefined> {
     const { ListResourceRecordSetsCommand } = await sdk();
     const client = await deps.client();
     const found: ResourceRecordSet[] = [];
     const seen = new Set<string>();
-    // With a single name, start the listing there; otherwise from the top of the zone.
-    let start: { name?: string; type?: string; id?: string } =
-      names.size === 1 ? { name: [...names][0]! } : {};
+    let firstKey: string | undefined;
+    let start: { name?: string; type?: string; id?: string } = { name: from };
     for (;;) {
       let page;
       try {
@@ -111,16 +133,19 @@ export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
         throw error;
       }
       for (const record of page.ResourceRecordSets ?? []) {
+        const key = recordKey(record);
+        if (key === stopAt) return { found, seen, firstKey };
+        firstKey ??= key;
         const name = normalizeName(record.Name ?? "");
         if (names.has(name)) {
           found.push(record);
           seen.add(name);
         } else if (seen.size === names.size) {
           // Records of one name are contiguous, so once every wanted name has been passed we are done.
-          return found;
+          return { found, seen, firstKey };
         }
       }
-      if (!page.IsTruncated) return found;
+      if (!page.IsTruncated) return { found, seen, firstKey };
       start = { name: page.NextRecordName, type: page.NextRecordType, id: page.NextRecordIdentifier };
     }
   }
@@ -245,6 +270,20 @@ export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
       return send(batches, "eks-bluegreen: delete blue records", options.signal);
     },
   };
+}
+
+function recordKey(r: ResourceRecordSet): string {
+  return `${normalizeName(r.Name ?? "")}\u0000${r.Type ?? ""}\u0000${r.SetIdentifier ?? ""}`;
+}
+
+/** The first of `names` in Route 53's listing order: DNS labels reversed, compared case-insensitively. */
+export function lowestName(names: Iterable<string>): string | undefined {
+  let best: { name: string; key: string } | undefined;
+  for (const name of names) {
+    const key = name.split(".").reverse().join("\u0000");
+    if (!best || key < best.key) best = { name, key };
+  }
+  return best?.name;
 }
 
 function validateWeighted(change: Change): void {

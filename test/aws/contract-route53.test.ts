@@ -100,6 +100,10 @@ describeEachBackend("Route 53 traffic adapter", (spec) => {
       create(weighted("www.example.test", "canary", 5, "canary.example.net", "CNAME")),
       create(weighted("*.example.test", "blue", 100, "10.0.0.9")),
       create(weighted("*.example.test", "green", 0, "10.0.1.9")),
+      create(weighted("zz1.example.test", "blue", 100, "10.0.2.1")),
+      create(weighted("zz1.example.test", "green", 0, "10.0.3.1")),
+      create(weighted("zz2.example.test", "blue", 100, "10.0.2.2")),
+      create(weighted("zz2.example.test", "green", 0, "10.0.3.2")),
       ...Array.from({ length: FILLER }, (_, i) =>
         create({
           Name: `h${i}.example.test`,
@@ -146,6 +150,26 @@ describeEachBackend("Route 53 traffic adapter", (spec) => {
     const [r] = await a.traffic.read([{ ...api, name: "api.example.test." }]);
     expect(r!.blue?.SetIdentifier).toBe("blue");
     expect(a.ops.filter((o) => o === "route53:ListResourceRecordSets")).toHaveLength(1);
+  });
+
+  it("starts at the lowest wanted name in Route 53's order and stops once past the highest", async () => {
+    const a = adapters(backend.current, { pageSize: 100 });
+    const pairs = ["zz2.example.test", "zz1.example.test"].map((name) => ({ ...api, name }));
+    const readings = await a.traffic.read(pairs);
+    expect(readings.map((r) => r.blue?.ResourceRecords?.[0]?.Value)).toEqual(["10.0.2.2", "10.0.2.1"]);
+    // A listing from the top would take five pages of 100.
+    expect(a.ops.filter((o) => o === "route53:ListResourceRecordSets")).toHaveLength(1);
+  });
+
+  it("a name that is not there costs one listing from the top, and the others are still read", async () => {
+    const a = adapters(backend.current, { pageSize: 300 });
+    const [present, absent] = await a.traffic.read([
+      { ...api, name: "zz1.example.test" },
+      { ...api, name: "aaa-missing.example.test" },
+    ]);
+    expect(present!.blue?.Weight).toBe(100);
+    expect(absent!.blue).toBeUndefined();
+    expect(a.ops.filter((o) => o === "route53:ListResourceRecordSets").length).toBeLessThanOrEqual(3);
   });
 
   it("reports a missing zone and a missing record as undefined", async () => {
