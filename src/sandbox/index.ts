@@ -75,6 +75,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     options.port ?? 0,
   );
   const endpoint = `http://127.0.0.1:${port}`;
+  // Closing twice (an afterAll after a test's own close) is harmless.
+  let closing: Promise<void> | undefined;
   return {
     endpoint,
     port,
@@ -91,10 +93,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     calls,
     close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      })),
   };
 }
 

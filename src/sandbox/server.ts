@@ -9,6 +9,7 @@ import {
   SandboxError,
   newRequestId,
   type SandboxRequest,
+  type Route,
   type SandboxResponse,
   type ServiceName,
   type ServiceProtocol,
@@ -75,7 +76,18 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   const at = parts.now();
   const service = serviceOf(request, () => queryParams(request).get("Action"));
   const protocol = parts.protocols[service];
-  const route = protocol.route(request);
+  let route: Route | undefined;
+  let unroutable: SandboxError | undefined;
+  try {
+    route = protocol.route(request);
+  } catch (error) {
+    // A path that cannot even be decoded (a stray `%`) is the caller's fault, answered in AWS's format.
+    unroutable = new SandboxError(
+      400,
+      "InvalidInput",
+      `The request cannot be read: ${(error as Error).message}`,
+    );
+  }
   const operation = route?.operation ?? "Unknown";
   const mutating = route?.mutating ?? false;
   const decision = parts.faults.decide(service, operation);
@@ -91,6 +103,8 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
       new SandboxError(decision.status, decision.code, decision.message),
       request,
     );
+  } else if (unroutable) {
+    response = protocol.renderError(unroutable, request);
   } else if (!route) {
     response = protocol.renderError(
       new SandboxError(
