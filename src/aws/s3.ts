@@ -47,8 +47,9 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
       } catch (error) {
         if (
           error instanceof AwsError &&
-          (error.awsCode === "NoSuchKey" || error.httpStatus === 404) &&
-          error.awsCode !== "NoSuchBucket"
+          // Only S3 saying "no such key" means "no state yet"; a 404 page from elsewhere (or a missing
+          // bucket) must not look like an empty store, or a new upgrade could start over a running one.
+          error.awsCode === "NoSuchKey"
         ) {
           return undefined;
         }
