@@ -140,6 +140,26 @@ describe("CloudWatch over AWS JSON 1.0 (the SDK)", () => {
     expect(alarm.StateValue).toBe("OK");
   });
 
+  it("keeps composite alarms' history out unless AlarmTypes asks for it, and keeps history after a delete", async () => {
+    sandbox.world.cloudwatch.setAlarmState("checkout-composite", "ALARM", "child in ALARM");
+    const plain = await cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "checkout-composite" }));
+    expect(plain.AlarmHistoryItems).toEqual([]);
+    const composite = await cloudwatch.send(
+      new DescribeAlarmHistoryCommand({
+        AlarmName: "checkout-composite",
+        AlarmTypes: ["CompositeAlarm"],
+        HistoryItemType: "StateUpdate",
+      }),
+    );
+    expect(composite.AlarmHistoryItems?.map((h) => [h.AlarmType, h.HistorySummary])).toEqual([
+      ["CompositeAlarm", "Alarm updated from INSUFFICIENT_DATA to ALARM"],
+    ]);
+    await cloudwatch.send(metricAlarm("short-lived"));
+    await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: ["short-lived"] }));
+    const kept = await cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "short-lived" }));
+    expect(kept.AlarmHistoryItems?.[0]?.HistoryItemType).toBe("ConfigurationUpdate");
+  });
+
   it("pages history with NextToken and filters by alarm name", async () => {
     for (let i = 0; i < 3; i++) {
       sandbox.world.cloudwatch.setAlarmState("checkout-5xx", i % 2 === 0 ? "ALARM" : "OK", `flip ${i}`);
