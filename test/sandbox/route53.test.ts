@@ -188,6 +188,27 @@ describe("Route 53 records", () => {
     expect(anonymous.name).toBe("InvalidChangeBatch");
   });
 
+  it("enforces the batch limits: 1,000 ResourceRecord elements (UPSERT counting twice) and 32,000 characters", async () => {
+    const upserts = (count: number, value: string): Change[] =>
+      Array.from({ length: count }, (_, i) => ({
+        Action: "UPSERT",
+        ResourceRecordSet: weighted("limit.example.com", `s${i}`, 1, value),
+      }));
+    await change(upserts(500, "192.0.2.1")); // 1,000 counted: at the limit
+    const over = await rejection(change(upserts(501, "192.0.2.1")));
+    expect(over.name).toBe("InvalidChangeBatch");
+    expect(over.message).toMatch(/records limit of 1000/);
+    const long = await rejection(
+      change(
+        upserts(2, "x".repeat(8_001)).map((c) => ({
+          ...c,
+          ResourceRecordSet: { ...c.ResourceRecordSet!, Type: "TXT" },
+        })),
+      ),
+    );
+    expect(long.message).toMatch(/characters limit of 32000/);
+  });
+
   it("applies a batch all-or-nothing: one bad change leaves every record as it was", async () => {
     const before = sandbox.world.route53.records(zoneId).map((r) => ({ ...r }));
     const blue = live("blue");

@@ -198,6 +198,7 @@ export class Route53World {
     const zone = this.requireZone(zoneId);
     if (changes.length === 0)
       throw new SandboxError(400, "InvalidInput", "Invalid request: the change batch has no changes.");
+    checkLimits(changes);
     const next = new Map(this.recordsByZone.get(zone.id)!);
     const messages: string[] = [];
     for (const { action, record: raw } of changes) {
@@ -258,6 +259,42 @@ export class Route53World {
 
   changeStatus(change: Change): "PENDING" | "INSYNC" {
     return this.now() >= change.inSyncAt ? "INSYNC" : "PENDING";
+  }
+}
+
+/** Route 53's batch limits: 1,000 ResourceRecord elements and 32,000 value characters, UPSERT counting twice. */
+export const MAX_BATCH_RECORDS = 1000;
+export const MAX_BATCH_CHARACTERS = 32_000;
+
+function checkLimits(changes: ChangeRequest[]): void {
+  let records = 0;
+  let characters = 0;
+  for (const { action, record } of changes) {
+    const weight = action === "UPSERT" ? 2 : 1;
+    for (const { Value } of record.ResourceRecords ?? []) {
+      records += weight;
+      characters += weight * Value.length;
+    }
+  }
+  if (records > MAX_BATCH_RECORDS) {
+    throw new SandboxError(
+      400,
+      "InvalidChangeBatch",
+      `Number of records limit of ${MAX_BATCH_RECORDS} exceeded.`,
+      {
+        extra: { Messages: [`Number of records limit of ${MAX_BATCH_RECORDS} exceeded.`] },
+      },
+    );
+  }
+  if (characters > MAX_BATCH_CHARACTERS) {
+    throw new SandboxError(
+      400,
+      "InvalidChangeBatch",
+      `Number of characters limit of ${MAX_BATCH_CHARACTERS} exceeded.`,
+      {
+        extra: { Messages: [`Number of characters limit of ${MAX_BATCH_CHARACTERS} exceeded.`] },
+      },
+    );
   }
 }
 
