@@ -1,6 +1,6 @@
 /**
  * The named moments at which a tick can be killed, so crash tests can stop the process exactly there
- * (`EKS_BLUEGREEN_CRASH_AT=<point>` kills the process with SIGKILL when it reaches that point) and prove
+ * (`EKS_BLUEGREEN_CRASH_AT=<point>` or `<point>:<n>` for the n-th hit kills the process with SIGKILL there) and prove
  * the next tick resumes without losing or repeating a step. Every boundary between two durable effects
  * (a state write, a Route 53 change, an EKS call) has a name here.
  */
@@ -27,12 +27,29 @@ export const CRASH_POINTS = [
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export const CRASH_ENV = "EKS_BLUEGREEN_CRASH_AT";
+/** Set to 1 to print `eks-bluegreen crash-point <point>:<n>` on stderr at every point reached (for the crash matrix). */
+export const CRASH_TRACE_ENV = "EKS_BLUEGREEN_CRASH_TRACE";
+
+/** Hits of each point in this process: `point:N` names the N-th (a `run` counts across its ticks). */
+const hits = new Map<string, number>();
+
+/** `after-write` (first hit) or `after-write:3` (third hit in this process). */
+export function parseCrashTarget(value: string): { point: string; nth: number } {
+  const m = /^(.*?)(?::(\d+))?$/.exec(value.trim())!;
+  return { point: m[1]!, nth: m[2] === undefined ? 1 : Number(m[2]) };
+}
 
 /** The default hook: SIGKILL at the point named in the environment (no cleanup runs, like a real kill). */
 export function crashFromEnv(env: NodeJS.ProcessEnv): (point: CrashPoint) => void {
   const wanted = env[CRASH_ENV];
-  if (!wanted) return () => {};
+  const trace = env[CRASH_TRACE_ENV] === "1";
+  if (!wanted && !trace) return () => {};
+  const target = wanted ? parseCrashTarget(wanted) : undefined;
   return (point) => {
-    if (point === wanted) process.kill(process.pid, "SIGKILL");
+    const n = (hits.get(point) ?? 0) + 1;
+    hits.set(point, n);
+    // stderr is a pipe or a terminal: written synchronously, so the line survives the kill below.
+    if (trace) process.stderr.write(`eks-bluegreen crash-point ${point}:${n}\n`);
+    if (target && point === target.point && n === target.nth) process.kill(process.pid, "SIGKILL");
   };
 }
