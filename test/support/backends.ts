@@ -239,7 +239,7 @@ const sandbox: BackendSpec = {
   async start() {
     const { startSandbox } = await import("../../src/sandbox/index.ts");
     // Short delays keep PENDING and CREATING/DELETING observable without slowing the suite.
-    const server = await startSandbox({ inSyncDelayMs: 150, eksDelayMs: 120 });
+    const server = await startSandbox({ inSyncDelayMs: 500, eksDelayMs: 120 });
     const raw = rawClients(server.endpoint);
     const eks = server.world.eks;
     return {
