@@ -69,15 +69,15 @@ describe("eks-bluegreen audit --manifests", () => {
           .join(" | "),
       );
     expect(rows).toEqual([
-      "error | removed-api | CronJob shop/nightly-report",
-      "error | removed-api | Ingress shop/admin",
-      "error | removed-api | PodDisruptionBudget shop/checkout",
-      "warning | no-readiness-probe | Deployment shop/checkout",
-      "warning | no-pdb | Deployment shop/payments",
-      "warning | no-spread | Deployment shop/payments",
-      "warning | single-replica | Deployment shop/recommendations",
-      "warning | pdb-blocks-drain | StatefulSet shop/orders-db",
-      "info | no-liveness-probe | Deployment shop/checkout",
+      "error | removed-api | cronjob/shop/nightly-report",
+      "error | removed-api | ingress/shop/admin",
+      "error | removed-api | poddisruptionbudget/shop/checkout",
+      "warning | no-readiness-probe | deployment/shop/checkout",
+      "warning | no-pdb | deployment/shop/payments",
+      "warning | no-spread | deployment/shop/payments",
+      "warning | single-replica | deployment/shop/recommendations",
+      "warning | pdb-blocks-drain | statefulset/shop/orders-db",
+      "info | no-liveness-probe | deployment/shop/checkout",
     ]);
     // The well-configured storefront and the DaemonSet have nothing to fix.
     expect(stdout).not.toContain("storefront");
@@ -95,7 +95,7 @@ describe("eks-bluegreen audit --manifests", () => {
     expect(doc.findings[0]).toEqual({
       severity: "error",
       code: "removed-api",
-      subject: "CronJob shop/nightly-report",
+      subject: "cronjob/shop/nightly-report",
       message: expect.stringContaining("batch/v1beta1"),
       blocking: true,
       source: "plans/manifests/legacy.yaml#1",
@@ -134,13 +134,13 @@ describe("eks-bluegreen audit --manifests", () => {
     const by = (c: string) => doc.findings.filter((f: { code: string }) => f.code === c);
     expect(by("not-guaranteed-qos")).toMatchObject([
       {
-        subject: "Deployment shop/checkout",
+        subject: "deployment/shop/checkout",
         severity: "warning",
         message: expect.stringContaining("requests 250m cpu but is limited to 1"),
       },
     ]);
     expect(by("no-spread")).toMatchObject([
-      { subject: "Deployment shop/payments", severity: "error", blocking: true },
+      { subject: "deployment/shop/payments", severity: "error", blocking: true },
     ]);
   });
 
@@ -220,10 +220,10 @@ describe("eks-bluegreen sandbox --k8s, then audit --plan against green live", ()
     const rows = doc.findings.map((f: { code: string; subject: string }) => `${f.code} ${f.subject}`);
     expect(rows).toEqual(
       expect.arrayContaining([
-        "no-readiness-probe Deployment shop/checkout",
-        "no-spread Deployment shop/payments",
-        "single-replica Deployment shop/recommendations",
-        "no-pdb Deployment shop/checkout",
+        "no-readiness-probe deployment/shop/checkout",
+        "no-spread deployment/shop/payments",
+        "single-replica deployment/shop/recommendations",
+        "no-pdb deployment/shop/checkout",
       ]),
     );
     // Live, the API serves current versions only: the v1beta1 budget and the legacy objects are not there.

@@ -73,7 +73,7 @@ describe("resilience audit rules", () => {
 
   test("spread: replicas > 1 need anti-affinity or a topology spread constraint", () => {
     const bare = deployment("web", 2, { topologySpreadConstraints: [] });
-    expect(codes([bare, pdb("web", { maxUnavailable: 1 })])).toEqual(["no-spread Deployment shop/web"]);
+    expect(codes([bare, pdb("web", { maxUnavailable: 1 })])).toEqual(["no-spread deployment/shop/web"]);
     const anti = deployment("web", 2, {
       topologySpreadConstraints: [],
       affinity: {
@@ -88,16 +88,16 @@ describe("resilience audit rules", () => {
   });
 
   test("single replica, missing budget, and a budget that blocks drains", () => {
-    expect(codes([deployment("web", 1)])).toEqual(["single-replica Deployment shop/web"]);
-    expect(codes([deployment("web", 3)])).toEqual(["no-pdb Deployment shop/web"]);
+    expect(codes([deployment("web", 1)])).toEqual(["single-replica deployment/shop/web"]);
+    expect(codes([deployment("web", 3)])).toEqual(["no-pdb deployment/shop/web"]);
     expect(codes([deployment("web", 3), pdb("other", { maxUnavailable: 1 })])).toEqual([
-      "no-pdb Deployment shop/web",
+      "no-pdb deployment/shop/web",
     ]);
     expect(codes([deployment("web", 3), pdb("web", { minAvailable: 3 })])).toEqual([
-      "pdb-blocks-drain Deployment shop/web",
+      "pdb-blocks-drain deployment/shop/web",
     ]);
     expect(codes([deployment("web", 3), pdb("web", { maxUnavailable: "0%" })])).toEqual([
-      "pdb-blocks-drain Deployment shop/web",
+      "pdb-blocks-drain deployment/shop/web",
     ]);
     expect(codes([deployment("web", 3), pdb("web", { minAvailable: "50%" })])).toEqual([]);
   });
@@ -124,15 +124,15 @@ describe("resilience audit rules", () => {
       containers: [container({ resources: { limits: { cpu: "1" } } })],
     });
     const opts = { critical: ["shop/pay"] };
-    expect(codes([guaranteed], opts)).toEqual(["single-replica Deployment shop/pay"]);
-    expect(codes([limitsOnly], opts)).toEqual(["single-replica Deployment shop/pay"]);
+    expect(codes([guaranteed], opts)).toEqual(["single-replica deployment/shop/pay"]);
+    expect(codes([limitsOnly], opts)).toEqual(["single-replica deployment/shop/pay"]);
     const f = run([burstable], opts).find((x) => x.code === "not-guaranteed-qos")!;
     expect(f.message).toContain("container app requests 250m cpu but is limited to 1");
     expect(run([noMemoryLimit], opts).find((x) => x.code === "not-guaranteed-qos")!.message).toContain(
       "no memory limit",
     );
-    expect(codes([burstable])).toEqual(["single-replica Deployment shop/pay"]);
-    expect(codes([], { critical: ["shop/gone"] })).toEqual(["critical-not-found Workload shop/gone"]);
+    expect(codes([burstable])).toEqual(["single-replica deployment/shop/pay"]);
+    expect(codes([], { critical: ["shop/gone"] })).toEqual(["critical-not-found workload/shop/gone"]);
   });
 
   test("removed APIs: error at or after the removing release, info before it", () => {
@@ -206,7 +206,7 @@ describe("resilience audit rules", () => {
       {
         severity: "error",
         code: "eks-insight",
-        subject: "Insight Deprecated APIs removed in Kubernetes v1.32",
+        subject: "insight/1",
       },
     ]);
   });

@@ -62,7 +62,7 @@ describe("workloads", () => {
       workloadFindings([deployment({ readyReplicas: 3, updatedReplicas: 3, availableReplicas: 3 })]),
     ).toEqual([]);
     const f = workloadFindings([deployment({ readyReplicas: 3, updatedReplicas: 2, availableReplicas: 3 })]);
-    expect(f).toMatchObject([{ code: "workload-unavailable", subject: "Deployment shop/web" }]);
+    expect(f).toMatchObject([{ code: "workload-unavailable", subject: "deployment/shop/web" }]);
     expect(f[0]!.message).toContain("3/3 ready, 2/3 updated, 3/3 available");
   });
   test("a spec the controller has not observed yet fails; zero replicas pass", () => {
@@ -117,7 +117,7 @@ describe("pods", () => {
     ["CreateContainerConfigError", "pod-cannot-start"],
   ])("%s fails as %s", (reason, code) => {
     expect(podFindings([pod(reason)], now, 60_000)).toMatchObject([
-      { severity: "error", code, subject: "Pod shop/p" },
+      { severity: "error", code, subject: "pod/shop/p" },
     ]);
   });
   test("ContainerCreating and running pods pass", () => {
@@ -138,7 +138,7 @@ describe("restart growth", () => {
   test("counts from the baseline; new pods and recreated pods count from zero", () => {
     expect(restartFindings({ "a/p/c": 10 }, { "a/p/c": 13 }, 3)).toEqual([]);
     expect(restartFindings({ "a/p/c": 10 }, { "a/p/c": 14 }, 3)).toMatchObject([
-      { code: "container-restarts", subject: "Pod a/p" },
+      { code: "container-restarts", subject: "pod/a/p" },
     ]);
     expect(restartFindings({}, { "a/new/c": 4 }, 3)).toHaveLength(1);
     expect(restartFindings({ "a/p/c": 10 }, { "a/p/c": 2 }, 3)).toEqual([]);
@@ -187,7 +187,7 @@ describe("parity", () => {
     expect(parityFindings([w("web", 3, 3)], [w("web", 3, 2)], 50)).toEqual([]);
     expect(parityFindings([w("web", 3, 3)], [w("web", 3, 1)], 50)).toMatchObject([{ code: "parity-short" }]);
     expect(parityFindings([w("web", 3, 3)], [], 0)).toMatchObject([
-      { code: "parity-missing", subject: "Deployment shop/web" },
+      { code: "parity-missing", subject: "deployment/shop/web" },
     ]);
   });
   test("kind is part of the identity", () => {

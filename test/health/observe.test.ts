@@ -68,17 +68,17 @@ describe("Kubernetes health through the sandbox's API (EKS token, own CA)", () =
   test("workloads: a deployment not fully available fails, naming it", async () => {
     const api = await green();
     api.objects.setReady("Deployment", "shop", "payments", 1);
-    expect(codes(await observe(api))).toEqual(["workload-unavailable Deployment shop/payments"]);
+    expect(codes(await observe(api))).toEqual(["workload-unavailable deployment/shop/payments"]);
     api.objects.setReady("DaemonSet", "logging", "fluent-bit", 2);
-    expect(codes(await observe(api))).toContain("workload-unavailable DaemonSet logging/fluent-bit");
+    expect(codes(await observe(api))).toContain("workload-unavailable daemonset/logging/fluent-bit");
   });
 
   test("pods: crash-looping, image pull failing, Pending past the grace", async () => {
     const api = await green();
     api.objects.crashLoop("Deployment", "shop", "checkout");
     const crash = codes(await observe(api));
-    expect(crash).toContain("workload-unavailable Deployment shop/checkout");
-    expect(crash.filter((c) => c.startsWith("pod-crash-looping Pod shop/checkout-"))).toHaveLength(3);
+    expect(crash).toContain("workload-unavailable deployment/shop/checkout");
+    expect(crash.filter((c) => c.startsWith("pod-crash-looping pod/shop/checkout-"))).toHaveLength(3);
 
     const api2 = await green();
     api2.objects.imagePullFailure("shop", "recommendations");
@@ -130,8 +130,8 @@ describe("Kubernetes health through the sandbox's API (EKS token, own CA)", () =
     expect(value(await observe(api)).findings).toEqual([]);
     api.objects.setApplication("argocd", "shop", "OutOfSync", "Degraded");
     expect(codes(await observe(api))).toEqual([
-      "argocd-out-of-sync Application argocd/shop",
-      "argocd-unhealthy Application argocd/shop",
+      "argocd-out-of-sync application/argocd/shop",
+      "argocd-unhealthy application/argocd/shop",
     ]);
     // Scoped by the namespace an Application deploys to.
     expect(codes(await observe(api, { namespaces: ["logging"] }))).toEqual([]);
@@ -161,8 +161,8 @@ describe("Kubernetes health through the sandbox's API (EKS token, own CA)", () =
     });
     expect(codes(short)).toEqual(
       expect.arrayContaining([
-        "parity-missing Deployment shop/payments",
-        "parity-short Deployment shop/storefront",
+        "parity-missing deployment/shop/payments",
+        "parity-short deployment/shop/storefront",
       ]),
     );
     const lenient = planWith({ kubernetes: { minZones: 3, parity: { minReadyPercent: 50 } } });
@@ -170,13 +170,13 @@ describe("Kubernetes health through the sandbox's API (EKS token, own CA)", () =
       now: new Date(),
       blue: inventory,
     });
-    expect(codes(half)).not.toContain("parity-short Deployment shop/storefront");
+    expect(codes(half)).not.toContain("parity-short deployment/shop/storefront");
 
     const unreadable = await observeKubernetes(plan, readingFor("green", api), access, {
       now: new Date(),
       blue: { ok: false, error: "blue's Kubernetes API: no answer in time" },
     });
-    expect(codes(unreadable)).toContain("parity-unknown Parity");
+    expect(codes(unreadable)).toContain("parity-unknown parity");
   });
 
   test("namespaces and label selector scope what is checked", async () => {

@@ -3,6 +3,7 @@
  * longer serves (manifests, from the table in removed-apis.ts) and EKS upgrade insights (live).
  */
 import type { InsightReading } from "../../aws/ports.ts";
+import { ref } from "../kubernetes/objects.ts";
 import { minorOf, removal } from "./removed-apis.ts";
 import type { AuditFinding, AuditObject } from "./rules.ts";
 
@@ -17,21 +18,23 @@ export function apiFindings(
   for (const o of objects) {
     const gone = removal(o.apiVersion, o.kind);
     if (!gone) continue;
-    const subject = `${o.kind} ${o.metadata.namespace ?? "default"}/${o.metadata.name ?? "?"}`;
+    const { subject, label } = ref(o.kind, o.metadata.namespace, o.metadata.name);
     const removedIn = minorOf(gone.removedIn);
     if (removedIn <= target) {
       out.push({
         severity: "error",
         code: "removed-api",
         subject,
-        message: `${subject} uses ${o.apiVersion}, which Kubernetes ${gone.removedIn} removed (target ${targetVersion}): use ${gone.replacement}.`,
+        source: o.source,
+        message: `${label} uses ${o.apiVersion}, which Kubernetes ${gone.removedIn} removed (target ${targetVersion}): use ${gone.replacement}.`,
       });
     } else {
       out.push({
         severity: "info",
         code: "deprecated-api",
         subject,
-        message: `${subject} uses ${o.apiVersion}, deprecated and removed in Kubernetes ${gone.removedIn}: move to ${gone.replacement}.`,
+        source: o.source,
+        message: `${label} uses ${o.apiVersion}, deprecated and removed in Kubernetes ${gone.removedIn}: move to ${gone.replacement}.`,
       });
     }
   }
@@ -43,7 +46,7 @@ export function insightFindings(insights: readonly InsightReading[], out: Found[
     out.push({
       severity: i.status === "ERROR" ? "error" : "warning",
       code: "eks-insight",
-      subject: `Insight ${i.name}`,
+      subject: `insight/${i.id}`,
       message: `EKS insight "${i.name}" (${i.category}) is ${i.status}: ${i.reason}`,
     });
   }

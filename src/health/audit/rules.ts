@@ -7,6 +7,7 @@
 import type { Finding, Severity } from "../../engine/observation.ts";
 import type { InsightReading } from "../../aws/ports.ts";
 import { nodeZone } from "../kubernetes/checks.ts";
+import { ref } from "../kubernetes/objects.ts";
 import { matchesLabelSelector, type LabelSelectorObject } from "../kubernetes/labels.ts";
 import type { V1Node, V1Pod } from "../kubernetes/objects.ts";
 import { apiFindings, insightFindings } from "./api-rules.ts";
@@ -56,7 +57,8 @@ const REPLICATED = new Set(["Deployment", "StatefulSet"]);
 
 interface Workload {
   object: AuditObject;
-  id: string;
+  subject: string;
+  label: string;
   namespace: string;
   name: string;
   template: Rec;
@@ -81,7 +83,7 @@ function workloads(objects: readonly AuditObject[]): Workload[] {
     const replicas = rec(object.spec).replicas;
     out.push({
       object,
-      id: `${object.kind} ${namespace}/${name}`,
+      ...ref(object.kind, namespace, name),
       namespace,
       name,
       template,
@@ -103,16 +105,16 @@ function probeFindings(w: Workload, out: Omit<AuditFinding, "blocking">[]): void
       out.push({
         severity: "warning",
         code: "no-readiness-probe",
-        subject: w.id,
-        message: `${w.id}: container ${name} has no readiness probe, so it gets traffic before it can serve and keeps it when it cannot.`,
+        subject: w.subject,
+        message: `${w.label}: container ${name} has no readiness probe, so it gets traffic before it can serve and keeps it when it cannot.`,
       });
     }
     if (!c.livenessProbe) {
       out.push({
         severity: "info",
         code: "no-liveness-probe",
-        subject: w.id,
-        message: `${w.id}: container ${name} has no liveness probe, so a hung process is never restarted.`,
+        subject: w.subject,
+        message: `${w.label}: container ${name} has no liveness probe, so a hung process is never restarted.`,
       });
     }
   }
@@ -166,8 +168,8 @@ function placementFindings(
     out.push({
       severity: "warning",
       code: "replicas-one-node",
-      subject: w.id,
-      message: `${w.id}: all ${pods.length} running pods are on node ${[...nodes][0]}; losing that node takes the workload down.`,
+      subject: w.subject,
+      message: `${w.label}: all ${pods.length} running pods are on node ${[...nodes][0]}; losing that node takes the workload down.`,
     });
     return;
   }
@@ -177,8 +179,8 @@ function placementFindings(
     out.push({
       severity: "warning",
       code: "replicas-one-zone",
-      subject: w.id,
-      message: `${w.id}: all ${pods.length} running pods are in zone ${[...zones][0]}; a zone outage takes the workload down.`,
+      subject: w.subject,
+      message: `${w.label}: all ${pods.length} running pods are in zone ${[...zones][0]}; a zone outage takes the workload down.`,
     });
   }
 }
@@ -216,16 +218,16 @@ export function audit(input: AuditInput, options: AuditOptions): AuditFinding[] 
         found.push({
           severity: "warning",
           code: "single-replica",
-          subject: w.id,
-          message: `${w.id} runs 1 replica: every rollout, node drain or node failure is an outage.`,
+          subject: w.subject,
+          message: `${w.label} runs 1 replica: every rollout, node drain or node failure is an outage.`,
         });
       } else if (w.replicas > 1) {
         if (!hasSpread(w.template)) {
           found.push({
             severity: "warning",
             code: "no-spread",
-            subject: w.id,
-            message: `${w.id} runs ${w.replicas} replicas with no pod anti-affinity or topology spread constraint: the scheduler may put them all on one node or zone.`,
+            subject: w.subject,
+            message: `${w.label} runs ${w.replicas} replicas with no pod anti-affinity or topology spread constraint: the scheduler may put them all on one node or zone.`,
           });
         }
         const budgets = pdbsFor(w, pdbs);
@@ -233,16 +235,16 @@ export function audit(input: AuditInput, options: AuditOptions): AuditFinding[] 
           found.push({
             severity: "warning",
             code: "no-pdb",
-            subject: w.id,
-            message: `${w.id} has no PodDisruptionBudget: a node drain may evict all ${w.replicas} replicas at once.`,
+            subject: w.subject,
+            message: `${w.label} has no PodDisruptionBudget: a node drain may evict all ${w.replicas} replicas at once.`,
           });
         }
         for (const b of budgets.filter((p) => blocksDrain(p, w.replicas))) {
           found.push({
             severity: "warning",
             code: "pdb-blocks-drain",
-            subject: w.id,
-            message: `${w.id}: PodDisruptionBudget ${b.metadata.name ?? "?"} allows no voluntary disruption, so node drains (and node group upgrades) hang.`,
+            subject: w.subject,
+            message: `${w.label}: PodDisruptionBudget ${b.metadata.name ?? "?"} allows no voluntary disruption, so node drains (and node group upgrades) hang.`,
           });
         }
       }
@@ -257,7 +259,7 @@ export function audit(input: AuditInput, options: AuditOptions): AuditFinding[] 
       found.push({
         severity: "warning",
         code: "critical-not-found",
-        subject: `Workload ${namespace}/${name}`,
+        subject: `workload/${namespace}/${name}`,
         message: `The plan marks ${namespace}/${name} critical, but no workload of that name exists.`,
       });
     }
@@ -267,21 +269,14 @@ export function audit(input: AuditInput, options: AuditOptions): AuditFinding[] 
         found.push({
           severity: "warning",
           code: "not-guaranteed-qos",
-          subject: w.id,
+          subject: w.subject,
           source: w.object.source,
-          message: `${w.id} is marked critical but its pods are not Guaranteed QoS (${why}): under node pressure they are evicted before Guaranteed ones.`,
+          message: `${w.label} is marked critical but its pods are not Guaranteed QoS (${why}): under node pressure they are evicted before Guaranteed ones.`,
         });
       }
     }
   }
-  const apiStart = found.length;
   apiFindings(input.objects, target, options.targetVersion, found);
-  for (let i = apiStart; i < found.length; i++) {
-    const o = input.objects.find(
-      (x) => `${x.kind} ${x.metadata.namespace ?? "default"}/${x.metadata.name ?? "?"}` === found[i]!.subject,
-    );
-    found[i]!.source ??= o?.source;
-  }
   insightFindings(input.insights ?? [], found);
   const block = new Set(options.block ?? []);
   return found

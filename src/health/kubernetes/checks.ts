@@ -7,7 +7,7 @@ import {
   desiredReplicas,
   readyReplicas,
   timeOf,
-  workloadId,
+  ref,
   type ArgoApplication,
   type V1Node,
   type V1Pod,
@@ -31,7 +31,7 @@ export function nodeFindings(nodes: readonly V1Node[], minZones: number): Findin
   const findings: Finding[] = [];
   const ready = nodes.filter(nodeReady);
   for (const node of nodes) {
-    const subject = `Node ${node.metadata?.name ?? "?"}`;
+    const { subject, label } = ref("Node", undefined, node.metadata?.name);
     if (!nodeReady(node)) {
       const c = (node.status?.conditions ?? []).find((x) => x.type === "Ready");
       const why = c
@@ -41,14 +41,14 @@ export function nodeFindings(nodes: readonly V1Node[], minZones: number): Findin
         severity: "error",
         code: "node-not-ready",
         subject,
-        message: `${subject} is not ready: ${why}.`,
+        message: `${label} is not ready: ${why}.`,
       });
     } else if (node.spec?.unschedulable) {
       findings.push({
         severity: "warning",
         code: "node-cordoned",
         subject,
-        message: `${subject} is cordoned: no new pods land on it.`,
+        message: `${label} is cordoned: no new pods land on it.`,
       });
     }
   }
@@ -56,7 +56,7 @@ export function nodeFindings(nodes: readonly V1Node[], minZones: number): Findin
     findings.push({
       severity: "error",
       code: "no-ready-nodes",
-      subject: "Nodes",
+      subject: "nodes",
       message:
         nodes.length === 0 ? "The cluster has no nodes." : `None of the ${nodes.length} nodes is ready.`,
     });
@@ -67,7 +67,7 @@ export function nodeFindings(nodes: readonly V1Node[], minZones: number): Findin
     findings.push({
       severity: "error",
       code: "node-zones",
-      subject: "Nodes",
+      subject: "nodes",
       message: `Ready nodes span ${zones.length} zone${zones.length === 1 ? "" : "s"}${zones.length ? ` (${zones.join(", ")})` : ""}; the plan asks for at least ${minZones}.`,
     });
   }
@@ -109,7 +109,11 @@ export function workloadFindings(workloads: readonly Workload[]): Finding[] {
   const findings: Finding[] = [];
   for (const w of workloads) {
     const r = rollout(w);
-    const subject = workloadId(w.kind, w.object.metadata?.namespace, w.object.metadata?.name);
+    const { subject, label } = ref(
+      w.kind,
+      w.object.metadata?.namespace ?? "default",
+      w.object.metadata?.name,
+    );
     const short = r.ready < r.desired || r.updated < r.desired || r.available < r.desired;
     if (!short && r.observed) continue;
     const stalled = (w.kind === "Deployment" ? (w.object.status?.conditions ?? []) : []).find(
@@ -117,8 +121,8 @@ export function workloadFindings(workloads: readonly Workload[]): Finding[] {
     );
     const counts = `${r.ready}/${r.desired} ready, ${r.updated}/${r.desired} updated, ${r.available}/${r.desired} available`;
     const message = !r.observed
-      ? `${subject}: its controller has not yet seen the latest spec (${counts}).`
-      : `${subject} is not fully available: ${counts}${stalled ? "; the rollout exceeded its progress deadline" : ""}.`;
+      ? `${label}: its controller has not yet seen the latest spec (${counts}).`
+      : `${label} is not fully available: ${counts}${stalled ? "; the rollout exceeded its progress deadline" : ""}.`;
     findings.push({ severity: "error", code: "workload-unavailable", subject, message });
   }
   return findings;
@@ -131,7 +135,7 @@ const CANNOT_START = new Set(["CreateContainerConfigError", "CreateContainerErro
 export function podFindings(pods: readonly V1Pod[], nowMs: number, pendingGraceMs: number): Finding[] {
   const findings: Finding[] = [];
   for (const pod of pods) {
-    const subject = `Pod ${pod.metadata?.namespace ?? "default"}/${pod.metadata?.name ?? "?"}`;
+    const { subject, label } = ref("Pod", pod.metadata?.namespace ?? "default", pod.metadata?.name);
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
     let reported = false;
     for (const cs of statuses) {
@@ -143,21 +147,21 @@ export function podFindings(pods: readonly V1Pod[], nowMs: number, pendingGraceM
           severity: "error",
           code: "pod-crash-looping",
           subject,
-          message: `${subject}: container ${cs.name} is in CrashLoopBackOff (${cs.restartCount} restarts)${detail}.`,
+          message: `${label}: container ${cs.name} is in CrashLoopBackOff (${cs.restartCount} restarts)${detail}.`,
         });
       } else if (IMAGE.has(reason)) {
         findings.push({
           severity: "error",
           code: "pod-image-pull",
           subject,
-          message: `${subject}: container ${cs.name} cannot pull its image ${cs.image ?? ""} (${reason})${detail}.`,
+          message: `${label}: container ${cs.name} cannot pull its image ${cs.image ?? ""} (${reason})${detail}.`,
         });
       } else if (CANNOT_START.has(reason)) {
         findings.push({
           severity: "error",
           code: "pod-cannot-start",
           subject,
-          message: `${subject}: container ${cs.name} cannot start (${reason})${detail}.`,
+          message: `${label}: container ${cs.name} cannot start (${reason})${detail}.`,
         });
       } else continue;
       reported = true;
@@ -175,7 +179,7 @@ export function podFindings(pods: readonly V1Pod[], nowMs: number, pendingGraceM
       severity: "error",
       code: "pod-pending",
       subject,
-      message: `${subject} has been Pending for ${Math.round((nowMs - since) / 1000)}s, past the ${Math.round(pendingGraceMs / 1000)}s grace${why}.`,
+      message: `${label} has been Pending for ${Math.round((nowMs - since) / 1000)}s, past the ${Math.round(pendingGraceMs / 1000)}s grace${why}.`,
     });
   }
   return findings;
@@ -209,12 +213,12 @@ export function restartFindings(
     const grown = before === undefined || count < before ? count : count - before;
     if (grown <= maxRestarts) continue;
     const [namespace, pod, container] = key.split("/");
-    const subject = `Pod ${namespace}/${pod}`;
+    const { subject, label } = ref("Pod", namespace, pod);
     findings.push({
       severity: "error",
       code: "container-restarts",
       subject,
-      message: `${subject}: container ${container} restarted ${grown} times since the bake started (the plan allows ${maxRestarts}); its liveness probe or process is failing.`,
+      message: `${label}: container ${container} restarted ${grown} times since the bake started (the plan allows ${maxRestarts}); its liveness probe or process is failing.`,
     });
   }
   return findings;
@@ -224,7 +228,7 @@ export function argoFindings(applications: readonly ArgoApplication[] | undefine
   if (!applications) return [];
   const findings: Finding[] = [];
   for (const app of applications) {
-    const subject = `Application ${app.metadata?.namespace ?? "argocd"}/${app.metadata?.name ?? "?"}`;
+    const { subject, label } = ref("Application", app.metadata?.namespace ?? "argocd", app.metadata?.name);
     const sync = app.status?.sync?.status ?? "Unknown";
     const health = app.status?.health?.status ?? "Unknown";
     if (sync !== "Synced") {
@@ -232,7 +236,7 @@ export function argoFindings(applications: readonly ArgoApplication[] | undefine
         severity: "error",
         code: "argocd-out-of-sync",
         subject,
-        message: `${subject} is ${sync}, not Synced.`,
+        message: `${label} is ${sync}, not Synced.`,
       });
     }
     if (health !== "Healthy") {
@@ -242,7 +246,7 @@ export function argoFindings(applications: readonly ArgoApplication[] | undefine
         severity: health === "Progressing" ? "warning" : "error",
         code: "argocd-unhealthy",
         subject,
-        message: `${subject} is ${health}, not Healthy${detail}.`,
+        message: `${label} is ${health}, not Healthy${detail}.`,
       });
     }
   }
@@ -281,14 +285,14 @@ export function parityFindings(
   const byId = new Map(green.map((g) => [`${g.kind}/${g.namespace}/${g.name}`, g]));
   const findings: Finding[] = [];
   for (const b of blue) {
-    const subject = workloadId(b.kind, b.namespace, b.name);
+    const { subject, label } = ref(b.kind, b.namespace, b.name);
     const g = byId.get(`${b.kind}/${b.namespace}/${b.name}`);
     if (!g) {
       findings.push({
         severity: "error",
         code: "parity-missing",
         subject,
-        message: `${subject} runs on blue but does not exist on green.`,
+        message: `${label} runs on blue but does not exist on green.`,
       });
       continue;
     }
@@ -298,7 +302,7 @@ export function parityFindings(
         severity: "error",
         code: "parity-short",
         subject,
-        message: `${subject} has ${g.ready} ready replicas on green; blue desires ${b.desired}, so the plan (${minReadyPercent}%) needs ${needed}.`,
+        message: `${label} has ${g.ready} ready replicas on green; blue desires ${b.desired}, so the plan (${minReadyPercent}%) needs ${needed}.`,
       });
     }
   }

@@ -36,9 +36,22 @@ export interface ClusterSnapshot {
   applications: ArgoApplication[] | undefined;
 }
 
-/** `Kind namespace/name`, the way findings name a workload. */
+/**
+ * How findings name an object: `subject` in the engine's style (`deployment/shop/web`, `node/ip-1`),
+ * `label` for sentences (`Deployment shop/web`, `Node ip-1`).
+ */
+export function ref(
+  kind: string,
+  namespace: string | undefined,
+  name: string | undefined,
+): { subject: string; label: string } {
+  const path = namespace === undefined ? (name ?? "?") : `${namespace}/${name ?? "?"}`;
+  return { subject: `${kind.toLowerCase()}/${path}`, label: `${kind} ${path}` };
+}
+
+/** The `subject` of a namespaced workload. */
 export function workloadId(kind: string, namespace: string | undefined, name: string | undefined): string {
-  return `${kind} ${namespace ?? "default"}/${name ?? "?"}`;
+  return ref(kind, namespace ?? "default", name).subject;
 }
 
 export function timeOf(value: Date | string | undefined): number | undefined {

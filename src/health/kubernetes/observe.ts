@@ -124,7 +124,7 @@ export function snapshotFindings(
       findings.push({
         severity: "warning",
         code: "parity-unknown",
-        subject: "Parity",
+        subject: "parity",
         message: `Parity with blue was not checked: ${blue.error}`,
       });
     }
