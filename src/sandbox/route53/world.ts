@@ -4,85 +4,21 @@
  */
 import { SandboxError } from "../http.ts";
 import { upperId } from "../ids.ts";
+import {
+  bareZoneId,
+  canonical,
+  describe,
+  identity,
+  normalizeName,
+  recordSortKey,
+  type Change,
+  type ChangeRequest,
+  type HostedZone,
+  type ResourceRecordSet,
+} from "./records.ts";
+import { checkGroups, checkLimits, checkRecord, checkShape } from "./validate.ts";
 
-export interface ResourceRecordSet {
-  Name: string;
-  Type: string;
-  SetIdentifier?: string;
-  Weight?: number;
-  Region?: string;
-  Failover?: string;
-  MultiValueAnswer?: boolean;
-  TTL?: number;
-  ResourceRecords?: { Value: string }[];
-  AliasTarget?: { HostedZoneId: string; DNSName: string; EvaluateTargetHealth: boolean };
-  HealthCheckId?: string;
-}
-
-export interface HostedZone {
-  /** Bare id, e.g. Z0123456789ABCDEFGHIJ (responses add `/hostedzone/`). */
-  id: string;
-  /** Fully qualified, lower case, with the trailing dot. */
-  name: string;
-  callerReference: string;
-  comment?: string;
-  privateZone: boolean;
-}
-
-export interface Change {
-  id: string;
-  zoneId: string;
-  submittedAt: number;
-  inSyncAt: number;
-  comment?: string;
-}
-
-export type ChangeAction = "CREATE" | "UPSERT" | "DELETE";
-
-export interface ChangeRequest {
-  action: ChangeAction;
-  record: ResourceRecordSet;
-}
-
-/** `API.Example.com` → `api.example.com.` */
-export function normalizeName(name: string): string {
-  const lower = name.trim().toLowerCase().replace(/\*/g, "\\052");
-  return lower.endsWith(".") ? lower : `${lower}.`;
-}
-
-export function bareZoneId(id: string): string {
-  return id.replace(/^\/?hostedzone\//, "");
-}
-
-/** Route 53 lists records by name with the labels reversed (com.example.www), then type, then set id. */
-export function recordSortKey(record: Pick<ResourceRecordSet, "Name" | "Type" | "SetIdentifier">): string {
-  const reversed = record.Name.replace(/\.$/, "").split(".").reverse().join(".");
-  return `${reversed}\u0000${record.Type}\u0000${record.SetIdentifier ?? ""}`;
-}
-
-function identity(record: ResourceRecordSet): string {
-  return `${record.Name}|${record.Type}|${record.SetIdentifier ?? ""}`;
-}
-
-function describe(record: ResourceRecordSet): string {
-  const setId = record.SetIdentifier === undefined ? "" : `, set-identifier='${record.SetIdentifier}'`;
-  return `[name='${record.Name}', type='${record.Type}'${setId}]`;
-}
-
-/** A stable form of a record for DELETE's "must match exactly" rule. */
-function canonical(record: ResourceRecordSet): string {
-  return JSON.stringify(
-    {
-      ...record,
-      ResourceRecords: record.ResourceRecords?.map((r) => r.Value).sort(),
-      AliasTarget: record.AliasTarget && {
-        ...record.AliasTarget,
-        DNSName: normalizeName(record.AliasTarget.DNSName),
-      },
-    },
-    Object.keys(record).sort().concat(["HostedZoneId", "DNSName", "EvaluateTargetHealth"]),
-  );
-}
+export * from "./records.ts";
 
 export class Route53World {
   /** How long a change stays PENDING before GetChange reports INSYNC. */
@@ -260,105 +196,4 @@ export class Route53World {
   changeStatus(change: Change): "PENDING" | "INSYNC" {
     return this.now() >= change.inSyncAt ? "INSYNC" : "PENDING";
   }
-}
-
-/** Route 53's batch limits: 1,000 ResourceRecord elements and 32,000 value characters, UPSERT counting twice. */
-export const MAX_BATCH_RECORDS = 1000;
-export const MAX_BATCH_CHARACTERS = 32_000;
-
-function checkLimits(changes: ChangeRequest[]): void {
-  let records = 0;
-  let characters = 0;
-  for (const { action, record } of changes) {
-    const weight = action === "UPSERT" ? 2 : 1;
-    for (const { Value } of record.ResourceRecords ?? []) {
-      records += weight;
-      characters += weight * Value.length;
-    }
-  }
-  if (records > MAX_BATCH_RECORDS) {
-    throw new SandboxError(
-      400,
-      "InvalidChangeBatch",
-      `Number of records limit of ${MAX_BATCH_RECORDS} exceeded.`,
-      {
-        extra: { Messages: [`Number of records limit of ${MAX_BATCH_RECORDS} exceeded.`] },
-      },
-    );
-  }
-  if (characters > MAX_BATCH_CHARACTERS) {
-    throw new SandboxError(
-      400,
-      "InvalidChangeBatch",
-      `Number of characters limit of ${MAX_BATCH_CHARACTERS} exceeded.`,
-      {
-        extra: { Messages: [`Number of characters limit of ${MAX_BATCH_CHARACTERS} exceeded.`] },
-      },
-    );
-  }
-}
-
-function checkShape(record: ResourceRecordSet, action: ChangeAction): void {
-  const hasValues = record.TTL !== undefined && (record.ResourceRecords?.length ?? 0) > 0;
-  if (hasValues === (record.AliasTarget !== undefined)) {
-    throw new SandboxError(
-      400,
-      "InvalidInput",
-      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found ${hasValues ? "more than one" : "none"} in Change with [Action=${action}, Name=${record.Name}, Type=${record.Type}, SetIdentifier=${record.SetIdentifier ?? "null"}]`,
-    );
-  }
-}
-
-function checkRecord(record: ResourceRecordSet, zone: HostedZone): string[] {
-  const messages: string[] = [];
-  if (record.Name !== zone.name && !record.Name.endsWith(`.${zone.name}`)) {
-    messages.push(`RRSet with DNS name ${record.Name} is not permitted in zone ${zone.name}`);
-  }
-  if (record.Weight !== undefined) {
-    if (!Number.isInteger(record.Weight) || record.Weight < 0 || record.Weight > 255) {
-      messages.push(`Weight ${record.Weight} for ${describe(record)} is not between 0 and 255`);
-    }
-    if (record.SetIdentifier === undefined) {
-      messages.push(
-        `RRSet with DNS name ${record.Name}, type ${record.Type} is weighted but has no SetIdentifier`,
-      );
-    }
-  } else if (
-    record.SetIdentifier !== undefined &&
-    !record.Region &&
-    !record.Failover &&
-    record.MultiValueAnswer === undefined
-  ) {
-    messages.push(
-      `RRSet ${describe(record)} has a SetIdentifier but no routing policy (Weight, Region, Failover or MultiValueAnswer)`,
-    );
-  }
-  return messages;
-}
-
-/** Rules across the records of one name and type, checked on the zone as the batch would leave it. */
-function checkGroups(records: ResourceRecordSet[]): string[] {
-  const groups = new Map<string, ResourceRecordSet[]>();
-  for (const r of records) {
-    const key = `${r.Name}|${r.Type}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  const messages: string[] = [];
-  for (const group of groups.values()) {
-    const first = group[0]!;
-    if (group.length > 1 && group.some((r) => r.SetIdentifier === undefined)) {
-      messages.push(
-        `RRSet with DNS name ${first.Name}, type ${first.Type} cannot be created as other RRSets exist with the same name and type.`,
-      );
-    }
-    const ttls = new Set(
-      group.filter((r) => r.Weight !== undefined && r.TTL !== undefined).map((r) => r.TTL),
-    );
-    if (ttls.size > 1) {
-      messages.push(
-        `RRSet with DNS name ${first.Name} and type ${first.Type} cannot be created as weighted sets must contain the same TTL.`,
-      );
-    }
-  }
-  return messages;
 }
