@@ -31,6 +31,8 @@ export interface DriverDeps {
   /** Tests replace the SIGKILL hook. */
   crash?: (point: CrashPoint) => void;
   onEvent?: (event: EventRecord) => void;
+  /** The state as loaded at the start of a tick (shows what other shells wrote since). */
+  onLoad?: (state: UpgradeState) => void;
   onProgress?: (message: string) => void;
   observe?: (ports: Ports, plan: CompiledPlan, options: ObserveOptions) => Promise<Observation>;
 }
@@ -85,6 +87,7 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
     const existing = stored ? parseState(stored.text, deps.plan.name, deps.store.location) : undefined;
     if (!existing && input.kind !== "tick") throw noUpgrade(deps.plan, deps.store.location);
     let state = existing ?? newState(deps.plan, deps.now());
+    if (existing) deps.onLoad?.(existing);
 
     const observation =
       input.kind === "approve"

@@ -1,10 +1,179 @@
-// Placeholder until the command lands; replaced by its owner.
-import { ToolError, ExitCode } from "../../errors.ts";
+/**
+ * `demo` (`npm start`): a local AWS sandbox in this process, seeded from two production-like plans with
+ * durations compressed to seconds; then the real CLI runs two upgrades against it, as you would type
+ * them: one completes (with an approval given from "another shell"), one rolls back when an alarm fires
+ * at 50%. Ends with a short summary of both.
+ */
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import type { CommandContext, CommandResult } from "../context.ts";
+import { ExitCode, ToolError } from "../../errors.ts";
+import { Plan, type PlanInput } from "../../plan/schema.ts";
+import type { UpgradeState } from "../../engine/state.ts";
+import { demoPlans, FAST, NORMAL } from "../demo/plans.ts";
+import { runCli } from "../demo/run-child.ts";
 
-export async function handler(_options: unknown, _ctx: CommandContext): Promise<CommandResult> {
-  throw new ToolError("not-implemented", "The demo command is not implemented yet.", {
-    exitCode: ExitCode.Bug,
-    fault: "tool",
-  });
+const bold = (s: string, on: boolean) => (on ? `\u001b[1m${s}\u001b[0m` : s);
+
+interface Outcome {
+  plan: string;
+  exitCode: number;
+  phase: string;
+  path: number[];
+  seconds: number;
+  note: string;
+}
+
+async function readState(dir: string, name: string): Promise<UpgradeState | undefined> {
+  try {
+    return JSON.parse(
+      await readFile(join(dir, ".eks-bluegreen", name, "state.json"), "utf8"),
+    ) as UpgradeState;
+  } catch {
+    return undefined;
+  }
+}
+
+function outcome(name: string, exitCode: number, state: UpgradeState | undefined): Outcome {
+  const events = state?.events ?? [];
+  const path = [0];
+  for (const e of events) {
+    const m = /to (\d+)% green/.exec(e.message);
+    if (e.type === "shift-submitted" && m) path.push(Number(m[1]));
+  }
+  const first = events[0] ? Date.parse(events[0].at) : 0;
+  const last = events.at(-1) ? Date.parse(events.at(-1)!.at) : first;
+  const approved = events.find((e) => e.type === "approved");
+  const note =
+    state?.phase === "rolled-back"
+      ? (state.rollbackReason ?? "rolled back")
+      : [
+          approved ? `approved by ${approved.evidence?.approvedBy}` : "",
+          events.some((e) => e.type === "retired") ? "blue scaled to zero" : "",
+        ]
+          .filter(Boolean)
+          .join(", ");
+  return { plan: name, exitCode, phase: state?.phase ?? "none", path, seconds: (last - first) / 1000, note };
+}
+
+export async function handler(options: { fast: boolean }, ctx: CommandContext): Promise<CommandResult> {
+  const json = ctx.output === "json";
+  const tty = ctx.out.isTTY;
+  const timing = options.fast ? FAST : NORMAL;
+  const plans = demoPlans(timing);
+  const { startSandbox, seedFromPlan } = await import("../../sandbox/index.ts");
+  const sandbox = await startSandbox({ inSyncDelayMs: options.fast ? 200 : 800 });
+  const dir = await mkdtemp(join(tmpdir(), "eks-bluegreen-demo-"));
+  const env: NodeJS.ProcessEnv = { ...ctx.env, ...sandbox.env };
+  delete env.AWS_PROFILE;
+  const files: Record<string, string> = {};
+  for (const [key, doc] of Object.entries(plans) as [string, PlanInput][]) {
+    seedFromPlan(sandbox, Plan.parse(doc));
+    files[key] = `${doc.metadata.name}.yaml`;
+    await writeFile(join(dir, files[key]!), stringify(doc));
+  }
+  const cli = (args: string[]) =>
+    runCli(json ? ["--output", "json", ...args] : args, { cwd: dir, env, capture: json });
+  const say = (text = "") => ctx.out.print(text);
+  const r53 = sandbox.world.route53;
+  const greenWeight = (service: string) =>
+    r53.record(r53.zoneByName("example.com")!.id, `${service}.example.com`, "A", `${service}-green`)?.Weight;
+
+  try {
+    say(bold("eks-bluegreen demo", tty));
+    say(`A local AWS sandbox answers Route 53, CloudWatch, EKS and S3 at ${sandbox.endpoint}.`);
+    say(`Plans and state live in ${dir}. Bakes take ${timing.bake} instead of hours.`);
+    say();
+    say(bold(`1. ${plans.complete.metadata.name}: a complete upgrade`, tty));
+    say(`   $ eks-bluegreen run ${files.complete}`);
+    say("   The last step waits for an approval; the demo gives it from another process after 2s,");
+    say(`   as you would from another shell: eks-bluegreen approve ${files.complete} --by demo-operator`);
+    say();
+    let approving: Promise<unknown> | undefined;
+    const approve = async (): Promise<void> => {
+      await new Promise((r) => setTimeout(r, 2000));
+      // A tick of `run` may hold the lock for a moment: try again, as a person would.
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const r = await runCli(["approve", files.complete!, "--by", "demo-operator"], {
+          cwd: dir,
+          env,
+          capture: true,
+        });
+        ctx.out.debug(`demo approve: exit ${r.code}: ${r.stdout.trim()}`);
+        if (r.code === 0) return;
+        await new Promise((done) => setTimeout(done, 300));
+      }
+    };
+    const watcher = setInterval(() => {
+      void readState(dir, plans.complete.metadata.name).then((s) => {
+        ctx.out.debug(`demo watcher: ${s?.phase}`);
+        if (s?.phase === "awaiting-approval" && !approving) approving = approve();
+      });
+    }, 300);
+    const first = await cli(["run", files.complete!]);
+    clearInterval(watcher);
+    await approving;
+    const one = outcome(
+      plans.complete.metadata.name,
+      first.code,
+      await readState(dir, plans.complete.metadata.name),
+    );
+    if (ctx.signal.aborted) return interrupted(ctx, dir);
+
+    say();
+    say(bold(`2. ${plans.rollback.metadata.name}: an alarm fires at 50%`, tty));
+    say(`   $ eks-bluegreen run ${files.rollback}`);
+    say("   When green takes 50%, the sandbox sets checkout-5xx to ALARM; the tool goes back to blue.");
+    say();
+    let fired = false;
+    const trigger = setInterval(() => {
+      if (!fired && greenWeight("checkout") === 50) {
+        fired = true;
+        sandbox.faults.scheduleAlarm(
+          "checkout-5xx",
+          "ALARM",
+          { afterMs: 1500 },
+          "5xx rate 7.3% above 1% (sandbox)",
+        );
+      }
+    }, 100);
+    const second = await cli(["run", files.rollback!]);
+    clearInterval(trigger);
+    const two = outcome(
+      plans.rollback.metadata.name,
+      second.code,
+      await readState(dir, plans.rollback.metadata.name),
+    );
+    if (ctx.signal.aborted) return interrupted(ctx, dir);
+
+    say();
+    say(bold("Summary", tty));
+    for (const [i, o] of [one, two].entries()) {
+      say(
+        `  ${i + 1}. ${o.plan.padEnd(14)} ${o.phase.padEnd(12)} ${o.path.join("→")}% green  ${o.seconds.toFixed(1)}s  exit ${o.exitCode}`,
+      );
+      if (o.note) say(`     ${o.note}`);
+    }
+    say();
+    say(`The event logs stay in ${dir}: cd there and run \`eks-bluegreen history ${files.complete}\`.`);
+    const ok =
+      one.phase === "completed" && one.exitCode === 0 && two.phase === "rolled-back" && two.exitCode === 3;
+    if (!ok) {
+      throw new ToolError("demo-failed", "The demo did not end as expected (see the output above).", {
+        exitCode: ExitCode.Bug,
+        fault: "tool",
+        hint: "Run `npm start -- --debug` and report the output.",
+      });
+    }
+    return { exitCode: ExitCode.Ok, json: { dir, upgrades: [one, two] } };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+function interrupted(ctx: CommandContext, dir: string): CommandResult {
+  ctx.out.info(`Demo interrupted; the state so far is in ${dir}.`);
+  return { exitCode: ExitCode.Ok, json: { dir, interrupted: true } };
 }

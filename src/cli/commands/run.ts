@@ -5,9 +5,11 @@
  */
 import type { CommandContext, CommandResult } from "../context.ts";
 import { runLoop } from "../../engine/run-loop.ts";
+import { loadState } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
 import { LiveView } from "../render/live.ts";
 import { tickJson } from "../render/text.ts";
+import type { EventRecord } from "../../engine/state.ts";
 
 export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () => void): Promise<void> {
   return new Promise((resolve) => {
@@ -28,9 +30,17 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   const { plan, deps } = await openSession(options.file, ctx, "run");
   const view = new LiveView(ctx.out, plan, ctx.now);
   let hinted = "";
+  // Only what happens from now on: `history` shows what came before.
+  let lastSeq = (await loadState(deps.store, plan).catch(() => undefined))?.events.length ?? 0;
+  const show = (e: EventRecord) => {
+    if (e.seq <= lastSeq) return;
+    lastSeq = e.seq;
+    view.event(e);
+  };
   const result = await runLoop({
     ...deps,
-    onEvent: (e) => view.event(e),
+    onEvent: show,
+    onLoad: (state) => state.events.forEach(show),
     onProgress: (m) => ctx.out.debug(m),
     onRetry: (e) => view.note(`will look again: ${e.message}`),
     onTick: (r) => {

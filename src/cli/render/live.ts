@@ -79,7 +79,11 @@ export class LiveView {
 
   private lines(): string[] {
     const s = this.state;
-    const w = weightsSummary(s, this.observation);
+    // What the tool wrote; the observation was taken before this tick's shift. Live only when paused (drift).
+    const w =
+      s && s.phase !== "paused"
+        ? { blue: 100 - s.writtenGreen, green: s.writtenGreen }
+        : weightsSummary(s, this.observation);
     const step = s ? this.plan.steps[s.step - 1] : undefined;
     const lines = [
       `${color(1, `eks-bluegreen run ${this.plan.name}`, true)}  ${s?.phase ?? "pending"}`,
