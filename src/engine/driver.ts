@@ -3,7 +3,7 @@
  * reconciles an interrupted side effect with what Route 53 says) → persist the intent → perform the
  * action through the ports → persist the outcome → unlock. The lock is held for this tick only.
  */
-import { ExitCode, ToolError } from "../errors.ts";
+import { AwsError, ExitCode, ToolError } from "../errors.ts";
 import type { Ports } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Lease, LockOwner, StateStore } from "../state/store.ts";
@@ -210,9 +210,12 @@ async function perform(
 ): Promise<Input> {
   const readings = () => {
     if (!observation?.traffic.ok) {
-      throw new Error(
-        `cannot read Route 53${observation && !observation.traffic.ok ? `: ${observation.traffic.error}` : ""}`,
-      );
+      throw new AwsError({
+        awsCode: "Unreadable",
+        message: `cannot read the weighted records${observation && !observation.traffic.ok ? `: ${observation.traffic.error}` : ""}`,
+        operation: "ListResourceRecordSets",
+        hint: "Nothing was changed; the next tick reads Route 53 again.",
+      });
     }
     return observation.traffic.value;
   };

@@ -46,7 +46,8 @@ export function approvalGate(d: Draft): Gate | undefined {
       ? { id: "retire", label: `retiring blue (${d.plan.doc.retire.mode})` }
       : undefined;
   }
-  const next = d.plan.steps[s.step];
+  const current = s.intent?.action === "shift" && s.phase === "shifting" ? s.intent.step : s.step;
+  const next = d.plan.steps[current];
   if (next?.approval) return { id: `step-${next.index}`, label: `step ${next.index} (${next.green}% green)` };
   if (!next && retireNeedsApproval(d))
     return { id: "retire", label: `retiring blue (${d.plan.doc.retire.mode})` };

@@ -28,8 +28,9 @@ export async function openSession(file: string, ctx: CommandContext, command: st
   for (const w of plan.warnings) ctx.out.debug(`plan warning: ${w.path}: ${w.message}`);
   const { createPorts } = await import("../aws/index.ts");
   const { openStateStore } = await import("../state/index.ts");
+  // No port-wide abort signal: a Route 53 change that has started must finish (or fail) on its own;
+  // the driver passes Ctrl-C to the reads and waits, where stopping early is safe.
   const ports = await createPorts(plan, ctx.aws, {
-    signal: ctx.signal,
     env: ctx.env,
     onRetry: (info) => ctx.out.debug(`retry: ${JSON.stringify(info)}`),
   });

@@ -159,7 +159,8 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
     failed(d, verdict, weights);
     return verdict;
   }
-  if (weights) {
+  // Drift exists only once something was written: before the first shift, step 1 sets every pair.
+  if (weights && (s.step > 0 || s.change)) {
     const off = differingPairs(weights, s.writtenGreen);
     if (off.length > 0) {
       drift(d, s.writtenGreen, weights);
