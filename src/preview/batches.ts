@@ -62,7 +62,11 @@ function complete(readings: readonly PairReading[]): boolean {
   return readings.every((r) => r.zoneId !== undefined && r.blue !== undefined && r.green !== undefined);
 }
 
-export function buildChangeBatches(plan: CompiledPlan, live?: readonly PairReading[]): ChangeBatches {
+export function buildChangeBatches(
+  plan: CompiledPlan,
+  live?: readonly PairReading[],
+  liveUnreadable = false,
+): ChangeBatches {
   const exact = live !== undefined && complete(live);
   const readings = exact ? live : syntheticReadings(plan);
   const steps: StepBatches[] = [];
@@ -81,10 +85,12 @@ export function buildChangeBatches(plan: CompiledPlan, live?: readonly PairReadi
     steps.push({ step: step.index, green: step.green, blue: step.blue, batches });
   }
   if (!exact) {
-    note ??=
-      live === undefined
-        ? `offline: fields marked ${FROM_LIVE} (TTL, values or AliasTarget, health check) are copied from each record when the step runs; batch splits depend on the live values`
-        : `some records or zones were not found in Route 53, so the batches are built from the plan; fields marked ${FROM_LIVE} are copied from each record when the step runs`;
+    const marked = `fields marked ${FROM_LIVE} (TTL, values or AliasTarget, health check) are copied from each record when the step runs`;
+    note ??= liveUnreadable
+      ? `the records could not be read, so the batches are built from the plan; ${marked}`
+      : live === undefined
+        ? `offline: ${marked}; batch splits depend on the live values`
+        : `some records or zones were not found in Route 53, so the batches are built from the plan; ${marked}`;
   }
   return { exact, ...(note ? { note } : {}), steps };
 }

@@ -1,17 +1,16 @@
-/** Ports for the live preview. Kept apart from plan.ts so `--offline` never loads the AWS SDK. */
+/** Ports for the live preview. Kept apart from plan.ts so `--offline` never loads the AWS adapters. */
 import type { Ports } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
-import type { AwsSettings } from "../cli/context.ts";
-import { ToolError, ExitCode } from "../errors.ts";
+import type { CommandContext } from "../cli/context.ts";
+import { createPorts } from "../aws/index.ts";
 
-export async function livePorts(
-  _plan: CompiledPlan,
-  _settings: AwsSettings,
-  _signal: AbortSignal,
-): Promise<Ports> {
-  // Replaced by createPorts from src/aws/index.ts as soon as the adapters land.
-  throw new ToolError("not-available", "The live preview needs the AWS adapters, which are not built yet.", {
-    hint: "Run `eks-bluegreen plan --offline <plan>` for now.",
-    exitCode: ExitCode.NeedsPerson,
+export async function livePorts(plan: CompiledPlan, ctx: CommandContext): Promise<Ports> {
+  return createPorts(plan, ctx.aws, {
+    signal: ctx.signal,
+    env: ctx.env,
+    onRetry: (info) =>
+      ctx.out.debug(
+        `retrying ${info.operation} after ${info.code} (attempt ${info.attempt}) in ${info.delayMs}ms`,
+      ),
   });
 }

@@ -70,7 +70,7 @@ export function buildPreview(plan: LoadedPlan, observation?: Observation): Previ
       end: w.end,
       timeZone: w.timeZone,
     })),
-    changeBatches: buildChangeBatches(plan, live),
+    changeBatches: buildChangeBatches(plan, live, observation !== undefined && !observation.traffic.ok),
     detection: detection(plan),
     findings: sorted,
     summary: {

@@ -9,18 +9,18 @@ import { renderPreview } from "../../preview/render.ts";
 import { ExitCode } from "../../errors.ts";
 import type { Ports } from "../../aws/ports.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
-import type { AwsSettings, CommandContext, CommandResult } from "../context.ts";
+import type { CommandContext, CommandResult } from "../context.ts";
 
 export interface PlanOptions {
   file: string;
   offline: boolean;
 }
 
-export type PortsFactory = (plan: CompiledPlan, settings: AwsSettings, signal: AbortSignal) => Promise<Ports>;
+export type PortsFactory = (plan: CompiledPlan, ctx: CommandContext) => Promise<Ports>;
 
-const awsPorts: PortsFactory = async (plan, settings, signal) => {
+const awsPorts: PortsFactory = async (plan, ctx) => {
   const { livePorts } = await import("../../preview/live.ts");
-  return livePorts(plan, settings, signal);
+  return livePorts(plan, ctx);
 };
 
 export async function runPlan(
@@ -35,7 +35,7 @@ export async function runPlan(
     ctx.out.debug(
       `reading green's cluster, ${plan.doc.traffic.records.length} record pair(s) and the alarms`,
     );
-    const ports = await portsFor(plan, ctx.aws, ctx.signal);
+    const ports = await portsFor(plan, ctx);
     observation = await observe(ports, plan, { signal: ctx.signal });
   }
   const preview = buildPreview(plan, observation);
