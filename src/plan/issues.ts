@@ -55,6 +55,7 @@ function typeHint(expected: string, value: unknown, raw: string | undefined): st
   if (expected === "string" && (typeof value === "number" || typeof value === "boolean")) {
     return `put the value in quotes: "${raw ?? String(value)}"`;
   }
+  if (expected === "int" && typeof value === "number") return `use a whole number, e.g. ${Math.trunc(value)}`;
   if (expected === "number" || expected === "int") return "write a number without quotes or a % sign";
   if (expected === "array") return "write it as a list: one `- item` per line";
   if (expected === "object") return "write it as indented `key: value` lines";

@@ -129,3 +129,19 @@ describe("loadPlan", () => {
     expect(a.hash).toBe(b.hash);
   });
 });
+
+describe("messages for common slips", () => {
+  it("says how to write percent, whole numbers, durations and lists", () => {
+    const plan = validPlan();
+    plan.steps = [{ green: "50%", bake: "10 minutes" }, { green: 100.5 }];
+    (plan.alarms as Record<string, unknown>).names = "shop";
+    const byPath = Object.fromEntries(planError(toYaml(plan)).issues.map((i) => [i.path, i]));
+    expect(byPath["steps[0].green"]).toMatchObject({ hint: "write a number without quotes or a % sign" });
+    expect(byPath["steps[0].bake"]!.message).toContain("must be a duration like 90s");
+    expect(byPath["steps[1].green"]).toMatchObject({
+      message: "must be a whole number of percent",
+      hint: "use a whole number, e.g. 100",
+    });
+    expect(byPath["alarms.names"]!.message).toContain("must be a list");
+  });
+});
