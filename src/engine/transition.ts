@@ -84,7 +84,8 @@ export function transition(
       verdict = tick(d, observation);
       break;
     case "approve":
-      approve(d, input.by);
+      if (state.plan.hash !== plan.hash) d.refuse(planChangedRefusal(state, plan));
+      else approve(d, input.by);
       break;
     case "rollback":
       manualRollback(d, input.by, input.reason);

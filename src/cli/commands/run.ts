@@ -32,9 +32,11 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   let hinted = "";
   // Only what happens from now on: `history` shows what came before.
   let lastSeq = (await loadState(deps.store, plan).catch(() => undefined))?.events.length ?? 0;
+  const seen: EventRecord[] = [];
   const show = (e: EventRecord) => {
     if (e.seq <= lastSeq) return;
     lastSeq = e.seq;
+    seen.push(e);
     view.event(e);
   };
   const result = await runLoop({
@@ -68,6 +70,6 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   }
   return {
     exitCode: last.exitCode,
-    json: { ...tickJson(plan, last), ticks: result.ticks, interrupted: result.interrupted },
+    json: { ...tickJson(plan, last), events: seen, ticks: result.ticks, interrupted: result.interrupted },
   };
 }
