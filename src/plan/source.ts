@@ -93,7 +93,12 @@ function makeLocate(doc: Document, counter: LineCounter): PlanSource["locate"] {
 
 export function parseYaml(text: string): ParseOutcome {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter: counter,
+    prettyErrors: true,
+    uniqueKeys: true,
+    merge: true,
+  });
   if (doc.errors.length > 0) {
     return {
       ok: false,

@@ -145,3 +145,18 @@ describe("messages for common slips", () => {
     expect(byPath["alarms.names"]!.message).toContain("must be a list");
   });
 });
+
+describe("YAML conveniences", () => {
+  it("accepts anchors, aliases and merge keys within the alias limit", () => {
+    const text = toYaml(validPlan()).replace(
+      /steps:\n(.|\n)*?alarms:/,
+      "steps:\n  - &step { green: 10, bake: 30m }\n  - { <<: *step, green: 50 }\n  - { <<: *step, green: 100 }\nalarms:",
+    );
+    const plan = parsePlan(text, "p.yaml");
+    expect(plan.steps.map((s) => [s.green, s.bakeMs])).toEqual([
+      [10, 1_800_000],
+      [50, 1_800_000],
+      [100, 1_800_000],
+    ]);
+  });
+});
