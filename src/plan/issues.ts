@@ -185,5 +185,13 @@ export function byPosition(a: PlanIssue, b: PlanIssue): number {
 }
 
 export function fromZodIssues(issues: readonly ZodIssue[], root: z.ZodType, source: PlanSource): PlanIssue[] {
-  return issues.flatMap((issue) => convert(issue, root, source)).sort(byPosition);
+  const converted = issues.flatMap((issue) => convert(issue, root, source));
+  // `gren` → "did you mean green?" already says what `steps[0].green: is required` would.
+  const suggested = new Set(
+    converted.flatMap((i) => {
+      const guess = /^did you mean "(.+)"\?$/.exec(i.hint ?? "")?.[1];
+      return guess && i.message.startsWith("unknown field") ? [i.path.replace(/[^.[\]]+$/, guess)] : [];
+    }),
+  );
+  return converted.filter((i) => !(i.message === "is required" && suggested.has(i.path))).sort(byPosition);
 }

@@ -32,5 +32,9 @@ export function nearest(word: string, known: readonly string[]): string | undefi
   }
   // A third of the word's length (at least 2) keeps `nmae` → `name` but not `foo` → `zoneId`.
   const limit = Math.max(2, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // A shortened or lengthened name (`minReady` → `minReadyPercent`) is a likely slip too.
+  const lower = word.toLowerCase();
+  if (lower.length < 3) return undefined;
+  return known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
 }
