@@ -26,7 +26,8 @@ export interface Detection {
   reaction: "rollback" | "pause";
 }
 
-export function detection(plan: CompiledPlan): Detection {
+/** `maxTtlSeconds`: the highest TTL of the live records, when they were read. */
+export function detection(plan: CompiledPlan, maxTtlSeconds?: number): Detection {
   const counted: DetectionPart[] = [
     { what: "Route 53 change reaching INSYNC (assumed)", seconds: INSYNC_ASSUMED_SECONDS },
     { what: "alarm poll interval", seconds: plan.pollIntervalMs / 1000 },
@@ -34,7 +35,9 @@ export function detection(plan: CompiledPlan): Detection {
   ];
   const notCounted = [
     "CloudWatch alarm evaluation (each alarm's period × evaluation periods)",
-    "client DNS caching (record TTL) before traffic reaches green",
+    maxTtlSeconds === undefined
+      ? "client DNS caching (record TTL) before traffic reaches green"
+      : `client DNS caching (record TTL, up to ${maxTtlSeconds}s live) before traffic reaches green`,
   ];
   if (!plan.doc.alarms.history) {
     notCounted.push("alarm history is off: an ALARM shorter than the poll interval can be missed entirely");

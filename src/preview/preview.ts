@@ -3,6 +3,7 @@
  * rendering reads. Pure: the command gathers the live observation (or none, offline) and passes it in.
  */
 import type { LoadedPlan } from "../plan/load.ts";
+import type { PairReading } from "../aws/ports.ts";
 import type { Finding, Observation } from "../engine/observation.ts";
 import { preflight } from "../engine/preflight.ts";
 import { buildTimeline, type RetireRow, type TimelineRow } from "./timeline.ts";
@@ -41,6 +42,11 @@ function planWarningFindings(plan: LoadedPlan): Finding[] {
 
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
+function maxTtl(readings: readonly PairReading[] | undefined): number | undefined {
+  const ttls = (readings ?? []).flatMap((r) => [r.blue?.TTL, r.green?.TTL]).filter((t) => t !== undefined);
+  return ttls.length > 0 ? Math.max(...ttls) : undefined;
+}
+
 export function buildPreview(plan: LoadedPlan, observation?: Observation): Preview {
   const timeline = buildTimeline(plan);
   const live = observation?.traffic.ok ? observation.traffic.value : undefined;
@@ -71,7 +77,7 @@ export function buildPreview(plan: LoadedPlan, observation?: Observation): Previ
       timeZone: w.timeZone,
     })),
     changeBatches: buildChangeBatches(plan, live, observation !== undefined && !observation.traffic.ok),
-    detection: detection(plan),
+    detection: detection(plan, maxTtl(live)),
     findings: sorted,
     summary: {
       errors: sorted.filter((f) => f.severity === "error").length,

@@ -105,6 +105,12 @@ describe("preview", () => {
     expect(d.notCounted.join(" ")).toContain("CloudWatch alarm evaluation");
     const none = parsePlan(toYaml({ ...validPlan(), alarms: { names: [] } }), "p.yaml");
     expect(buildPreview(none).detection.worstCaseSeconds).toBeNull();
+    const live = buildPreview(PLAN, {
+      traffic: { ok: true, value: allOnBlue(recordPairs(PLAN), 300) },
+      alarms: { ok: true, value: { alarms: [], missing: [], history: [] } },
+      green: { ok: true, value: healthyCluster("shop-1-31", "1.31") },
+    });
+    expect(live.detection.notCounted.join(" ")).toContain("up to 300s live");
   });
 
   it("turns plan warnings into warning findings", () => {
