@@ -157,6 +157,10 @@ describe("locks, damaged state, changed plan", () => {
     let r = await env.cli(["--output", "json", "advance", "plan.yaml"]);
     expect(r.code).toBe(4);
     expect(r.json.error.code).toBe("state-damaged");
+    // status still shows where traffic is, and says what is wrong.
+    r = await env.cli(["--output", "json", "status", "plan.yaml"]);
+    expect(r.code).toBe(4);
+    expect(r.json).toMatchObject({ weights: { blue: 90, green: 10 }, error: { code: "state-damaged" } });
     await writeFile(file, good, { mode: 0o600 });
 
     await writeFile(

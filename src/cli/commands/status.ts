@@ -12,12 +12,23 @@ import { statusJson, statusText } from "../render/text.ts";
 
 export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
   const { plan, ports, store } = await openSession(options.file, ctx, "status");
-  const [state, lock] = await Promise.all([loadState(store, plan), store.readLock().catch(() => undefined)]);
+  // A damaged state still gets the live weights shown: the operator needs to know where traffic is.
+  let damaged: ToolError | undefined;
+  const [state, lock] = await Promise.all([
+    loadState(store, plan).catch((error: unknown) => {
+      if (!(error instanceof ToolError)) throw error;
+      damaged = error;
+      return undefined;
+    }),
+    store.readLock().catch(() => undefined),
+  ]);
   const observation = await observe(ports, plan, {
     ...(state?.alarmsSince ? { historySince: new Date(state.alarmsSince) } : {}),
     signal: ctx.signal,
   });
-  let reason = "Not started: run `eks-bluegreen run` or `eks-bluegreen advance`.";
+  let reason = damaged
+    ? `${damaged.message} ${damaged.hint ?? ""}`.trim()
+    : "Not started: run `eks-bluegreen run` or `eks-bluegreen advance`.";
   if (state) {
     try {
       const preview = transition(state, observation, plan, ctx.now());
@@ -29,5 +40,11 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   }
   const input = { plan, state, observation, lock, reason, location: store.location };
   for (const line of statusText(input)) ctx.out.print(line);
-  return { exitCode: ExitCode.Ok, json: statusJson(input) };
+  return {
+    exitCode: damaged ? damaged.exitCode : ExitCode.Ok,
+    json: {
+      ...statusJson(input),
+      ...(damaged ? { error: { code: damaged.code, message: damaged.message } } : {}),
+    },
+  };
 }
