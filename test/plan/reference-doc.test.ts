@@ -11,6 +11,14 @@ describe("docs/plan-reference.md", () => {
     expect(syncDoc(DOC, expected)).toBe(expected);
   });
 
+  it("documents every semantic error and warning code the validator and preflight can give", () => {
+    const doc = readFileSync(DOC, "utf8");
+    const source = readFileSync("src/plan/validate.ts", "utf8");
+    const codes = [...source.matchAll(/code: "([a-z0-9-]+)"/g)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(10);
+    for (const code of [...codes, "bake-shorter-than-ttl"]) expect(doc, code).toContain(`\`${code}\``);
+  });
+
   it("names every schema field, each with a type and a meaning", () => {
     const doc = readFileSync(DOC, "utf8");
     const rows = referenceRows();
