@@ -22,4 +22,24 @@ describe("docs/preview-examples.md", () => {
     expect(current).toBe(expected);
     for (const file of PLANS) expect(current).toContain(`$ eks-bluegreen plan --offline ${file}`);
   });
+
+  it("documents every finding code preflight and the preview can give", () => {
+    const doc = readFileSync(DOC, "utf8");
+    const source = ["src/engine/preflight.ts", "src/preview/preview.ts"]
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
+    const literal = [...source.matchAll(/code: "([a-z0-9-]+)"/g)].map((m) => m[1]!);
+    const built = [
+      "nodegroup-missing",
+      "addon-missing",
+      "nodegroup-unhealthy",
+      "addon-unhealthy",
+      "insight-error",
+      "insight-warning",
+    ];
+    const unreadable = [...source.matchAll(/unreadable\("([a-z-]+)"/g)].map((m) => m[1]!);
+    expect(literal.length).toBeGreaterThan(15);
+    expect(unreadable).toHaveLength(4);
+    for (const code of [...literal, ...built, ...unreadable]) expect(doc, code).toContain(`\`${code}\``);
+  });
 });
