@@ -15,7 +15,7 @@ import type {
   RecordPairRef,
   SubmittedChange,
 } from "../../src/aws/ports.ts";
-import { LockedError, PreconditionFailedError } from "../../src/errors.ts";
+import { AwsError, LockedError, PreconditionFailedError } from "../../src/errors.ts";
 import { compilePlan, type CompiledPlan } from "../../src/plan/compile.ts";
 import { Plan, type PlanInput } from "../../src/plan/schema.ts";
 import type { Lease, LockInfo, LockOwner, StateStore, StoredState } from "../../src/state/store.ts";
@@ -160,7 +160,11 @@ export function fakeWorld(plan: CompiledPlan, clock = new FakeClock()): FakeWorl
         calls.push(`apply ${greenPercent}`);
         if (faults.failApply === "before") {
           faults.failApply = "none";
-          throw new Error("InvalidChangeBatch: refused");
+          throw new AwsError({
+            awsCode: "InvalidChangeBatch",
+            message: "refused",
+            operation: "ChangeResourceRecordSets",
+          });
         }
         for (const r of readings) {
           const rec = records.get(r.pair.name)!;
@@ -169,7 +173,12 @@ export function fakeWorld(plan: CompiledPlan, clock = new FakeClock()): FakeWorl
         }
         if (faults.failApply === "after") {
           faults.failApply = "none";
-          throw new Error("socket hang up");
+          throw new AwsError({
+            awsCode: "NetworkingError",
+            message: "socket hang up",
+            operation: "ChangeResourceRecordSets",
+            retryable: true,
+          });
         }
         const id = `C${++changeSeq}`;
         changes.set(id, clock.t + faults.insyncDelayMs);
