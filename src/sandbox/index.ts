@@ -65,7 +65,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         monitoring: cloudwatchProtocol(world.cloudwatch),
         eks: eksProtocol(world.eks),
         s3: s3Protocol(world.s3),
-        sts: stsProtocol(accountId),
+        sts: stsProtocol(
+          accountId,
+          { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+          world.now,
+        ),
       },
       faults,
       calls,

@@ -122,23 +122,12 @@ describeEachBackend("S3 object store, STS and createPorts", (spec) => {
     expect(me.arn).toMatch(/^arn:aws:(iam|sts)::\d{12}:/);
   });
 
-  if (caps.assumeRole) {
-    it("assumes the plan's roleArn with STS AssumeRole for every call", async () => {
-      const roleArn = "arn:aws:iam::123456789012:role/upgrader";
-      const me = await whoAmI({ endpointUrl: backend.current.endpoint, region: REGION }, { roleArn });
-      expect(me.arn).toMatch(/assumed-role\/upgrader\/eks-bluegreen$/);
-      const ports = await createPorts(plan({ roleArn }), { endpointUrl: backend.current.endpoint });
-      const [reading] = await ports.traffic.read(plan().doc.traffic.records);
-      expect(reading!.blue?.Weight).toBe(100);
-    });
-  } else {
-    it("has no STS AssumeRole (documented difference): a plan's roleArn fails with a named error", async () => {
-      const roleArn = "arn:aws:iam::123456789012:role/upgrader";
-      const error = await failure(() =>
-        whoAmI({ endpointUrl: backend.current.endpoint, region: REGION }, { roleArn, retry: { retries: 0 } }),
-      );
-      expect(error).toBeInstanceOf(AwsError);
-      expect((error as AwsError).operation).toBe("sts:GetCallerIdentity");
-    });
-  }
+  it("assumes the plan's roleArn with STS AssumeRole for every call", async () => {
+    const roleArn = "arn:aws:iam::123456789012:role/upgrader";
+    const me = await whoAmI({ endpointUrl: backend.current.endpoint, region: REGION }, { roleArn });
+    expect(me.arn).toMatch(/assumed-role\/upgrader\/eks-bluegreen$/);
+    const ports = await createPorts(plan({ roleArn }), { endpointUrl: backend.current.endpoint });
+    const [reading] = await ports.traffic.read(plan().doc.traffic.records);
+    expect(reading!.blue?.Weight).toBe(100);
+  });
 });

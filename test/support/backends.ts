@@ -47,8 +47,6 @@ export interface Capabilities {
   eksTransitions: boolean;
   /** Faults can be injected (throttling, errors, HTML, latency). */
   faultInjection: boolean;
-  /** STS AssumeRole exists, so a plan's roleArn can be assumed (the sandbox answers only GetCallerIdentity). */
-  assumeRole: boolean;
 }
 
 export const CAPABILITIES: Record<BackendName, Capabilities> = {
@@ -62,7 +60,6 @@ export const CAPABILITIES: Record<BackendName, Capabilities> = {
     rejectsCreateOfExisting: false,
     eksTransitions: false,
     faultInjection: false,
-    assumeRole: true,
   },
   sandbox: {
     alarmHistory: true,
@@ -74,7 +71,6 @@ export const CAPABILITIES: Record<BackendName, Capabilities> = {
     rejectsCreateOfExisting: true,
     eksTransitions: true,
     faultInjection: true,
-    assumeRole: false,
   },
 };
 
