@@ -9,7 +9,8 @@ import type { Evidence, EventRecord, Phase, UpgradeState } from "./state.ts";
 
 /** A side effect, as plain data; the driver performs it through the ports. */
 export type Action =
-  | { type: "shift"; green: number; step: number }
+  /** `only`: the pairs (by label) still to send when an interrupted shift reached the others. */
+  | { type: "shift"; green: number; step: number; only?: string[] }
   | { type: "wait-insync"; changeIds: string[] }
   | { type: "retire"; mode: "delete" | "scale-to-zero" }
   | { type: "delete-blue-records" };

@@ -14,6 +14,7 @@ import { observe as realObserve, type ObserveOptions } from "./observe.ts";
 import { newState, parseState, serializeState, type EventRecord, type UpgradeState } from "./state.ts";
 import { transition, type Input, type TransitionResult } from "./transition.ts";
 import type { Verdict } from "./verdict.ts";
+import { pairLabel } from "./weights.ts";
 
 export interface DriverDeps {
   plan: CompiledPlan;
@@ -223,7 +224,10 @@ async function perform(
     case "shift": {
       deps.onProgress?.(`Route 53: setting ${action.green}% green on every pair`);
       // No abort signal: once started, the change must reach Route 53 or fail; the intent covers both.
-      const changes = await deps.ports.traffic.apply(readings(), action.green);
+      const all = readings();
+      const only = action.only;
+      const send = only ? all.filter((r) => only.includes(pairLabel(r))) : all;
+      const changes = await deps.ports.traffic.apply(send, action.green);
       crash("after-apply");
       return { kind: "submitted", changes };
     }

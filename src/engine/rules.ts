@@ -144,7 +144,7 @@ export function pause(
     ...(extra.live ? { live: extra.live } : {}),
   };
   s.pause = p;
-  d.enter("paused", code === "drift" ? "drift" : "paused", reason, extra.evidence);
+  d.enter("paused", code === "drift" || code === "drift-fight" ? code : "paused", reason, extra.evidence);
   d.exitCode = ExitCode.NeedsPerson;
 }
 

@@ -14,6 +14,7 @@ import type { PairWeights, Phase, UpgradeState } from "./state.ts";
 import { judge, type Verdict } from "./verdict.ts";
 import { describeWeights, differingPairs, readWeights, uniformPercent } from "./weights.ts";
 import { checkWindows } from "./windows.ts";
+import { cutShortShift, fightHint, fightMessage, recentDrift } from "./interruptions.ts";
 import {
   approvalGate,
   forward,
@@ -309,11 +310,19 @@ function failed(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined):
 }
 
 function drift(d: Draft, expected: number, weights: PairWeights[]): void {
+  const live = describeWeights(differingPairs(weights, expected));
+  const extra = { evidence: { weights, expectedGreen: expected }, expectedGreen: expected, live: weights };
+  // A second drift soon after the first is another writer fighting the tool: adopting would loop.
+  const earlier = recentDrift(d.state.events, d.now);
+  if (earlier) {
+    pause(d, "drift-fight", fightMessage(earlier, d.now, live), extra);
+    return;
+  }
   pause(
     d,
     "drift",
-    `Drift: Route 53 weights changed outside this tool. Expected ${expected}% green on every pair; live: ${describeWeights(differingPairs(weights, expected))}.`,
-    { evidence: { weights, expectedGreen: expected }, expectedGreen: expected, live: weights },
+    `Drift: Route 53 weights changed outside this tool. Expected ${expected}% green on every pair; live: ${live}.`,
+    extra,
   );
 }
 
@@ -380,6 +389,22 @@ function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | undefine
     else enterBaking(d, obs);
     return;
   }
+  const cut = cutShortShift(weights, intent.green, s.writtenGreen);
+  if (cut) {
+    // Route 53 applied the step's requests for some hosted zones before the interruption: send the rest only.
+    d.event(
+      "reconciled",
+      `The interrupted shift to ${intent.green}% green reached ${cut.done.length} of ${weights.length} pair(s); sending the rest (${cut.todo.map((w) => w.name).join(", ")}).`,
+      { evidence: { weights, expectedGreen: intent.green } },
+    );
+    d.actions.push({
+      type: "shift",
+      green: intent.green,
+      step: intent.step,
+      only: cut.todo.map((w) => w.name),
+    });
+    return;
+  }
   if (differingPairs(weights, s.writtenGreen).length === 0) {
     d.event(
       "reconciled",
@@ -413,7 +438,7 @@ function outcome(d: Draft, obs: Observation | undefined, input: Input): void {
     case "submitted": {
       const intent = s.intent;
       if (intent?.action !== "shift") throw new Error("a shift outcome without a shift intent");
-      const at = input.changes.map((c) => c.submittedAt).sort()[0] ?? d.iso;
+      const at = [intent.at, ...input.changes.map((c) => c.submittedAt)].sort()[0]!;
       applied(
         d,
         input.changes.map((c) => c.changeId),
@@ -545,7 +570,16 @@ function resume(
     return;
   }
   const p = s.pause!;
-  if (p.code === "drift") {
+  if (p.code === "drift-fight" && recentDrift(s.events, d.now)) {
+    d.refuse({
+      code: "drift-fight",
+      message: p.reason,
+      hint: fightHint(d.plan.file),
+      exitCode: ExitCode.NeedsPerson,
+    });
+    return;
+  }
+  if (p.code === "drift" || p.code === "drift-fight") {
     if (!input.adopt) {
       d.refuse({
         code: "drift",
