@@ -3,9 +3,12 @@
  * pausing, retiring blue. Each works on a Draft and is pure.
  */
 import { ExitCode } from "../errors.ts";
-import type { Draft } from "./draft.ts";
+import type { CompiledPlan } from "../plan/compile.ts";
+import type { Draft, Refusal } from "./draft.ts";
+import { fightMessage, recentDrift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
-import type { Evidence, PairWeights, Pause } from "./state.ts";
+import type { Evidence, PairWeights, Pause, Phase, UpgradeState } from "./state.ts";
+import { describeWeights, differingPairs } from "./weights.ts";
 import { checkWindows } from "./windows.ts";
 
 export interface Gate {
@@ -205,4 +208,67 @@ export function retireOrComplete(d: Draft, retired = false): void {
     "completed",
     `Completed: green carries all traffic; blue ${retire.mode === "keep" ? "kept" : "retired"}.`,
   );
+}
+
+export function planChangedRefusal(state: UpgradeState, plan: CompiledPlan): Refusal {
+  return {
+    code: "plan-changed",
+    message: `The plan ${plan.file} changed since this upgrade started (hash ${state.plan.hash.slice(0, 12)} → ${plan.hash.slice(0, 12)}); refusing to continue with a different plan mid-upgrade.`,
+    hint: `Review the change, then run \`eks-bluegreen resume ${plan.file} --accept-plan-change\` (or \`eks-bluegreen rollback ${plan.file}\`).`,
+    exitCode: ExitCode.NeedsPerson,
+  };
+}
+
+export function enterBaking(d: Draft, obs: Observation | undefined): void {
+  const s = d.state;
+  s.bakeStartedAt = d.iso;
+  if (s.writtenGreen >= 100 && !s.fullSince) s.fullSince = d.iso;
+  const k8s = obs?.kubernetes;
+  if (k8s?.ok) s.restartBaseline = k8s.value.restarts;
+  const step = d.plan.steps[s.step - 1];
+  d.enter(
+    "baking",
+    "in-sync",
+    `Route 53 reports INSYNC for step ${s.step} (${s.writtenGreen}% green); baking for ${Math.round((step?.bakeMs ?? 0) / 1000)}s.`,
+  );
+}
+
+export function finishRollback(d: Draft): void {
+  const s = d.state;
+  s.step = 0;
+  delete s.bakeStartedAt;
+  delete s.fullSince;
+  delete s.holdSince;
+  d.enter("rolled-back", "rolled-back", `Rolled back: all traffic on blue. ${s.rollbackReason ?? ""}`.trim());
+}
+
+export function drift(d: Draft, expected: number, weights: PairWeights[]): void {
+  const live = describeWeights(differingPairs(weights, expected));
+  const extra = { evidence: { weights, expectedGreen: expected }, expectedGreen: expected, live: weights };
+  // A second drift soon after the first is another writer fighting the tool: adopting would loop.
+  const earlier = recentDrift(d.state.events, d.now);
+  if (earlier) {
+    pause(d, "drift-fight", fightMessage(earlier, d.now, live), extra);
+    return;
+  }
+  pause(
+    d,
+    "drift",
+    `Drift: Route 53 weights changed outside this tool. Expected ${expected}% green on every pair; live: ${live}.`,
+    extra,
+  );
+}
+
+export function phaseExitCode(phase: Phase): ExitCode {
+  switch (phase) {
+    case "rolling-back":
+    case "rolled-back":
+      return ExitCode.RolledBack;
+    case "paused":
+    case "awaiting-approval":
+    case "waiting-to-retire":
+      return ExitCode.NeedsPerson;
+    default:
+      return ExitCode.Ok;
+  }
 }

@@ -9,24 +9,25 @@ import { ExitCode } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { Draft, type Action, type Refusal } from "./draft.ts";
 import type { Finding, Observation } from "./observation.ts";
+import { approve, manualRollback, resume } from "./operator.ts";
+import { outcome, reconcile } from "./outcomes.ts";
 import { preflight } from "./preflight.ts";
-import type { PairWeights, Phase, UpgradeState } from "./state.ts";
-import { judge, type Verdict } from "./verdict.ts";
-import { describeWeights, differingPairs, readWeights, uniformPercent } from "./weights.ts";
-import { checkWindows } from "./windows.ts";
-import { cutShortShift, fightHint, fightMessage, recentDrift } from "./interruptions.ts";
 import {
-  approvalGate,
+  drift,
+  enterBaking,
   forward,
   pause,
-  startRollback,
-  validApproval,
+  phaseExitCode,
+  planChangedRefusal,
   retireOrComplete,
-  applied,
-  windowOpen,
+  startRollback,
 } from "./rules.ts";
+import type { Phase, PairWeights, UpgradeState } from "./state.ts";
+import { judge, type Verdict } from "./verdict.ts";
+import { differingPairs, readWeights } from "./weights.ts";
 
 export type { Action, Refusal } from "./draft.ts";
+export { phaseExitCode, planChangedRefusal } from "./rules.ts";
 
 export type Input =
   | { kind: "tick" }
@@ -56,20 +57,6 @@ export interface TransitionResult {
 }
 
 const TERMINAL: readonly Phase[] = ["completed", "rolled-back"];
-
-export function phaseExitCode(phase: Phase): ExitCode {
-  switch (phase) {
-    case "rolling-back":
-    case "rolled-back":
-      return ExitCode.RolledBack;
-    case "paused":
-    case "awaiting-approval":
-    case "waiting-to-retire":
-      return ExitCode.NeedsPerson;
-    default:
-      return ExitCode.Ok;
-  }
-}
 
 export function transition(
   state: UpgradeState,
@@ -106,15 +93,6 @@ export function transition(
     ...(d.refusal ? { refusal: d.refusal } : {}),
     findings: d.findings,
     ...(verdict ? { verdict } : {}),
-  };
-}
-
-export function planChangedRefusal(state: UpgradeState, plan: CompiledPlan): Refusal {
-  return {
-    code: "plan-changed",
-    message: `The plan ${plan.file} changed since this upgrade started (hash ${state.plan.hash.slice(0, 12)} → ${plan.hash.slice(0, 12)}); refusing to continue with a different plan mid-upgrade.`,
-    hint: `Review the change, then run \`eks-bluegreen resume ${plan.file} --accept-plan-change\` (or \`eks-bluegreen rollback ${plan.file}\`).`,
-    exitCode: ExitCode.NeedsPerson,
   };
 }
 
@@ -278,20 +256,6 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
   }
 }
 
-export function enterBaking(d: Draft, obs: Observation | undefined): void {
-  const s = d.state;
-  s.bakeStartedAt = d.iso;
-  if (s.writtenGreen >= 100 && !s.fullSince) s.fullSince = d.iso;
-  const k8s = obs?.kubernetes;
-  if (k8s?.ok) s.restartBaseline = k8s.value.restarts;
-  const step = d.plan.steps[s.step - 1];
-  d.enter(
-    "baking",
-    "in-sync",
-    `Route 53 reports INSYNC for step ${s.step} (${s.writtenGreen}% green); baking for ${Math.round((step?.bakeMs ?? 0) / 1000)}s.`,
-  );
-}
-
 function failed(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined): void {
   const s = d.state;
   const why = verdict.reasons.join("; ");
@@ -307,23 +271,6 @@ function failed(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined):
     return;
   }
   startRollback(d, `Green failed: ${why}.`, weights, verdict.evidence);
-}
-
-function drift(d: Draft, expected: number, weights: PairWeights[]): void {
-  const live = describeWeights(differingPairs(weights, expected));
-  const extra = { evidence: { weights, expectedGreen: expected }, expectedGreen: expected, live: weights };
-  // A second drift soon after the first is another writer fighting the tool: adopting would loop.
-  const earlier = recentDrift(d.state.events, d.now);
-  if (earlier) {
-    pause(d, "drift-fight", fightMessage(earlier, d.now, live), extra);
-    return;
-  }
-  pause(
-    d,
-    "drift",
-    `Drift: Route 53 weights changed outside this tool. Expected ${expected}% green on every pair; live: ${live}.`,
-    extra,
-  );
 }
 
 function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined): void {
@@ -348,293 +295,3 @@ function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined): v
     pause(d, "hold-timeout", message, { evidence: verdict.evidence });
   }
 }
-
-// -------------------------------------------------------------------------------- reconciliation
-
-/** A side effect was in flight when the last tick ended: find out from Route 53 whether it happened. */
-function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | undefined): void {
-  const s = d.state;
-  const intent = s.intent!;
-  if (intent.action === "retire") {
-    d.event("reconciled", `Retiring blue was interrupted; doing it again (it is safe to repeat).`);
-    d.actions.push({ type: "retire", mode: intent.mode });
-    return;
-  }
-  if (!weights) {
-    d.wait(
-      `Cannot read Route 53 to check the interrupted change: ${obs.traffic.ok ? "" : obs.traffic.error}. Looking again.`,
-      phaseExitCode(s.phase),
-    );
-    return;
-  }
-  if (intent.action === "delete-blue-records") {
-    const remaining = obs.traffic.ok ? obs.traffic.value.filter((r) => r.blue !== undefined) : [];
-    if (remaining.length === 0) {
-      delete s.intent;
-      d.event("reconciled", "Blue's records were already deleted before the interruption.", {
-        evidence: { weights },
-      });
-      d.enter("completed", "completed", "Completed: green carries all traffic; blue retired.");
-    } else {
-      d.actions.push({ type: "delete-blue-records" });
-    }
-    return;
-  }
-  if (differingPairs(weights, intent.green).length === 0) {
-    d.event("reconciled", `The interrupted shift to ${intent.green}% green had been applied.`, {
-      evidence: { weights, expectedGreen: intent.green },
-    });
-    applied(d, [], intent.at);
-    if (s.phase === "rolling-back") finishRollback(d);
-    else enterBaking(d, obs);
-    return;
-  }
-  const cut = cutShortShift(weights, intent.green, s.writtenGreen);
-  if (cut) {
-    // Route 53 applied the step's requests for some hosted zones before the interruption: send the rest only.
-    d.event(
-      "reconciled",
-      `The interrupted shift to ${intent.green}% green reached ${cut.done.length} of ${weights.length} pair(s); sending the rest (${cut.todo.map((w) => w.name).join(", ")}).`,
-      { evidence: { weights, expectedGreen: intent.green } },
-    );
-    d.actions.push({
-      type: "shift",
-      green: intent.green,
-      step: intent.step,
-      only: cut.todo.map((w) => w.name),
-    });
-    return;
-  }
-  if (differingPairs(weights, s.writtenGreen).length === 0) {
-    d.event(
-      "reconciled",
-      `The interrupted shift to ${intent.green}% green had not been applied; sending it again.`,
-      {
-        evidence: { weights, expectedGreen: s.writtenGreen },
-      },
-    );
-    s.intent = { ...intent, at: d.iso };
-    d.actions.push({ type: "shift", green: intent.green, step: intent.step });
-    return;
-  }
-  delete s.intent;
-  drift(d, intent.green, weights);
-}
-
-export function finishRollback(d: Draft): void {
-  const s = d.state;
-  s.step = 0;
-  delete s.bakeStartedAt;
-  delete s.fullSince;
-  delete s.holdSince;
-  d.enter("rolled-back", "rolled-back", `Rolled back: all traffic on blue. ${s.rollbackReason ?? ""}`.trim());
-}
-
-// -------------------------------------------------------------------------------- action outcomes
-
-function outcome(d: Draft, obs: Observation | undefined, input: Input): void {
-  const s = d.state;
-  switch (input.kind) {
-    case "submitted": {
-      const intent = s.intent;
-      if (intent?.action !== "shift") throw new Error("a shift outcome without a shift intent");
-      const at = [intent.at, ...input.changes.map((c) => c.submittedAt)].sort()[0]!;
-      applied(
-        d,
-        input.changes.map((c) => c.changeId),
-        at,
-      );
-      d.event("shift-submitted", `Route 53 accepted the change to ${s.writtenGreen}% green.`, {
-        evidence: { changeIds: input.changes.map((c) => c.changeId) },
-      });
-      d.actions.push({ type: "wait-insync", changeIds: s.change!.ids });
-      return;
-    }
-    case "in-sync":
-      if (s.phase === "rolling-back") finishRollback(d);
-      else if (s.phase === "shifting") enterBaking(d, obs);
-      return;
-    case "still-pending":
-      d.wait(`Waiting for Route 53 to report INSYNC (${s.writtenGreen}% green).`);
-      return;
-    case "retired":
-      delete s.intent;
-      d.event(
-        "retired",
-        `Blue cluster ${d.plan.doc.clusters.blue.name} retired (${d.plan.doc.retire.mode}).`,
-      );
-      retireOrComplete(d, true);
-      return;
-    case "blue-records-deleted":
-      delete s.intent;
-      d.event("blue-records-deleted", "Blue's weighted records deleted.");
-      d.enter("completed", "completed", "Completed: green carries all traffic; blue retired.");
-      return;
-    case "action-failed":
-      // The intent stays: the next tick reconciles with what AWS really did.
-      d.event("action-failed", `${input.action.type} failed: ${input.error}`, {
-        evidence: { error: input.error },
-      });
-      d.wait(
-        `${input.action.type} failed (${input.error}); the next tick checks what happened and continues.`,
-      );
-      return;
-    default:
-      return;
-  }
-}
-
-// -------------------------------------------------------------------------------- operator inputs
-
-function approve(d: Draft, by: string): void {
-  const s = d.state;
-  const gate = approvalGate(d);
-  if (!gate) {
-    d.refuse({
-      code: "nothing-to-approve",
-      message: `Nothing to approve: the upgrade is ${s.phase} and no approval gate is next.`,
-      hint: `\`eks-bluegreen status ${d.plan.file}\` shows where it is.`,
-      exitCode: ExitCode.Usage,
-    });
-    return;
-  }
-  s.approvals = s.approvals.filter((a) => a.gate !== gate.id || a.usedAt !== undefined);
-  s.approvals.push({ by, at: d.iso, gate: gate.id });
-  const expiry = d.plan.approvalExpireMs;
-  d.event(
-    "approved",
-    `${by} approved ${gate.label}${expiry !== undefined ? ` (lapses after ${d.plan.doc.approvals.expireAfter})` : ""}.`,
-    { evidence: { approvedBy: by } },
-  );
-  d.wait(`Approved ${gate.label}; the next tick proceeds.`, ExitCode.Ok);
-}
-
-function manualRollback(d: Draft, by: string, reason: string | undefined): void {
-  const s = d.state;
-  if (s.phase === "rolled-back") {
-    d.wait("Already rolled back: all traffic is on blue.");
-    return;
-  }
-  if (s.phase === "completed" || s.phase === "retiring" || (s.intent && s.intent.action !== "shift")) {
-    d.refuse({
-      code: "cannot-roll-back",
-      message: `Cannot roll back: the upgrade is ${s.phase} and blue is being or has been retired.`,
-      hint: "Move traffic by hand in Route 53, or write a new plan with the clusters swapped.",
-      exitCode: ExitCode.NeedsPerson,
-    });
-    return;
-  }
-  delete s.pause;
-  startRollback(d, `Manual rollback by ${by}${reason ? `: ${reason}` : ""}.`, undefined, { approvedBy: by });
-}
-
-function resume(
-  d: Draft,
-  obs: Observation | undefined,
-  input: { by: string; adopt: boolean; acceptPlanChange: boolean },
-): void {
-  const s = d.state;
-  if (s.plan.hash !== d.plan.hash) {
-    if (!input.acceptPlanChange) {
-      d.refuse(planChangedRefusal(s, d.plan));
-      return;
-    }
-    if (s.step > d.plan.steps.length) {
-      d.refuse({
-        code: "plan-change-rejected",
-        message: `The changed plan has ${d.plan.steps.length} step(s) but the upgrade already took ${s.step}.`,
-        hint: "Keep at least as many steps as already taken, or roll back.",
-        exitCode: ExitCode.NeedsPerson,
-      });
-      return;
-    }
-    const old = s.plan.hash;
-    s.plan.hash = d.plan.hash;
-    d.event(
-      "plan-change-accepted",
-      `${input.by} accepted the changed plan (${old.slice(0, 12)} → ${d.plan.hash.slice(0, 12)}).`,
-      {
-        evidence: { planHash: d.plan.hash, approvedBy: input.by },
-      },
-    );
-  }
-  if (s.phase !== "paused") {
-    if (input.adopt) {
-      d.refuse({
-        code: "nothing-to-adopt",
-        message: `--adopt applies only after drift; the upgrade is ${s.phase}.`,
-        hint: "Run `resume` without --adopt.",
-        exitCode: ExitCode.Usage,
-      });
-    }
-    return;
-  }
-  const p = s.pause!;
-  if (p.code === "drift-fight" && recentDrift(s.events, d.now)) {
-    d.refuse({
-      code: "drift-fight",
-      message: p.reason,
-      hint: fightHint(d.plan.file),
-      exitCode: ExitCode.NeedsPerson,
-    });
-    return;
-  }
-  if (p.code === "drift" || p.code === "drift-fight") {
-    if (!input.adopt) {
-      d.refuse({
-        code: "drift",
-        message: p.reason,
-        hint: `Accept the live weights with \`eks-bluegreen resume ${d.plan.file} --adopt\`, or go back to blue with \`eks-bluegreen rollback ${d.plan.file}\`.`,
-        exitCode: ExitCode.NeedsPerson,
-      });
-      return;
-    }
-    adopt(d, obs, input.by);
-    return;
-  }
-  delete s.pause;
-  delete s.holdSince;
-  // The person has seen what made it pause: alarm history counts afresh from now.
-  s.alarmsSince = d.iso;
-  d.enter(p.resumeTo, "resumed", `${input.by} resumed the upgrade (was paused: ${p.reason}).`, {
-    approvedBy: input.by,
-  });
-}
-
-function adopt(d: Draft, obs: Observation | undefined, by: string): void {
-  const s = d.state;
-  const weights = obs?.traffic.ok ? readWeights(obs.traffic.value) : undefined;
-  const live = weights ? uniformPercent(weights) : undefined;
-  if (weights === undefined || live === undefined) {
-    d.refuse({
-      code: "cannot-adopt",
-      message: weights
-        ? `Cannot adopt: the pairs are not at one percentage (${describeWeights(weights)}).`
-        : "Cannot adopt: Route 53 could not be read.",
-      hint: `Set every pair to the same weights by hand, or run \`eks-bluegreen rollback ${d.plan.file}\`.`,
-      exitCode: ExitCode.NeedsPerson,
-    });
-    return;
-  }
-  const step = d.plan.steps
-    .filter((st) => st.green <= live + 1e-9)
-    .reduce((m, st) => Math.max(m, st.index), 0);
-  delete s.pause;
-  delete s.holdSince;
-  delete s.intent;
-  s.writtenGreen = live;
-  s.step = step;
-  s.alarmsSince = d.iso;
-  s.change = { ids: [], submittedAt: d.iso, green: live };
-  const message = `${by} adopted the live weights: ${live}% green (counted as step ${step}).`;
-  if (step === 0) {
-    d.enter("pending", "adopted", message, { weights, approvedBy: by });
-    return;
-  }
-  d.event("adopted", message, { evidence: { weights, approvedBy: by } });
-  s.bakeStartedAt = d.iso;
-  if (live >= 100) s.fullSince = d.iso;
-  d.enter("baking", "bake-restarted", `Baking step ${step} again from now (${live}% green).`);
-}
-
-export { validApproval, checkWindows, windowOpen };
