@@ -252,8 +252,14 @@ async function perform(
         timeoutMs: deps.retireTimeoutMs ?? 3_600_000,
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       };
-      if (action.mode === "delete") await deps.ports.clusters.blue.deleteCluster(name, options);
-      else await deps.ports.clusters.blue.scaleToZero(name, options);
+      try {
+        if (action.mode === "delete") await deps.ports.clusters.blue.deleteCluster(name, options);
+        else await deps.ports.clusters.blue.scaleToZero(name, options);
+      } catch (error) {
+        // EKS takes its time; a tick that waited long enough leaves the rest to the next one.
+        if (error instanceof ToolError && error.code === "retire-timeout") return { kind: "retire-pending" };
+        throw error;
+      }
       crash("after-retire");
       return { kind: "retired" };
     }

@@ -117,6 +117,12 @@ export function outcome(d: Draft, obs: Observation | undefined, input: Input): v
       );
       retireOrComplete(d, true);
       return;
+    case "retire-pending":
+      // The intent stays: the next tick asks EKS again (retiring is safe to repeat).
+      d.wait(
+        `Retiring blue cluster ${d.plan.doc.clusters.blue.name} (${d.plan.doc.retire.mode}): EKS is still working; the next tick keeps waiting.`,
+      );
+      return;
     case "blue-records-deleted":
       delete s.intent;
       d.event("blue-records-deleted", "Blue's weighted records deleted.");

@@ -39,6 +39,8 @@ export type Input =
   | { kind: "in-sync" }
   | { kind: "still-pending" }
   | { kind: "retired" }
+  /** EKS is still deleting or scaling blue when this tick's wait ran out. */
+  | { kind: "retire-pending" }
   | { kind: "blue-records-deleted" }
   | { kind: "action-failed"; action: Action; error: string };
 

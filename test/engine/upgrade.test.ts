@@ -345,3 +345,29 @@ describe("manual rollback and locks", () => {
     expect(h.world.calls).toEqual([]);
   });
 });
+
+describe("a slow retirement", () => {
+  it("a tick whose wait for EKS runs out stays retiring (exit 0) and the next one finishes", async () => {
+    const h = harness(
+      testPlan({ retire: { after: "1m", mode: "delete", approval: true, blueRecords: "keep" } }),
+    );
+    await until(h, "waiting-to-retire");
+    await h.input({ kind: "approve", by: "ops" });
+    const del = h.world.ports.clusters.blue.deleteCluster;
+    let slow = true;
+    h.world.ports.clusters.blue.deleteCluster = async (name, options) => {
+      if (slow) {
+        slow = false;
+        throw new ToolError("retire-timeout", "Timed out waiting for the node groups.", { exitCode: 4 });
+      }
+      return del(name, options);
+    };
+    let r = await h.advance();
+    expect(r.exitCode).toBe(0);
+    expect(r.state?.phase).toBe("retiring");
+    expect(r.reason).toMatch(/still working/);
+    r = await h.advance();
+    expect(r.state?.phase).toBe("completed");
+    expect(h.world.blue.deleted).toBe(true);
+  });
+});
