@@ -5,7 +5,7 @@
  * shell-script way for the largest plan.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { benchPlan, benchWorld, BENCH_ADDONS, BENCH_NODEGROUPS } from "./lib/fixtures.ts";
+import { benchPlan, benchWorld, BENCH_ADDONS, BENCH_NODEGROUPS, type BenchWorld } from "./lib/fixtures.ts";
 import { driverFor, tick } from "./lib/driver.ts";
 import { countByOperation } from "./lib/calls.ts";
 import { raw } from "./lib/raw.ts";
@@ -16,6 +16,7 @@ import {
   secondsUnderRateLimit,
   differences,
   expectedStepCalls,
+  insyncRounds,
   totalCalls,
   type CallCounts,
   type StepShape,
@@ -23,6 +24,8 @@ import {
 
 export interface EconomyCase {
   shape: StepShape;
+  /** What this case adds to the grid's plain step (alarm history to page, slower INSYNC). */
+  variant?: string;
   measured: CallCounts;
   expected: CallCounts;
   baseline: CallCounts;
@@ -40,8 +43,37 @@ export const ECONOMY_GRID = {
 
 const BAKE_MS = 300;
 
-async function measure(pairs: number, zones: number, alarms: number): Promise<EconomyCase> {
-  const shape: StepShape = {
+export interface CaseExtras {
+  /** Alarms outside the plan whose state changes land in the account's history during the bake. */
+  noisyAlarms?: number;
+  /** How long a Route 53 change stays PENDING in the sandbox. */
+  inSyncDelayMs?: number;
+}
+
+/** Makes other alarms of the account change state (each setAlarmState writes one history item). */
+function noise(world: BenchWorld, count: number): void {
+  const cw = world.sandbox.world.cloudwatch;
+  for (let i = 0; i < count; i++) {
+    const name = `other-team-alarm-${i}`;
+    cw.putMetricAlarm({
+      AlarmName: name,
+      MetricName: "Errors",
+      Namespace: "Other",
+      Period: 60,
+      EvaluationPeriods: 1,
+    });
+    cw.setAlarmState(name, "ALARM");
+    cw.setAlarmState(name, "OK");
+  }
+}
+
+async function measure(
+  pairs: number,
+  zones: number,
+  alarms: number,
+  extras: CaseExtras = {},
+): Promise<EconomyCase> {
+  let shape: StepShape = {
     pairs,
     zones,
     alarms,
@@ -49,6 +81,12 @@ async function measure(pairs: number, zones: number, alarms: number): Promise<Ec
     addons: BENCH_ADDONS.length,
     insights: false,
   };
+  const variant = [
+    extras.noisyAlarms ? `${extras.noisyAlarms} other alarms flapping` : "",
+    extras.inSyncDelayMs ? `INSYNC after ${extras.inSyncDelayMs / 1000} s` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   const plan = benchPlan({
     name: "economy",
     pairs,
@@ -61,14 +99,24 @@ async function measure(pairs: number, zones: number, alarms: number): Promise<Ec
     ],
     pollInterval: "1s",
   });
-  const world = await benchWorld(plan, { inSyncDelayMs: 0 });
+  const world = await benchWorld(plan, { inSyncDelayMs: extras.inSyncDelayMs ?? 0 });
   try {
     const deps = await driverFor(world);
     const first = await tick(deps);
     if (first.state?.phase !== "baking" || first.state.step !== 1) {
       throw new Error(`the first tick ended ${first.state?.phase ?? "without state"}: ${first.reason}`);
     }
+    if (extras.noisyAlarms) noise(world, extras.noisyAlarms);
     await sleep(BAKE_MS + 50);
+    const since = Date.parse(first.state.alarmsSince ?? "");
+    const historyItems = world.sandbox.world.cloudwatch
+      .history()
+      .filter((h) => h.HistoryItemType === "StateUpdate" && h.Timestamp >= since).length;
+    shape = {
+      ...shape,
+      historyItems,
+      ...(extras.inSyncDelayMs ? { insyncRounds: insyncRounds(extras.inSyncDelayMs) } : {}),
+    };
     const mark = world.sandbox.calls.length;
     const started = performance.now();
     const second = await tick(deps);
@@ -80,6 +128,7 @@ async function measure(pairs: number, zones: number, alarms: number): Promise<Ec
     const expected = expectedStepCalls(shape);
     return {
       shape,
+      ...(variant ? { variant } : {}),
       measured,
       expected,
       baseline: baselineStepCalls(shape),
@@ -89,6 +138,7 @@ async function measure(pairs: number, zones: number, alarms: number): Promise<Ec
   } catch (error) {
     return {
       shape,
+      ...(variant ? { variant } : {}),
       measured: {},
       expected: expectedStepCalls(shape),
       baseline: baselineStepCalls(shape),
@@ -101,11 +151,22 @@ async function measure(pairs: number, zones: number, alarms: number): Promise<Ec
   }
 }
 
-export async function benchEconomy(grid = ECONOMY_GRID): Promise<EconomyCase[]> {
+/**
+ * Beyond the grid: alarm history is read for the whole account (DescribeAlarmHistory without a name),
+ * so other teams' flapping alarms add pages; and a slower INSYNC adds GetChange rounds (the model
+ * assumes every batch waits the whole delay, so it is an upper bound there).
+ */
+export const ECONOMY_EXTRAS: { pairs: number; zones: number; alarms: number; extras: CaseExtras }[] = [
+  { pairs: 1000, zones: 3, alarms: 300, extras: { noisyAlarms: 125 } },
+  { pairs: 1000, zones: 3, alarms: 300, extras: { inSyncDelayMs: 2000 } },
+];
+
+export async function benchEconomy(grid = ECONOMY_GRID, extras = ECONOMY_EXTRAS): Promise<EconomyCase[]> {
   const out: EconomyCase[] = [];
   for (const pairs of grid.pairs)
     for (const zones of grid.zones)
       for (const alarms of grid.alarms) out.push(await measure(pairs, zones, alarms));
+  for (const x of extras) out.push(await measure(x.pairs, x.zones, x.alarms, x.extras));
   return out;
 }
 
@@ -119,13 +180,15 @@ export function ratio(c: EconomyCase): number {
 }
 
 export function largestCase(cases: readonly EconomyCase[]): EconomyCase | undefined {
-  return cases.find((c) => c.shape.pairs === 1000 && c.shape.zones === 3 && c.shape.alarms === 300);
+  return cases.find(
+    (c) => c.shape.pairs === 1000 && c.shape.zones === 3 && c.shape.alarms === 300 && !c.variant,
+  );
 }
 
 export function economyFigures(cases: readonly EconomyCase[]): Figure[] {
   const figures: Figure[] = cases.map((c) => {
     const s = c.shape;
-    const name = `calls per step: ${s.pairs} pairs, ${s.zones} zone(s), ${s.alarms} alarms`;
+    const name = `calls per step: ${s.pairs} pairs, ${s.zones} zone(s), ${s.alarms} alarms${c.variant ? `, ${c.variant}` : ""}`;
     if (c.error) return { name, value: NaN, unit: "count", note: `failed: ${c.error}` };
     const off = c.mismatches.map((m) => `${m.operation} ${m.measured} vs ${m.expected}`).join(", ");
     return {

@@ -4,7 +4,7 @@
  * between two polls: is it caught (through alarm history)? The built CLI's `run` drives each trial
  * against its own sandbox, on the real clock, with a 2 s poll interval.
  */
-import { benchPlan, benchWorld, alarmNames } from "./lib/fixtures.ts";
+import { benchPlan, benchWorld, alarmNames, type BenchWorld } from "./lib/fixtures.ts";
 import { startCli } from "./lib/cli.ts";
 import { isOp, waitForCall } from "./lib/calls.ts";
 import { max, median } from "./lib/stats.ts";
@@ -26,6 +26,8 @@ export interface TrialResult {
   reactionMs: number | undefined;
   /** Transient trials: no DescribeAlarms landed while the alarm was in ALARM. */
   betweenPolls?: boolean;
+  /** `run`'s exit code (3 after a rollback). */
+  exitCode?: number;
   error?: string;
 }
 
@@ -68,49 +70,70 @@ async function trial(kind: TrialResult["kind"], o: ReactionOptions): Promise<Tri
     cwd: world.dir,
     env: sandbox.env,
   });
+  let result: TrialResult | undefined;
   try {
-    const shift = await waitForCall(sandbox.calls, isOp("ChangeResourceRecordSets"), 60_000);
-    if (!shift) return { kind, reactionMs: undefined, error: "step 1 never reached Route 53" };
-    const insync = await waitForCall(sandbox.calls, isOp("GetChange", shift.at), 30_000);
-    if (!insync) return { kind, reactionMs: undefined, error: "step 1 never went INSYNC" };
-    let flipAt: number;
-    if (kind === "flip") {
-      // Uniform over two poll cycles, so every phase of the poll loop is hit.
-      flipAt = Date.now() + 200 + Math.random() * 2 * o.pollMs;
-      sandbox.faults.scheduleAlarm(alarm!, "ALARM", { atMs: flipAt }, "bench: regression");
-    } else {
-      // Just after a poll, so the whole transient fits before the next one.
-      const poll = await waitForCall(sandbox.calls, isOp("DescribeAlarms", insync.at), 4 * o.pollMs);
-      if (!poll) return { kind, reactionMs: undefined, error: "no alarm poll during the bake" };
-      const room = o.pollMs - o.transientMs - 600;
-      flipAt = Math.max(Date.now() + 50, poll.at + 200 + Math.random() * room);
-      sandbox.faults.scheduleAlarm(alarm!, "ALARM", { atMs: flipAt }, "bench: transient regression");
-      sandbox.faults.scheduleAlarm(alarm!, "OK", { atMs: flipAt + o.transientMs }, "bench: recovered");
-    }
-    const rollback = await waitForCall(
-      sandbox.calls,
-      isOp("ChangeResourceRecordSets", flipAt),
-      3 * o.pollMs + 5_000,
-    );
-    const betweenPolls =
-      kind === "transient"
-        ? !sandbox.calls.some(
-            (c) => c.operation === "DescribeAlarms" && c.at >= flipAt && c.at <= flipAt + o.transientMs,
-          )
-        : undefined;
-    return {
-      kind,
-      reactionMs: rollback ? rollback.at - flipAt : undefined,
-      ...(betweenPolls === undefined ? {} : { betweenPolls }),
-      ...(rollback ? {} : { error: "no rollback" }),
-    };
+    result = await observe(kind, o, world, alarm!);
   } finally {
     // A rollback ends `run` by itself (exit 3); otherwise stop it as Ctrl-C would.
     const stop = setTimeout(() => run.child.kill("SIGTERM"), 10_000);
-    await run.done;
+    const done = await run.done;
     clearTimeout(stop);
     await world.close();
+    if (result) {
+      result.exitCode = done.code;
+      if (result.error) result.error += `; run exited ${done.code}: ${lastLine(done.stderr || done.stdout)}`;
+    }
   }
+  return result;
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split("\n");
+  return (lines.find((l) => l.startsWith("error:")) ?? lines[lines.length - 1] ?? "").slice(0, 200);
+}
+
+async function observe(
+  kind: TrialResult["kind"],
+  o: ReactionOptions,
+  world: BenchWorld,
+  alarm: string,
+): Promise<TrialResult> {
+  const { sandbox } = world;
+  const shift = await waitForCall(sandbox.calls, isOp("ChangeResourceRecordSets"), 60_000);
+  if (!shift) return { kind, reactionMs: undefined, error: "step 1 never reached Route 53" };
+  const insync = await waitForCall(sandbox.calls, isOp("GetChange", shift.at), 30_000);
+  if (!insync) return { kind, reactionMs: undefined, error: "step 1 never went INSYNC" };
+  let flipAt: number;
+  if (kind === "flip") {
+    // Uniform over two poll cycles, so every phase of the poll loop is hit.
+    flipAt = Date.now() + 200 + Math.random() * 2 * o.pollMs;
+    sandbox.faults.scheduleAlarm(alarm, "ALARM", { atMs: flipAt }, "bench: regression");
+  } else {
+    // Just after a poll, so the whole transient fits before the next one.
+    const poll = await waitForCall(sandbox.calls, isOp("DescribeAlarms", insync.at), 4 * o.pollMs);
+    if (!poll) return { kind, reactionMs: undefined, error: "no alarm poll during the bake" };
+    const room = o.pollMs - o.transientMs - 600;
+    flipAt = Math.max(Date.now() + 50, poll.at + 200 + Math.random() * room);
+    sandbox.faults.scheduleAlarm(alarm, "ALARM", { atMs: flipAt }, "bench: transient regression");
+    sandbox.faults.scheduleAlarm(alarm, "OK", { atMs: flipAt + o.transientMs }, "bench: recovered");
+  }
+  const rollback = await waitForCall(
+    sandbox.calls,
+    isOp("ChangeResourceRecordSets", flipAt),
+    3 * o.pollMs + 5_000,
+  );
+  const betweenPolls =
+    kind === "transient"
+      ? !sandbox.calls.some(
+          (c) => c.operation === "DescribeAlarms" && c.at >= flipAt && c.at <= flipAt + o.transientMs,
+        )
+      : undefined;
+  return {
+    kind,
+    reactionMs: rollback ? rollback.at - flipAt : undefined,
+    ...(betweenPolls === undefined ? {} : { betweenPolls }),
+    ...(rollback ? {} : { error: "no rollback" }),
+  };
 }
 
 async function pool<T>(tasks: (() => Promise<T>)[], parallel: number): Promise<T[]> {

@@ -62,17 +62,18 @@ export function markdownTable(results: readonly BenchFigure[]): string {
 
 function economyTables(cases: readonly EconomyCase[]): string {
   const ops = [...new Set(cases.flatMap((c) => Object.keys(c.measured)))].sort();
-  const head = `| pairs | zones | alarms | ${ops.join(" | ")} | total | model | script | ratio |`;
-  const sep = `| ${["---", "---", "---", ...ops.map(() => "---"), "---", "---", "---", "---"].join(" | ")} |`;
+  const head = `| pairs | zones | alarms | also | ${ops.join(" | ")} | total | model | script | ratio |`;
+  const sep = `| ${["---", "---", "---", "---", ...ops.map(() => "---"), "---", "---", "---", "---"].join(" | ")} |`;
   const body = cases.map((c) => {
     const s = c.shape;
-    if (c.error) return `| ${s.pairs} | ${s.zones} | ${s.alarms} | failed: ${c.error} |`;
+    const also = c.variant ?? "";
+    if (c.error) return `| ${s.pairs} | ${s.zones} | ${s.alarms} | ${also} | failed: ${c.error} |`;
     const cells = ops.map((op) => {
       const m = c.measured[op] ?? 0;
       const e = c.expected[op] ?? 0;
       return m === e ? String(m) : `${m} (model ${e})`;
     });
-    return `| ${s.pairs} | ${s.zones} | ${s.alarms} | ${cells.join(" | ")} | ${totalCalls(c.measured)} | ${totalCalls(c.expected)} | ${totalCalls(c.baseline)} | ${times(ratio(c))}× |`;
+    return `| ${s.pairs} | ${s.zones} | ${s.alarms} | ${also} | ${cells.join(" | ")} | ${totalCalls(c.measured)} | ${totalCalls(c.expected)} | ${totalCalls(c.baseline)} | ${times(ratio(c))}× |`;
   });
   return [head, sep, ...body].join("\n");
 }
@@ -144,7 +145,10 @@ the sandbox flips the plan's alarm to ALARM at a random moment spread over two p
 - Transient: ${x.options.transientMs} ms of ALARM, scheduled to start 0.2 s to ${((x.options.pollMs - x.options.transientMs - 400) / 1000).toFixed(1)} s after a poll and back to OK before the next one;
   ${x.betweenPolls} of ${x.transients.length} verifiably had no \`DescribeAlarms\` inside the ALARM window. Caught ${x.caught} of ${x.transients.length}
   (through \`DescribeAlarmHistory\` since the step's change): ${transients}.
-- Whole section: ${formatMs(x.wallMs)}.`);
+- Whole section: ${formatMs(x.wallMs)}.${(() => {
+      const errors = [...new Set([...x.flips, ...x.transients].flatMap((t) => (t.error ? [t.error] : [])))];
+      return errors.length ? `\n- Trials that went wrong: ${errors.map((e) => `"${e}"`).join("; ")}.` : "";
+    })()}`);
   }
 
   if (r.economy) {
@@ -167,9 +171,13 @@ SOA besides the pairs):
 - \`ChangeResourceRecordSets\` = Σ_z ⌈p_z / ⌊1000 / (4·v)⌋⌉ — both records of a pair UPSERTed, each value
   counting twice against 1,000 elements (250 pairs a batch for v = 1; the 32,000-character limit is
   far away for A records)
-- \`GetChange\` = batches × polling rounds until INSYNC (1 here)
-- \`DescribeAlarms\` = ⌈alarm names / 100⌉ (+ pages per name prefix); \`DescribeAlarmHistory\` =
-  max(1, ⌈state changes since the step's change / 100⌉)
+- \`GetChange\` = batches × polling rounds until INSYNC (1 when Route 53 answers INSYNC at the first look;
+  the "INSYNC after 2 s" row takes 4: at once, +0.5 s, +0.75 s, +1.125 s)
+- \`DescribeAlarms\` = ⌈alarm names / 100⌉ (+ pages per name prefix)
+- \`DescribeAlarmHistory\` = max(1, ⌈state changes of *every* alarm in the account since the step's change /
+  100⌉): one paged call without alarm names covers all of the plan's alarms, so other teams' flapping alarms
+  add pages (the "125 other alarms flapping" row: 250 changes, 3 pages) — still far cheaper than one call
+  per alarm, which is the alternative
 - EKS: \`DescribeCluster\` 1 + \`DescribeNodegroup\` per node group + \`ListFargateProfiles\` 1 +
   \`DescribeAddon\` per add-on (+ \`ListNodegroups\`/\`ListAddons\` when the plan names none, + \`ListInsights\`
   with \`insights: true\`; + \`ListHostedZonesByName\` per zone named by name)
