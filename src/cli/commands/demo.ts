@@ -134,7 +134,7 @@ export async function handler(options: { fast: boolean }, ctx: CommandContext): 
         sandbox.faults.scheduleAlarm(
           "checkout-5xx",
           "ALARM",
-          { afterMs: 1500 },
+          { afterMs: timing.alarmAfterMs },
           "5xx rate 7.3% above 1% (sandbox)",
         );
       }

@@ -7,13 +7,15 @@ import type { PlanInput } from "../../plan/schema.ts";
 
 export interface DemoTiming {
   bake: string;
+  /** When the alarm fires after green reaches 50%: halfway through that bake. */
+  alarmAfterMs: number;
   retireAfter: string;
 }
 
-export const NORMAL: DemoTiming = { bake: "4s", retireAfter: "3s" };
-export const FAST: DemoTiming = { bake: "1s", retireAfter: "1s" };
+export const NORMAL: DemoTiming = { bake: "4s", alarmAfterMs: 2000, retireAfter: "3s" };
+export const FAST: DemoTiming = { bake: "1s", alarmAfterMs: 400, retireAfter: "1s" };
 
-function plan(name: string, service: string, timing: DemoTiming, steps: number[]): PlanInput {
+function plan(name: string, service: string, timing: DemoTiming, steps: number[], gate: boolean): PlanInput {
   return {
     apiVersion: "eks-bluegreen/v1",
     kind: "UpgradePlan",
@@ -56,7 +58,7 @@ function plan(name: string, service: string, timing: DemoTiming, steps: number[]
     steps: steps.map((green, i) => ({
       green,
       bake: timing.bake,
-      ...(i === steps.length - 1 ? { approval: true } : {}),
+      ...(gate && i === steps.length - 1 ? { approval: true } : {}),
     })),
     alarms: {
       names: [`${service}-5xx`, `${service}-latency-p99`],
@@ -73,7 +75,7 @@ function plan(name: string, service: string, timing: DemoTiming, steps: number[]
 
 export function demoPlans(timing: DemoTiming): { complete: PlanInput; rollback: PlanInput } {
   return {
-    complete: plan("payments-demo", "payments", timing, [5, 25, 50, 100]),
-    rollback: plan("checkout-demo", "checkout", timing, [5, 25, 50, 100]),
+    complete: plan("payments-demo", "payments", timing, [5, 25, 50, 100], true),
+    rollback: plan("checkout-demo", "checkout", timing, [5, 25, 50, 100], false),
   };
 }
