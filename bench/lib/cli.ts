@@ -27,6 +27,8 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Another entry script than bin/eks-bluegreen.js (e.g. a build of a patched copy, to compare). */
+  bin?: string;
 }
 
 function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -39,7 +41,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const probeFile = join(probeDir, "usage.json");
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", PROBE, BIN, ...args], {
+    const child = spawn(process.execPath, ["--import", PROBE, options.bin ?? BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: baseEnv({ ...options.env, EBG_BENCH_USAGE_FILE: probeFile }),
       stdio: ["ignore", "pipe", "pipe"],
@@ -69,7 +71,7 @@ export function startCli(
   args: string[],
   options: CliOptions = {},
 ): { child: ChildProcess; done: Promise<{ code: number; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: baseEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],
