@@ -7,16 +7,17 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { setup, type Env } from "./support/harness.ts";
 import { lockPath } from "./support/outcome.ts";
 import { reliabilityPlan } from "./support/plans.ts";
 
-let env: Env | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
+// The tests run concurrently (each waits on child processes most of the time), each in its own sandbox.
+const envs: Env[] = [];
+afterAll(async () => {
+  await Promise.all(envs.map((e) => e.close()));
 });
+const track = (e: Env): Env => (envs.push(e), e);
 
 const SECRET_KEY = "fakeSECRETkey0rel6/K7MDENG+bPxRfiCYzzzzSECRET";
 const SESSION_TOKEN = "FwoGZXIvYXdzEFAKESESSIONTOKENrel6//////////wEaDPLEASEdontLEAK==";
@@ -41,90 +42,102 @@ function expectNoSecret(label: string, text: string): void {
 }
 
 describe("security", () => {
-  it("no output, debug log, state or lock holds the credentials; files are 0600", async () => {
-    env = await setup(reliabilityPlan({ zones: [1, 1], retire: { blueRecords: "delete" } }));
-    const outputs: [string, string][] = [];
-    // A killed run leaves its lock and state behind: both are read below.
-    const killed = await env.cli(["--debug", "advance", env.planFile], {
-      ...CREDENTIALS,
-      EKS_BLUEGREEN_CRASH_AT: "before-unlock",
-    });
-    expect(killed.signal).toBe("SIGKILL");
-    outputs.push(["killed advance", killed.stdout + killed.stderr]);
-    const lock = await readFile(lockPath(env), "utf8");
-    expectNoSecret("lock.json", lock);
-    expect((await stat(lockPath(env))).mode & 0o777).toBe(0o600);
+  it.concurrent(
+    "no output, debug log, state or lock holds the credentials; files are 0600",
+    async () => {
+      const env = track(await setup(reliabilityPlan({ zones: [1, 1], retire: { blueRecords: "delete" } })));
+      const outputs: [string, string][] = [];
+      // A killed run leaves its lock and state behind: both are read below.
+      const killed = await env.cli(["--debug", "advance", env.planFile], {
+        ...CREDENTIALS,
+        EKS_BLUEGREEN_CRASH_AT: "before-unlock",
+      });
+      expect(killed.signal).toBe("SIGKILL");
+      outputs.push(["killed advance", killed.stdout + killed.stderr]);
+      const lock = await readFile(lockPath(env), "utf8");
+      expectNoSecret("lock.json", lock);
+      expect((await stat(lockPath(env))).mode & 0o777).toBe(0o600);
 
-    for (const args of [
-      ["--debug", "run", env.planFile],
-      ["--debug", "--output", "json", "status", env.planFile],
-      ["--debug", "--output", "json", "history", env.planFile],
-      ["--debug", "history", env.planFile],
-      ["--debug", "--output", "json", "advance", "missing.yaml"],
-    ]) {
-      const r = await env.cli(args, CREDENTIALS);
-      outputs.push([args.join(" "), r.stdout + r.stderr]);
-    }
-    expect(outputs[1]![1]).toMatch(/completed/);
-    // Throttled and failing calls put AWS errors into the debug log: they must not carry the secret either.
-    env.sandbox.faults.throttle(0.5);
-    const noisy = await env.cli(["--debug", "--output", "json", "status", env.planFile], CREDENTIALS);
-    env.sandbox.faults.reset();
-    outputs.push(["status under throttling", noisy.stdout + noisy.stderr]);
-    expect(noisy.stderr).toMatch(/retry/);
+      for (const args of [
+        ["--debug", "run", env.planFile],
+        ["--debug", "--output", "json", "status", env.planFile],
+        ["--debug", "--output", "json", "history", env.planFile],
+        ["--debug", "history", env.planFile],
+        ["--debug", "--output", "json", "advance", "missing.yaml"],
+      ]) {
+        const r = await env.cli(args, CREDENTIALS);
+        outputs.push([args.join(" "), r.stdout + r.stderr]);
+      }
+      expect(outputs[1]![1]).toMatch(/completed/);
+      // Throttled and failing calls put AWS errors into the debug log: they must not carry the secret either.
+      env.sandbox.faults.throttle(0.5);
+      const noisy = await env.cli(["--debug", "--output", "json", "status", env.planFile], CREDENTIALS);
+      env.sandbox.faults.reset();
+      outputs.push(["status under throttling", noisy.stdout + noisy.stderr]);
+      expect(noisy.stderr).toMatch(/retry/);
 
-    for (const [label, text] of outputs) expectNoSecret(label, text);
-    const files = await filesUnder(join(env.dir, ".eks-bluegreen"));
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) {
-      expectNoSecret(file, await readFile(file, "utf8"));
-      if (/state\.json$|lock\.json$/.test(file)) expect((await stat(file)).mode & 0o777).toBe(0o600);
-    }
-    expect((await stat(join(env.dir, ".eks-bluegreen/rel"))).mode & 0o777).toBe(0o700);
-  }, 90_000);
+      for (const [label, text] of outputs) expectNoSecret(label, text);
+      const files = await filesUnder(join(env.dir, ".eks-bluegreen"));
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        expectNoSecret(file, await readFile(file, "utf8"));
+        if (/state\.json$|lock\.json$/.test(file)) expect((await stat(file)).mode & 0o777).toBe(0o600);
+      }
+      expect((await stat(join(env.dir, ".eks-bluegreen/rel"))).mode & 0o777).toBe(0o700);
+    },
+    90_000,
+  );
 
-  it("deleting blue waits for `approve` (no plan setting waives it), then goes in EKS order", async () => {
-    const retire = { mode: "delete" as const, after: "1s", approval: true, blueRecords: "keep" as const };
-    env = await setup(reliabilityPlan({ zones: [1], bake: "0s", retire }), { eksDelayMs: 0 });
-    const e = env;
-    // A plan that tries to waive it is refused before anything happens.
-    await env.writePlan(reliabilityPlan({ zones: [1], bake: "0s", retire: { ...retire, approval: false } }));
-    const waived = await env.cli(["advance", env.planFile]);
-    expect(waived.code).toBe(2);
-    expect(waived.stderr).toMatch(/approval cannot be false with mode delete/);
-    await env.writePlan(reliabilityPlan({ zones: [1], bake: "0s", retire }));
+  it.concurrent(
+    "deleting blue waits for `approve` (no plan setting waives it), then goes in EKS order",
+    async () => {
+      const retire = { mode: "delete" as const, after: "1s", approval: true, blueRecords: "keep" as const };
+      const env = track(await setup(reliabilityPlan({ zones: [1], bake: "0s", retire }), { eksDelayMs: 0 }));
+      const e = env;
+      // A plan that tries to waive it is refused before anything happens.
+      await env.writePlan(
+        reliabilityPlan({ zones: [1], bake: "0s", retire: { ...retire, approval: false } }),
+      );
+      const waived = await env.cli(["advance", env.planFile]);
+      expect(waived.code).toBe(2);
+      expect(waived.stderr).toMatch(/approval cannot be false with mode delete/);
+      await env.writePlan(reliabilityPlan({ zones: [1], bake: "0s", retire }));
 
-    const blue = () => e.sandbox.world.eks.cluster("shop-blue");
-    const run = env.spawnCli(["run", env.planFile]);
-    let phase = "";
-    for (let i = 0; i < 100 && phase !== "waiting-to-retire"; i++) {
-      await new Promise((done) => setTimeout(done, 200));
-      const st = await env.cli(["--output", "json", "status", env.planFile]);
-      expect(st.code, st.stdout + st.stderr).toBe(0);
-      phase = st.json?.phase;
-    }
-    expect(phase).toBe("waiting-to-retire");
-    // Well past retire.after: still waiting, blue untouched.
-    await new Promise((done) => setTimeout(done, 1500));
-    const status = await env.cli(["--output", "json", "status", env.planFile]);
-    expect(status.json.phase).toBe("waiting-to-retire");
-    expect(status.json.reason).toMatch(/approve/);
-    expect(blue()?.status).toBe("ACTIVE");
-    expect(env.sandbox.calls.filter((c) => c.operation.startsWith("Delete"))).toEqual([]);
-    expect(run.child.exitCode).toBeNull();
+      const blue = () => e.sandbox.world.eks.cluster("shop-blue");
+      const run = env.spawnCli(["run", env.planFile]);
+      let phase = "";
+      for (let i = 0; i < 100 && phase !== "waiting-to-retire"; i++) {
+        await new Promise((done) => setTimeout(done, 200));
+        const st = await env.cli(["--output", "json", "status", env.planFile]);
+        expect(st.code, st.stdout + st.stderr).toBe(0);
+        phase = st.json?.phase;
+      }
+      expect(phase).toBe("waiting-to-retire");
+      // Well past retire.after: still waiting, blue untouched.
+      await new Promise((done) => setTimeout(done, 1500));
+      const status = await env.cli(["--output", "json", "status", env.planFile]);
+      expect(status.json.phase).toBe("waiting-to-retire");
+      expect(status.json.reason).toMatch(/approve/);
+      expect(blue()?.status).toBe("ACTIVE");
+      expect(env.sandbox.calls.filter((c) => c.operation.startsWith("Delete"))).toEqual([]);
+      expect(run.child.exitCode).toBeNull();
 
-    const approve = await env.cli(["approve", env.planFile, "--by", "release-manager"]);
-    expect(approve.code, approve.stderr).toBe(0);
-    const done = await run.done;
-    expect(done.code, done.stderr).toBe(0);
-    expect(blue()).toBeUndefined();
-    const deletes = env.sandbox.calls.filter((c) => c.operation.startsWith("Delete")).map((c) => c.operation);
-    expect(deletes).toContain("DeleteNodegroup");
-    expect(deletes).toContain("DeleteFargateProfile");
-    expect(deletes[deletes.length - 1]).toBe("DeleteCluster");
-    expect(deletes.filter((d) => d === "DeleteCluster")).toHaveLength(1);
-    const h = await env.cli(["--output", "json", "history", env.planFile]);
-    const approved = h.json.events.find((ev: { type: string }) => ev.type === "approved");
-    expect(approved.evidence.approvedBy).toBe("release-manager");
-  }, 90_000);
+      const approve = await env.cli(["approve", env.planFile, "--by", "release-manager"]);
+      expect(approve.code, approve.stderr).toBe(0);
+      const done = await run.done;
+      expect(done.code, done.stderr).toBe(0);
+      expect(blue()).toBeUndefined();
+      const deletes = env.sandbox.calls
+        .filter((c) => c.operation.startsWith("Delete"))
+        .map((c) => c.operation);
+      expect(deletes).toContain("DeleteNodegroup");
+      expect(deletes).toContain("DeleteFargateProfile");
+      expect(deletes[deletes.length - 1]).toBe("DeleteCluster");
+      expect(deletes.filter((d) => d === "DeleteCluster")).toHaveLength(1);
+      const h = await env.cli(["--output", "json", "history", env.planFile]);
+      const approved = h.json.events.find((ev: { type: string }) => ev.type === "approved");
+      expect(approved.evidence.approvedBy).toBe("release-manager");
+    },
+    90_000,
+  );
 });
