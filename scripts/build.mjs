@@ -6,7 +6,7 @@
 // (docs/performance.md). The AWS SDK and the Kubernetes client stay external: they are large, load
 // lazily on the live paths only, and read files of their own at run time.
 import { build } from "esbuild";
-import { rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 
 const EXTERNAL = ["@aws-sdk/*", "@smithy/*", "@kubernetes/client-node"];
 
@@ -34,10 +34,15 @@ const zodEnglishOnly = {
   },
 };
 
-await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
+// Build next to dist/ and swap it in, so a test running the CLI while another build runs never finds
+// dist/ half-written or missing.
+const dist = new URL("../dist", import.meta.url);
+const next = new URL(`../dist.next-${process.pid}`, import.meta.url);
+const old = new URL(`../dist.old-${process.pid}`, import.meta.url);
+await rm(next, { recursive: true, force: true });
 await build({
   entryPoints: { cli: "src/cli/main.ts" },
-  outdir: "dist",
+  outdir: next.pathname,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -50,3 +55,8 @@ await build({
   logLevel: "warning",
   chunkNames: "chunks/[name]-[hash]",
 });
+await rename(dist, old).catch((error) => {
+  if (error.code !== "ENOENT") throw error;
+});
+await rename(next, dist);
+await rm(old, { recursive: true, force: true });
