@@ -192,7 +192,7 @@ ${big && !big.error ? `for 1,000 pairs / 3 zones / 300 alarms the tool makes **$
 
 **Under Route 53's rate limit.** Route 53 has long documented 5 requests a second per account for its
 whole API (a \`Throttling\` / \`Rate exceeded\` error beyond it; [Route 53 quotas](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html)), plus \`PriorRequestNotComplete\` when a
-zone's previous change is still being processed; its 2025 update raised the account bucket to 10 a
+zone's previous change is still being processed; a recent update of its throttling raised the account bucket to 10 a
 second with a burst of 50 and added a per-account change-throughput limit
 ([throttling for Route 53 API requests](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/throttling-api-requests.html)).
 ${

@@ -100,7 +100,7 @@ export function route53Calls(calls: CallCounts): number {
 
 /**
  * Least time `requests` Route 53 calls take under a token bucket of `burst` tokens refilled at `rate`
- * a second. The long-documented limit is 5 a second with no burst; since Route 53's 2025 update it is
+ * a second. The long-documented limit is 5 a second with no burst; since a recent update of Route 53's throttling it is
  * 10 a second with a burst of 50 per account.
  */
 export function secondsUnderRateLimit(requests: number, rate: number, burst = 0): number {
