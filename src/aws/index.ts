@@ -59,6 +59,11 @@ export async function createPorts(
       green: clustersFor(clusterScope(doc.clusters.green)),
     },
   };
+  if (doc.health?.kubernetes?.enabled) {
+    // Only plans that look inside green load the Kubernetes client.
+    const { createKubernetesPort } = await import("../health/kubernetes/port.ts");
+    ports.kubernetes = createKubernetesPort(plan, settings, ports.clusters.blue, options.env ?? process.env);
+  }
   if (doc.state.backend === "s3") {
     const scope: ClientScope = { ...planScope, ...(doc.state.region ? { region: doc.state.region } : {}) };
     ports.objects = createObjectStore({ client: () => clients.s3(scope), caller, bucket: doc.state.bucket });

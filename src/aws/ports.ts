@@ -4,6 +4,7 @@
  * No rules of the upgrade live behind a port: the adapters report what AWS says and do what they are told.
  */
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
+import type { Finding, KubernetesObservation } from "../engine/observation.ts";
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -192,6 +193,24 @@ export interface ObjectStorePort {
   delete(key: string, options?: CallOptions & { ifMatch?: string }): Promise<void>;
 }
 
+// ---------------------------------------------------------------- Kubernetes (green's workloads)
+
+export interface KubernetesPort {
+  /**
+   * Green's Kubernetes health (with parity against blue when the plan asks for it). Throws when green's
+   * API does not answer: the caller turns that into an error part, never a failing finding.
+   */
+  observeGreen(
+    green: ClusterReading,
+    options: { now: Date; signal?: AbortSignal },
+  ): Promise<KubernetesObservation>;
+  /**
+   * The resilience audit of green's live workloads, with the plan's `health.audit` (critical, block) and
+   * green's target version; EKS insights included when the reading carries them. Throws when unreadable.
+   */
+  audit(green: ClusterReading, options: { signal?: AbortSignal }): Promise<Finding[]>;
+}
+
 /** All ports one run needs. */
 export interface Ports {
   traffic: TrafficPort;
@@ -199,4 +218,6 @@ export interface Ports {
   /** Clusters by plan role, since blue and green may sit in different regions or accounts. */
   clusters: { blue: ClustersPort; green: ClustersPort };
   objects?: ObjectStorePort;
+  /** Present only when the plan enables `health.kubernetes`. */
+  kubernetes?: KubernetesPort;
 }

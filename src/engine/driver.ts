@@ -90,12 +90,16 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
     let state = existing ?? newState(deps.plan, deps.now());
     if (existing) deps.onLoad?.(existing);
 
+    // The resilience audit is read on the ticks that run preflight only (never during bakes).
+    const preflightTick = state.phase === "pending" || state.phase === "preflight";
     const observation =
       input.kind === "approve"
         ? undefined
         : await (deps.observe ?? realObserve)(deps.ports, deps.plan, {
             ...(state.alarmsSince ? { historySince: new Date(state.alarmsSince) } : {}),
             ...(deps.signal ? { signal: deps.signal } : {}),
+            now: deps.now(),
+            ...(preflightTick ? { audit: true } : {}),
           });
     if (deps.signal?.aborted && input.kind === "tick") {
       return {

@@ -37,4 +37,6 @@ export interface Observation {
   green: Part<ClusterReading>;
   /** Present when the plan enables Kubernetes health checks. */
   kubernetes?: Part<KubernetesObservation>;
+  /** The resilience audit of green, read only when asked (preflight ticks and `plan`), never during bakes. */
+  audit?: Part<Finding[]>;
 }

@@ -1,9 +1,10 @@
 /**
  * Gathers one Observation through the ports: live traffic weights, alarm states (and history since a
- * moment), and green's cluster. Read-only. Each part is caught on its own, so one unreadable service
- * becomes an error part (and a finding) instead of a failed tick.
+ * moment), green's cluster, and (when the plan enables it) green's Kubernetes health and, when asked,
+ * the resilience audit. Read-only. Each part is caught on its own, so one unreadable service becomes an
+ * error part (and a finding) instead of a failed tick.
  */
-import type { Ports, RecordPairRef } from "../aws/ports.ts";
+import type { ClusterReading, Ports, RecordPairRef } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { AlarmsObservation, Observation, Part } from "./observation.ts";
 
@@ -11,6 +12,10 @@ export interface ObserveOptions {
   /** Read alarm history from here (the current step's change submission); no history when absent. */
   historySince?: Date;
   signal?: AbortSignal;
+  /** The tick's clock, for Kubernetes checks that judge age (pods Pending past a grace); no Kubernetes reading without it. */
+  now?: Date;
+  /** Also run the resilience audit of green (preflight ticks and `plan`; never during bakes). */
+  audit?: boolean;
 }
 
 async function part<T>(read: () => Promise<T>): Promise<Part<T>> {
@@ -74,5 +79,22 @@ export async function observe(
       ),
     ),
   ]);
-  return { traffic, alarms, green: cluster };
+  const observation: Observation = { traffic, alarms, green: cluster };
+  const k8s = ports.kubernetes;
+  if (k8s && options.now && cluster.ok && kubernetesReadable(cluster.value)) {
+    const reading = cluster.value;
+    const now = options.now;
+    const [kubernetes, audit] = await Promise.all([
+      part(() => k8s.observeGreen(reading, { now, ...call })),
+      options.audit ? part(() => k8s.audit(reading, call)) : undefined,
+    ]);
+    observation.kubernetes = kubernetes;
+    if (audit) observation.audit = audit;
+  }
+  return observation;
+}
+
+/** Green's API is worth asking only once EKS says the cluster is there and ACTIVE (else preflight already says why). */
+function kubernetesReadable(green: ClusterReading): boolean {
+  return green.exists && green.status === "ACTIVE";
 }

@@ -269,5 +269,27 @@ export function preflight(plan: CompiledPlan, observation: Observation): Finding
         : [unreadable("kubernetes-unreadable", "green's Kubernetes API", kubernetes.error)]),
     );
   }
+  if (observation.audit) findings.push(...auditFindings(observation.audit, findings));
   return findings;
+}
+
+/**
+ * The resilience audit among the preflight findings, each with its own severity: the codes the plan's
+ * `health.audit.block` lists arrive as errors (the audit marks them), so they stop the upgrade. An EKS
+ * insight the cluster checks already reported at the same severity is not repeated.
+ */
+function auditFindings(audit: NonNullable<Observation["audit"]>, already: readonly Finding[]): Finding[] {
+  if (!audit.ok) {
+    return [
+      {
+        severity: "error",
+        code: "audit-unreadable",
+        message: `Could not run the resilience audit of green: ${audit.error}`,
+      },
+    ];
+  }
+  return audit.value.filter(
+    (f) =>
+      f.code !== "eks-insight" || !already.some((a) => a.subject === f.subject && a.severity === f.severity),
+  );
 }

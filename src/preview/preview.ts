@@ -9,6 +9,9 @@ import { preflight } from "../engine/preflight.ts";
 import { buildTimeline, type RetireRow, type TimelineRow } from "./timeline.ts";
 import { buildChangeBatches, type ChangeBatches } from "./batches.ts";
 import { detection, type Detection } from "./detection.ts";
+import { kubernetesSummary, type CountedFindings } from "./kubernetes.ts";
+
+type Counts = Omit<CountedFindings, "findings">;
 
 export interface ChangeWindowSummary {
   days: string[];
@@ -29,6 +32,8 @@ export interface Preview {
   detection: Detection;
   findings: Finding[];
   summary: { errors: number; warnings: number; infos: number };
+  /** Green's Kubernetes health and audit at a glance (their findings are among `findings`); null when the plan does not enable `health.kubernetes`. */
+  kubernetes: { health: Counts; audit: Counts } | null;
 }
 
 function planWarningFindings(plan: LoadedPlan): Finding[] {
@@ -84,5 +89,14 @@ export function buildPreview(plan: LoadedPlan, observation?: Observation): Previ
       warnings: sorted.filter((f) => f.severity === "warning").length,
       infos: sorted.filter((f) => f.severity === "info").length,
     },
+    kubernetes: kubernetesJson(plan, observation),
   };
+}
+
+/** The summary without its findings: those are in the preview's `findings` already. */
+function kubernetesJson(plan: LoadedPlan, observation: Observation | undefined): Preview["kubernetes"] {
+  const k = kubernetesSummary(plan, observation);
+  if (!k) return null;
+  const counts = ({ findings: _, ...rest }: CountedFindings): Counts => rest;
+  return { health: counts(k.health), audit: counts(k.audit) };
 }

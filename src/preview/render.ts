@@ -4,6 +4,7 @@ import { formatDuration } from "../plan/duration.ts";
 import type { Preview } from "./preview.ts";
 import type { StepBatches } from "./batches.ts";
 import { table } from "./table.ts";
+import { auditLine, healthLine } from "./kubernetes.ts";
 
 /** Changes shown per step in text; `--output json` always carries all of them. */
 export const MAX_TEXT_CHANGES = 24;
@@ -105,6 +106,15 @@ function detectionSection(p: Preview): string {
   return lines.join("\n");
 }
 
+function kubernetesSection(p: Preview): string | undefined {
+  if (!p.kubernetes) return undefined;
+  const offline = p.mode === "offline" ? "offline" : undefined;
+  return [
+    `Green's Kubernetes health: ${healthLine(p.kubernetes.health, offline)}`,
+    `Resilience audit of green: ${auditLine(p.kubernetes.audit, offline ?? "green is not ACTIVE or was not read")}`,
+  ].join("\n");
+}
+
 function findingsSection(p: Preview): string {
   const rows = p.findings.map((f) => [f.severity, f.code, f.message]);
   const { errors, warnings, infos } = p.summary;
@@ -118,7 +128,15 @@ export function renderPreview(p: Preview): string {
     p.summary.errors > 0
       ? "Preflight has errors: the upgrade would not start (exit 4)."
       : "No errors: the upgrade can start.";
-  return [head, timelineSection(p), batchesSection(p), detectionSection(p), findingsSection(p), verdict].join(
-    "\n\n",
-  );
+  return [
+    head,
+    timelineSection(p),
+    batchesSection(p),
+    detectionSection(p),
+    kubernetesSection(p),
+    findingsSection(p),
+    verdict,
+  ]
+    .filter((s) => s !== undefined)
+    .join("\n\n");
 }

@@ -36,7 +36,8 @@ export async function runPlan(
       `reading green's cluster, ${plan.doc.traffic.records.length} record pair(s) and the alarms`,
     );
     const ports = await portsFor(plan, ctx);
-    observation = await observe(ports, plan, { signal: ctx.signal });
+    // The same reads as the first tick's preflight, the resilience audit included.
+    observation = await observe(ports, plan, { signal: ctx.signal, now: ctx.now(), audit: true });
   }
   const preview = buildPreview(plan, observation);
   ctx.out.print(renderPreview(preview));

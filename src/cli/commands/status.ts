@@ -9,6 +9,7 @@ import { observe } from "../../engine/observe.ts";
 import { openSession } from "../../engine/session.ts";
 import { transition } from "../../engine/transition.ts";
 import { statusJson, statusText } from "../render/text.ts";
+import { statusKubernetesJson, statusKubernetesText } from "../render/status-kubernetes.ts";
 
 export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
   const { plan, ports, store } = await openSession(options.file, ctx, "status");
@@ -25,6 +26,9 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   const observation = await observe(ports, plan, {
     ...(state?.alarmsSince ? { historySince: new Date(state.alarmsSince) } : {}),
     signal: ctx.signal,
+    // Green's Kubernetes health and the resilience audit, when the plan enables them.
+    now: ctx.now(),
+    audit: true,
   });
   let reason = damaged
     ? `${damaged.message} ${damaged.hint ?? ""}`.trim()
@@ -39,11 +43,16 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
     }
   }
   const input = { plan, state, observation, lock, reason, location: store.location };
-  for (const line of statusText(input)) ctx.out.print(line);
+  const text = statusText(input);
+  // Green's Kubernetes lines go after the alarms, before the reason and the lock.
+  const at = text.findIndex((l) => l.startsWith("  reason "));
+  text.splice(at < 0 ? text.length : at, 0, ...statusKubernetesText(plan, observation));
+  for (const line of text) ctx.out.print(line);
   return {
     exitCode: damaged ? damaged.exitCode : ExitCode.Ok,
     json: {
       ...statusJson(input),
+      ...statusKubernetesJson(plan, observation),
       ...(damaged ? { error: { code: damaged.code, message: damaged.message } } : {}),
     },
   };
