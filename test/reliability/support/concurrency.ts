@@ -3,9 +3,11 @@
  * the holder, or gets the lock after the winner, finds nothing to do and exits 0. None moves a second step.
  */
 import { expect } from "vitest";
-import type { CliResult, Env } from "./harness.ts";
+import type { PlanInput } from "../../../src/plan/schema.ts";
+import { setup, type CliResult, type Env, type SetupOptions } from "./harness.ts";
 import { expectGapFree, history } from "./outcome.ts";
-import type { WorldLog } from "./world-log.ts";
+import { reliabilityPlan } from "./plans.ts";
+import { watchWorld, type WorldLog } from "./world-log.ts";
 
 export interface RaceOutcome {
   moved: number;
@@ -53,4 +55,39 @@ export async function race(env: Env, log: WorldLog, zones: number, n = 10): Prom
   expectGapFree(h);
   expect(h.events.filter((e) => e.type === "shift-started").length).toBe(stepBefore + 1);
   return { moved, locked, idle, ms };
+}
+
+/**
+ * A plan for a race: on the first tick, step 1 bakes 10 minutes (whoever gets the lock after the winner
+ * finds it baking); on a later tick, one `advance` takes step 1 (bake 0s) first, and step 2 bakes 10
+ * minutes, so only the move from step 1 to step 2 is up for grabs.
+ */
+export function racePlan(tick: "first" | "later", state?: PlanInput["state"]): PlanInput {
+  const plan = reliabilityPlan({ zones: [1, 1], ...(state ? { state } : {}) });
+  plan.steps = [
+    { green: 10, bake: tick === "first" ? "10m" : "0s" },
+    { green: 50, bake: "10m" },
+    { green: 100, bake: "10m" },
+  ];
+  return plan;
+}
+
+/** Sets up the sandbox for a race on `tick` and runs it. */
+export async function raceOn(
+  tick: "first" | "later",
+  state: PlanInput["state"] | undefined,
+  options: SetupOptions = {},
+): Promise<RaceOutcome & { sandboxS3Calls: number }> {
+  const env = await setup(racePlan(tick, state), options);
+  try {
+    const log = watchWorld(env.sandbox);
+    if (tick === "later") {
+      const r = await env.cli(["advance", env.planFile]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const outcome = await race(env, log, 2);
+    return { ...outcome, sandboxS3Calls: env.sandbox.calls.filter((c) => c.service === "s3").length };
+  } finally {
+    await env.close();
+  }
 }
