@@ -31,6 +31,8 @@ async function matrix(shape: PlanShape, label: string, extra: Trial[]): Promise<
       failures.push(`${trial.kind === "point" ? trial.at : trial.label}: ${String(error).slice(0, 300)}`);
     }
   }
+  recordFigure("crash", `${label}: crash points traced (point:N)`, points.length);
+  recordFigure("crash", `${label}: server-side kill moments`, extra.length);
   recordFigure("crash", `${label}: points tried`, trials.length);
   recordFigure("crash", `${label}: failed`, failures.length);
   recordFigure(
