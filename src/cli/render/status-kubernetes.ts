@@ -11,9 +11,7 @@ const MAX_LINES = 10;
 
 function listed(findings: readonly Finding[]): string[] {
   const shown = findings.filter((f) => f.severity !== "info");
-  const lines = shown
-    .slice(0, MAX_LINES)
-    .map((f) => `    ${f.severity.padEnd(7)} ${f.code}${f.subject ? ` ${f.subject}` : ""}: ${f.message}`);
+  const lines = shown.slice(0, MAX_LINES).map((f) => `    ${f.severity.padEnd(7)}  ${f.code}  ${f.message}`);
   if (shown.length > MAX_LINES)
     lines.push(`    … and ${shown.length - MAX_LINES} more (--output json lists them all)`);
   return lines;
