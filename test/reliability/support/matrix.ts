@@ -13,11 +13,10 @@ import {
   expectGapFree,
   expectUnlocked,
   history,
-  lockPath,
+  lockExists,
 } from "./outcome.ts";
 import { reliabilityPlan, type PlanShape } from "./plans.ts";
 import { watchWorld, type KillMoment } from "./world-log.ts";
-import { existsSync } from "node:fs";
 
 export type Trial = { kind: "point"; at: string } | { kind: "moment"; moment: KillMoment; label: string };
 
@@ -62,7 +61,7 @@ export async function runTrial(
     if (trial.kind === "moment") log.arm(trial.moment, () => first.child.pid);
     const killed = await first.done;
     expect(killed.signal, `not killed at ${trialLabel(trial)}: ${killed.stderr}`).toBe("SIGKILL");
-    const leftLock = existsSync(lockPath(env));
+    const leftLock = lockExists(env);
 
     const continuedWith: string[] = [];
     let phase = "";

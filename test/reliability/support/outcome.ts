@@ -77,8 +77,16 @@ export function lockPath(env: Env): string {
   return join(env.dir, ".eks-bluegreen", String(env.plan.metadata.name), "lock.json");
 }
 
+/** Whether a lock is held: the lock file, or the S3 lock object (`<key>.lock`) in the sandbox. */
+export function lockExists(env: Env): boolean {
+  const state = env.plan.state;
+  if (state?.backend === "s3")
+    return env.sandbox.world.s3.get(state.bucket, `${state.key}.lock`) !== undefined;
+  return existsSync(lockPath(env));
+}
+
 export function expectUnlocked(env: Env): void {
-  expect(existsSync(lockPath(env)), "a lock file is left behind").toBe(false);
+  expect(lockExists(env), "a lock is left behind").toBe(false);
 }
 
 /** Completed with every pair at blue 0 / green 100 (or blue's record deleted when the plan says so). */
