@@ -5,7 +5,7 @@ import { createPorts, whoAmI } from "../../src/aws/index.ts";
 import { AwsError, PreconditionFailedError } from "../../src/errors.ts";
 import { compilePlan } from "../../src/plan/compile.ts";
 import { Plan, type PlanInput } from "../../src/plan/schema.ts";
-import { CAPABILITIES, describeEachBackend, REGION } from "../support/backends.ts";
+import { describeEachBackend, REGION } from "../support/backends.ts";
 import { adapters, failure, useBackend } from "./harness.ts";
 
 function plan(overrides: Partial<PlanInput> = {}) {
@@ -26,7 +26,6 @@ function plan(overrides: Partial<PlanInput> = {}) {
 
 describeEachBackend("S3 object store, STS and createPorts", (spec) => {
   const backend = useBackend(spec);
-  const caps = CAPABILITIES[spec.name];
 
   it("setup: the state bucket and a zone with one pair", async () => {
     const b = backend.current;
