@@ -65,7 +65,8 @@ function stepBatchesSection(step: StepBatches): string {
       if (rows.length >= MAX_TEXT_CHANGES) continue;
       const r = change.ResourceRecordSet as unknown as Record<string, unknown>;
       rows.push([
-        `${batch.zoneId} ${batch.part}/${batch.parts}`,
+        batch.zoneId,
+        `${batch.part}/${batch.parts}`,
         String(change.Action),
         String(r.Name ?? ""),
         String(r.Type ?? ""),
@@ -80,7 +81,7 @@ function stepBatchesSection(step: StepBatches): string {
   if (rows.length === 0) return `${head}: none can be built`;
   const more =
     total > rows.length ? `\n  … and ${total - rows.length} more changes (--output json lists them all)` : "";
-  const body = table(["ZONE BATCH", "ACTION", "NAME", "TYPE", "SET", "WEIGHT", "TTL", "VALUE"], rows, [5]);
+  const body = table(["ZONE", "BATCH", "ACTION", "NAME", "TYPE", "SET", "WEIGHT", "TTL", "VALUE"], rows, [6]);
   return `${head}\n${body.replace(/^/gm, "  ")}${more}`;
 }
 
