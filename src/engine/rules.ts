@@ -57,11 +57,29 @@ export function approvalGate(d: Draft): Gate | undefined {
   return undefined;
 }
 
-export function windowOpen(d: Draft): { open: boolean; reason: string } {
+/**
+ * Forward moves stop at an approval gate without a valid approval, and outside the change windows
+ * (a wait, exit 0). Returns whether the move may go ahead now. Rollback never comes through here.
+ */
+function mayMoveForward(
+  d: Draft,
+  gate: string,
+  approvalNeeded: boolean,
+  phase: Phase,
+  waitingFor: string,
+): boolean {
+  if (approvalNeeded && !validApproval(d, gate)) {
+    if (d.state.phase !== phase) d.enter(phase, phase, waitingFor);
+    else d.wait(waitingFor);
+    return false;
+  }
   const check = checkWindows(d.plan.doc.changeWindows, d.now);
-  if (check.open) return { open: true, reason: "" };
-  const next = check.nextOpen ? ` (next opens ${check.nextOpen.toISOString()})` : "";
-  return { open: false, reason: `Waiting for change window${next}.` };
+  if (!check.open) {
+    const next = check.nextOpen ? ` (next opens ${check.nextOpen.toISOString()})` : "";
+    d.wait(`Waiting for change window${next}.`, ExitCode.Ok);
+    return false;
+  }
+  return true;
 }
 
 /** Moves to step k if its gate is open and a change window allows it. */
@@ -70,17 +88,8 @@ export function forward(d: Draft, k: number, obs: Observation): void {
   const step = d.plan.steps[k - 1];
   if (!step) return;
   const gate = `step-${k}`;
-  if (step.approval && !validApproval(d, gate)) {
-    const reason = `Waiting for approval before step ${k} (${step.green}% green): run \`eks-bluegreen approve ${d.plan.file}\`.`;
-    if (s.phase !== "awaiting-approval") d.enter("awaiting-approval", "awaiting-approval", reason);
-    else d.wait(reason);
-    return;
-  }
-  const window = windowOpen(d);
-  if (!window.open) {
-    d.wait(window.reason, ExitCode.Ok);
-    return;
-  }
+  const waitingFor = `Waiting for approval before step ${k} (${step.green}% green): run \`eks-bluegreen approve ${d.plan.file}\`.`;
+  if (!mayMoveForward(d, gate, step.approval, "awaiting-approval", waitingFor)) return;
   if (step.approval) useApproval(d, gate);
   delete s.bakeStartedAt;
   delete s.change;
@@ -175,17 +184,8 @@ export function retireOrComplete(d: Draft, retired = false): void {
       );
       return;
     }
-    if (retireNeedsApproval(d) && !validApproval(d, "retire")) {
-      const reason = `Green has held 100% for ${retire.after}; retiring blue (${retire.mode}${retire.blueRecords === "delete" ? ", delete its records" : ""}) needs approval: run \`eks-bluegreen approve ${d.plan.file}\`.`;
-      if (s.phase !== "waiting-to-retire") d.enter("waiting-to-retire", "waiting-to-retire", reason);
-      else d.wait(reason);
-      return;
-    }
-    const window = windowOpen(d);
-    if (!window.open) {
-      d.wait(window.reason, ExitCode.Ok);
-      return;
-    }
+    const waitingFor = `Green has held 100% for ${retire.after}; retiring blue (${retire.mode}${retire.blueRecords === "delete" ? ", delete its records" : ""}) needs approval: run \`eks-bluegreen approve ${d.plan.file}\`.`;
+    if (!mayMoveForward(d, "retire", retireNeedsApproval(d), "waiting-to-retire", waitingFor)) return;
     useApproval(d, "retire");
     d.enter(
       "retiring",
