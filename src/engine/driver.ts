@@ -171,7 +171,7 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
         };
       }
       r = transition(r.state, observation, deps.plan, deps.now(), result);
-      await persist(r, "after-write");
+      await persist(r, action.type === "shift" ? "after-submitted" : "after-write");
       if (failure !== undefined) throw failure;
       pending = [...r.actions, ...pending];
     }
