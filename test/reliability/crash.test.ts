@@ -5,6 +5,7 @@
  * two batches of a step, during the INSYNC wait and mid-retirement.
  */
 import { describe, expect, it } from "vitest";
+import { CRASH_POINTS } from "../../src/engine/crash-points.ts";
 import { recordFigure } from "./support/figures.ts";
 import { runTrial, tracePoints, type Trial, type TrialOutcome } from "./support/matrix.ts";
 import type { PlanShape } from "./support/plans.ts";
@@ -21,6 +22,10 @@ const outcomes: TrialOutcome[] = [];
 async function matrix(shape: PlanShape, label: string, extra: Trial[]): Promise<void> {
   const points = await tracePoints(shape);
   expect(points.length).toBeGreaterThan(10);
+  if (shape.retire?.blueRecords === "delete") {
+    // This plan goes through every kind of boundary: each named crash point must be reached.
+    expect(new Set(points.map((p) => p.split(":")[0]))).toEqual(new Set(CRASH_POINTS));
+  }
   const trials: Trial[] = [...points.map((at) => ({ kind: "point", at }) as const), ...extra];
   const failures: string[] = [];
   let i = 0;

@@ -100,4 +100,19 @@ describe("through the driver", () => {
     r = await h.input({ kind: "resume", by: "op", adopt: true, acceptPlanChange: false });
     expect(r.state?.phase).not.toBe("paused");
   });
+
+  it("a tick that shifts reaches every documented boundary of a shift, after-submitted included", async () => {
+    const seen: string[] = [];
+    const h = harness(undefined, { crash: (point) => void seen.push(point) });
+    await h.advance();
+    expect(seen).toEqual([
+      "after-lock",
+      "after-intent",
+      "after-apply",
+      "after-submitted",
+      "after-insync",
+      "after-write",
+      "before-unlock",
+    ]);
+  });
 });
