@@ -124,15 +124,19 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
       }
       if (lease.tookOverFrom && events.length === 0) {
         const from = lease.tookOverFrom;
-        r.state.events.push({
-          seq: r.state.events.length + 1,
+        // The takeover came first: it goes before this transition's events, which are renumbered after it.
+        const first = r.state.events.length - r.events.length;
+        const takeover: EventRecord = {
+          seq: first + 1,
           at: deps.now().toISOString(),
           type: "lock-takeover",
-          step: r.state.step,
+          step: state.step,
           message: `Took over a stale lock held by ${from.command} (pid ${from.pid} on ${from.host}, lease until ${from.leaseUntil}).`,
           evidence: { tookOverFrom: `${from.host}:${from.pid}` },
-        });
-        r.events.unshift(r.state.events[r.state.events.length - 1]!);
+        };
+        r.state.events.splice(first, 0, takeover);
+        for (let i = first; i < r.state.events.length; i++) r.state.events[i]!.seq = i + 1;
+        r.events.unshift(takeover);
       }
       version = await deps.store.write(serializeState(r.state), version);
       for (const e of r.events) {
