@@ -115,4 +115,23 @@ describe("through the driver", () => {
       "before-unlock",
     ]);
   });
+
+  it("a lock taken over is logged before the events of the tick that took it, numbers gap-free", async () => {
+    const h = harness();
+    await h.advance();
+    h.clock.advance(61_000);
+    h.deps.crash = (point) => {
+      if (point === "after-lock") throw new SimulatedCrash(point);
+    };
+    await expect(h.advance()).rejects.toBeInstanceOf(SimulatedCrash);
+    h.deps.crash = () => {};
+    h.clock.advance(10 * 60_000); // the killed tick's lease runs out
+    const r = await h.advance();
+    expect(r.events[0]?.type).toBe("lock-takeover");
+    const log = h.state().events;
+    const takeover = log.findIndex((e) => e.type === "lock-takeover");
+    expect(log.slice(takeover + 1).map((e) => e.type)).toContain("shift-started");
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+    expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => takeover + 1 + i));
+  });
 });
