@@ -178,16 +178,20 @@ export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
       set.add(normalizeName(pair.name));
       namesByZone.set(zoneId, set);
     }
-    const records = new Map<string, ResourceRecordSet[] | undefined>();
-    for (const [zoneId, names] of namesByZone)
-      records.set(zoneId, await listZone(zoneId, names, options.signal));
+    // Zones are listed concurrently (one paged listing each); each listing is indexed by name and type
+    // once, so matching pairs costs O(pairs + records), not O(pairs × records).
+    const listings = await Promise.all(
+      [...namesByZone].map(
+        async ([zoneId, names]) => [zoneId, await listZone(zoneId, names, options.signal)] as const,
+      ),
+    );
+    const records = new Map<string, Map<string, ResourceRecordSet[]> | undefined>();
+    for (const [zoneId, listed] of listings) records.set(zoneId, listed && indexByNameAndType(listed));
 
     return pairs.map((pair) => {
       const listed = zoneOf.get(pair) ? records.get(zoneOf.get(pair)!) : undefined;
       const zoneId = listed ? zoneOf.get(pair) : undefined;
-      const name = normalizeName(pair.name);
-      const type = pair.type.toUpperCase();
-      const same = (listed ?? []).filter((r) => normalizeName(r.Name ?? "") === name && r.Type === type);
+      const same = listed?.get(nameTypeKey(pair.name, pair.type)) ?? [];
       return {
         pair,
         zoneId,
@@ -340,4 +344,19 @@ function deleteBatches(readings: readonly PairReading[]): ZoneBatch[] {
 
 function isAws(error: unknown, code: string): boolean {
   return typeof error === "object" && error !== null && (error as { awsCode?: string }).awsCode === code;
+}
+
+function nameTypeKey(name: string, type: string): string {
+  return `${normalizeName(name)}\u0000${type.toUpperCase()}`;
+}
+
+function indexByNameAndType(records: readonly ResourceRecordSet[]): Map<string, ResourceRecordSet[]> {
+  const index = new Map<string, ResourceRecordSet[]>();
+  for (const r of records) {
+    const key = nameTypeKey(r.Name ?? "", r.Type ?? "");
+    const list = index.get(key);
+    if (list) list.push(r);
+    else index.set(key, [r]);
+  }
+  return index;
 }
