@@ -266,13 +266,13 @@ by the built CLI (median of 5 after a warm-up run; peak RSS of the process):
 
 Where the time goes (\`node --cpu-prof\` on the live preview): parsing the 6,000-line plan with \`yaml\`'s
 Document API (kept for line/column errors) ~220 ms and validating it with zod ~65 ms; loading the AWS SDK
-clients ~300 ms; parsing the Route 53 XML of ~2,000 records; and in the Route 53 adapter's \`read\`, matching
-every pair against every record of its zone with a regex-normalised name (1,000 × ~670 comparisons, ~150 ms
-— reported in /work/notes/findings.md P1 with the fix: index each zone's listing once). Measured apart from
-this run (21:50 UTC, medians of 6 interleaved runs, same machine): the live preview took 743 ms wall / 932 ms CPU
-as built, 682 ms / 798 ms with P1's fix applied to a copy built outside the repository. The sandbox answers
+clients ~300 ms; parsing the Route 53 XML of ~2,000 records. The Route 53 adapter's \`read\` used to match
+every pair against every record of its zone with a regex-normalised name (1,000 × ~670 comparisons, ~150 ms of
+CPU on every observation, \`run\`'s ticks included); this benchmark found it (/work/notes/findings.md P1) and
+src/aws/route53.ts now indexes each zone's listing once and lists the zones concurrently. Measured on a patched
+copy before that change landed (medians of 6 interleaved runs): 743 → 682 ms wall, 932 → 798 ms CPU. The sandbox answers
 on the same machine, so its XML rendering shares the CPU and counts in the wall time too.
-${s.sandbox.wallMedianMs <= 1000 ? "The live preview met the 1 s goal in this run, with little margin: runs on this machine on 25 Nov 2026 with a load average of 4–5 measured 1.1–1.6 s. What limits it: the fixed cost of loading the AWS SDK on the live path, the plan's parse, and the adapter's quadratic matching (P1), the one part that can be removed without changing behaviour." : `The live preview missed the 1 s goal in this run (${formatMs(s.sandbox.wallMedianMs)}; the process itself used ${formatMs(s.sandbox.cpuMedianMs)} of CPU). What limits it: the fixed cost of loading the AWS SDK on the live path, the plan's parse, and the adapter's quadratic matching (P1), which is the one part that can be removed without changing behaviour; the load average of the machine (${m.loadAverage} on ${m.cores} cores at the start) stretches the rest.`}
+${s.sandbox.wallMedianMs <= 1000 ? "The live preview met the 1 s goal in this run. Earlier runs on this machine on 25 Nov 2026, before P1's fix and with a load average of 4–5 on its 2 cores, measured 1.1–1.6 s; what remains is mostly fixed cost paid before any record is read: loading the AWS SDK on the live path (~300 ms) and parsing the plan (~280 ms)." : `The live preview missed the 1 s goal in this run (${formatMs(s.sandbox.wallMedianMs)}; the process itself used ${formatMs(s.sandbox.cpuMedianMs)} of CPU). What limits it: the fixed cost of loading the AWS SDK on the live path (~300 ms) and the plan's parse (~280 ms); the load average of the machine (${m.loadAverage} on ${m.cores} cores at the start) stretches the rest.`}
 
 A complete upgrade of the same plan in the sandbox: \`run\` with five steps (1, 10, 25, 50, 100 % green), 1 s
 bakes, 1 s polls, retire mode \`keep\`: **${formatMs(u.wallMs)}** wall, exit ${u.exitCode}, ${u.totalCalls} calls in all:
