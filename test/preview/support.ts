@@ -9,28 +9,8 @@ import type {
   Ports,
   RecordPairRef,
 } from "../../src/aws/ports.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
-import type { CommandContext } from "../../src/cli/context.ts";
 
-export function testContext(output: "text" | "json" = "text") {
-  const out = recordingOutput();
-  const ctx: CommandContext = {
-    output,
-    debug: false,
-    aws: {},
-    out,
-    signal: new AbortController().signal,
-    now: () => new Date("2026-01-01T00:00:00Z"),
-    env: {},
-    cwd: process.cwd(),
-  };
-  const printed = () =>
-    out.lines
-      .filter((l) => l.stream === "print")
-      .map((l) => (l.text.endsWith("\n") ? l.text : `${l.text}\n`))
-      .join("");
-  return { ctx, out, printed };
-}
+export { testContext } from "../support/context.ts";
 
 export function record(pair: RecordPairRef, set: string, weight: number, ttl = 60): ResourceRecordSet {
   return {

@@ -3,8 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runIamPolicy, type IamLookups } from "../../src/cli/commands/iam-policy.ts";
-import { recordingOutput } from "../../src/cli/output.ts";
-import type { CommandContext } from "../../src/cli/context.ts";
+import { testContext } from "../support/context.ts";
 import { AwsError, ExitCode, type ToolError } from "../../src/errors.ts";
 import type { PolicyDocument } from "../../src/security/iam-policy.ts";
 
@@ -36,20 +35,7 @@ alarms: { names: [shop-5xx] }
 const BY_ID = "    - { zoneId: Z0AAA, name: shop.example.com, blue: b, green: g }";
 const BY_NAME = "    - { zoneName: example.com, name: shop.example.com, blue: b, green: g }";
 
-function context(output: "text" | "json" = "text") {
-  const out = recordingOutput();
-  const ctx: CommandContext = {
-    output,
-    debug: false,
-    aws: {},
-    out,
-    signal: new AbortController().signal,
-    now: () => new Date("2026-03-01T10:00:00Z"),
-    env: {},
-    cwd: process.cwd(),
-  };
-  return { ctx, out };
-}
+const context = (output: "text" | "json" = "text") => testContext(output, "2026-03-01T10:00:00Z");
 
 function lookups(over: Partial<IamLookups> = {}): IamLookups & { calls: string[] } {
   const calls: string[] = [];
