@@ -3,23 +3,16 @@
  * a directory): `advance` and `rollback` exit 4 with a clear error and never shift traffic.
  * damaged-state.test.ts runs every engine command against each.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyDamage, DAMAGES, expectRefused } from "./support/damage.ts";
-import { setup, type Env } from "./support/harness.ts";
+import { applyDamage, DAMAGES, expectRefused, upgradeAtStep1 } from "./support/damage.ts";
+import type { Env } from "./support/harness.ts";
 import { liveWeights } from "./support/outcome.ts";
-import { reliabilityPlan } from "./support/plans.ts";
 
 let env: Env;
 let good: string;
 let statePath: string;
 beforeAll(async () => {
-  env = await setup(reliabilityPlan({ zones: [1, 1], bake: "0s" }));
-  const r = await env.cli(["advance", env.planFile]);
-  expect(r.code, r.stderr).toBe(0);
-  statePath = join(env.dir, ".eks-bluegreen/rel/state.json");
-  good = await readFile(statePath, "utf8");
+  ({ env, statePath, good } = await upgradeAtStep1());
 }, 60_000);
 afterAll(async () => env.close());
 

@@ -1,21 +1,14 @@
 /** Damaged state files against every engine command: exit 4, a clear error, no traffic shift. */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyDamage, DAMAGES, expectRefused } from "./support/damage.ts";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { applyDamage, DAMAGES, expectRefused, upgradeAtStep1 } from "./support/damage.ts";
 import { recordFigure } from "./support/figures.ts";
-import { setup, type Env } from "./support/harness.ts";
-import { reliabilityPlan } from "./support/plans.ts";
+import type { Env } from "./support/harness.ts";
 
 let env: Env;
 let good: string;
 let statePath: string;
 beforeAll(async () => {
-  env = await setup(reliabilityPlan({ zones: [1, 1], bake: "0s" }));
-  const r = await env.cli(["advance", env.planFile]);
-  expect(r.code, r.stderr).toBe(0);
-  statePath = join(env.dir, ".eks-bluegreen/rel/state.json");
-  good = await readFile(statePath, "utf8");
+  ({ env, statePath, good } = await upgradeAtStep1());
 }, 60_000);
 afterAll(async () => {
   recordFigure("damaged state", "damages × commands", `${DAMAGES.length} × 8`);

@@ -2,9 +2,11 @@
  * Damaged state files: each starts from the real state of an upgrade at step 1 and breaks it one way.
  * Then commands run against it must exit 4 with one clear error, no stack trace, and no traffic shift.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { expect } from "vitest";
-import type { Env } from "./harness.ts";
+import { setup, type Env } from "./harness.ts";
+import { reliabilityPlan } from "./plans.ts";
 
 export type Damage = [label: string, make: (text: string) => string | Buffer | "dir"];
 
@@ -52,4 +54,13 @@ export async function expectRefused(env: Env, commands: string[][]): Promise<voi
   }
   const after = env.sandbox.calls.filter((c) => c.operation === "ChangeResourceRecordSets").length;
   expect(after - before, "a Route 53 change on a damaged state").toBe(0);
+}
+
+/** An upgrade at step 1 (two zones, no bake) and its good state file, the starting point of every damage. */
+export async function upgradeAtStep1(): Promise<{ env: Env; statePath: string; good: string }> {
+  const env = await setup(reliabilityPlan({ zones: [1, 1], bake: "0s" }));
+  const r = await env.cli(["advance", env.planFile]);
+  expect(r.code, r.stderr).toBe(0);
+  const statePath = join(env.dir, ".eks-bluegreen/rel/state.json");
+  return { env, statePath, good: await readFile(statePath, "utf8") };
 }
