@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, ToolError } from "../errors.ts";
 import type { CommandContext, CommandResult } from "./context.ts";
-import { consoleOutput } from "./output.ts";
+import { consoleOutput, guardPipes } from "./output.ts";
 import { VERSION } from "../version.ts";
 
 interface GlobalOptions {
@@ -218,6 +218,72 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * `--output json` or `text` as the arguments give it (the last one wins), read before commander parses:
+ * `-o json`, `-ojson`, `--output json`, `--output=json`, before or after the command; `--` ends options.
+ */
+export function outputFromArgv(args: readonly string[]): "text" | "json" {
+  let output: "text" | "json" = "text";
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") break;
+    let value: string | undefined;
+    if (arg === "-o" || arg === "--output") value = args[++i];
+    else if (arg.startsWith("--output=")) value = arg.slice("--output=".length);
+    else if (arg.startsWith("-o") && !arg.startsWith("--")) value = arg.slice(2);
+    if (value === "json" || value === "text") output = value;
+  }
+  return output;
+}
+
+const USAGE_CODES: Record<string, string> = {
+  "commander.unknownCommand": "unknown-command",
+  "commander.unknownOption": "unknown-option",
+  "commander.missingArgument": "missing-argument",
+  "commander.optionMissingArgument": "missing-option-value",
+  "commander.missingMandatoryOptionValue": "missing-option",
+  "commander.excessArguments": "too-many-arguments",
+  "commander.invalidArgument": "invalid-argument",
+  "commander.conflictingOption": "conflicting-options",
+  // No command at all: commander shows the help on stderr and exits 1.
+  "commander.help": "missing-command",
+};
+
+/**
+ * Commander's parse errors: its own text goes to stderr in text mode only; under `--output json` it is
+ * silenced and `fail` prints the one `{"error": …}` document instead. Returns which command failed.
+ */
+function routeUsageErrors(program: Command, json: boolean): () => string | undefined {
+  let failed: string | undefined;
+  for (const command of [program, ...program.commands]) {
+    const name = command === program ? undefined : command.name();
+    command.configureOutput({
+      outputError: (text, write) => {
+        failed = name;
+        if (!json) write(text);
+      },
+      writeErr: (text) => {
+        if (!json) process.stderr.write(text);
+      },
+    });
+  }
+  return () => failed;
+}
+
+/** A commander parse error as a ToolError (exit 2) with a stable code and a hint naming the right help. */
+function usageError(error: CommanderError, command: string | undefined): ToolError {
+  const code = USAGE_CODES[error.code] ?? "usage";
+  const message =
+    error.code === "commander.help"
+      ? "No command given."
+      : error.message.replace(/^error: /, "").replace(/^\w/, (c) => c.toUpperCase());
+  const help = command ? `eks-bluegreen ${command} --help` : "eks-bluegreen --help";
+  return new ToolError(code, message.endsWith(".") ? message : `${message}.`, {
+    hint: `Run \`${help}\` for usage.`,
+    exitCode: ExitCode.Usage,
+  });
+}
+
 async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
@@ -226,13 +292,20 @@ async function main(): Promise<void> {
       abort.abort(new ToolError("interrupted", `Interrupted by ${signal}.`, { exitCode: ExitCode.Ok }));
     });
   }
+  guardPipes();
+  // Known before parsing, so that a usage error (found before any action runs) honours --output json.
+  globals = { ...globals, output: outputFromArgv(process.argv.slice(2)) };
   const program = buildProgram();
+  const failedIn = routeUsageErrors(program, globals.output === "json");
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other parse error is a usage error (exit 2).
-      process.exit(error.exitCode === 0 ? 0 : ExitCode.Usage);
+      if (error.exitCode === 0) process.exit(0);
+      // Text mode: commander already wrote the error to stderr. JSON mode: one error document on stdout.
+      if (globals.output === "json") fail(usageError(error, failedIn()));
+      process.exit(ExitCode.Usage);
     }
     fail(error);
   }

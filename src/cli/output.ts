@@ -29,3 +29,20 @@ export function recordingOutput(): Output & {
     isTTY: false,
   };
 }
+
+/**
+ * Output into a closed pipe (`status | head -1`) is not an error: once stdout's or stderr's reader has
+ * gone, further writes are dropped without a word, and the command carries on to its own end and exit
+ * code (a tick is never cut short because its reader left). Without a listener Node would throw EPIPE.
+ */
+export function guardPipes(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+      // Anything else (a full disk behind a redirect) is not worth dying for either: say it once, if we can.
+      if (stream !== process.stderr && !process.stderr.destroyed) {
+        process.stderr.write(`warning: cannot write the output: ${error.message}\n`);
+      }
+    });
+  }
+}
