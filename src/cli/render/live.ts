@@ -88,7 +88,9 @@ export class LiveView {
     const lines = [
       `${color(1, `eks-bluegreen run ${this.plan.name}`, true)}  ${s?.phase ?? "pending"}`,
       `  step     ${s?.step ?? 0}/${this.plan.steps.length}${step ? ` (${step.green}% green)` : ""}`,
-      `  weights  blue ${String(w.blue).padStart(3)}% ${bar(w.green)} green ${w.green}%`,
+      "mixed" in w && w.mixed
+        ? "  weights  mixed: the pairs differ (`eks-bluegreen status` lists them)"
+        : `  weights  blue ${String(w.blue).padStart(3)}% ${bar(w.green)} green ${w.green}%`,
     ];
     if (s?.phase === "baking" && s.bakeStartedAt && step) {
       const left = Math.max(0, Date.parse(s.bakeStartedAt) + step.bakeMs - this.now().getTime());

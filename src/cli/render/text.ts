@@ -7,7 +7,7 @@ import type { CompiledPlan } from "../../plan/compile.ts";
 import type { TickResult } from "../../engine/driver.ts";
 import type { Observation } from "../../engine/observation.ts";
 import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.ts";
-import { readWeights, summaryWeights, uniformPercent } from "../../engine/weights.ts";
+import { readWeights, uniformPercent } from "../../engine/weights.ts";
 
 export function clock(at: Date | string): string {
   return (typeof at === "string" ? at : at.toISOString()).replace("T", " ").replace(/\.\d+Z$/, "Z");
@@ -22,16 +22,43 @@ export function liveWeights(observation: Observation | undefined): PairWeights[]
   return observation?.traffic.ok ? readWeights(observation.traffic.value) : undefined;
 }
 
+export interface WeightsSummary {
+  blue: number;
+  green: number;
+  /** `live`: read from Route 53 now. `state`: Route 53 was not read (or not this time): the last written. */
+  source: "live" | "state";
+  /**
+   * The live pairs do not share one split (they differ, or one has no share: 0/0 or a record missing).
+   * `blue`/`green` are then the first pair that has a share (the last written when none has): read pairs.
+   */
+  mixed: boolean;
+  /** Why Route 53 could not be read, when it could not. */
+  error?: string;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
 /** Percent on blue and green: live when Route 53 could be read, else what the state last wrote. */
 export function weightsSummary(
   state: UpgradeState | undefined,
   observation: Observation | undefined,
-): { blue: number; green: number; source: "live" | "state" } {
+): WeightsSummary {
+  const written = state?.writtenGreen ?? 0;
   const live = liveWeights(observation);
-  const s = live ? summaryWeights(live) : undefined;
-  if (s) return { ...s, source: "live" };
-  const green = state?.writtenGreen ?? 0;
-  return { blue: 100 - green, green, source: "state" };
+  if (live) {
+    const uniform = uniformPercent(live);
+    const first = live.find((p) => p.percent !== null)?.percent ?? null;
+    const green = round1(uniform ?? first ?? written);
+    return { blue: round1(100 - green), green, source: "live", mixed: uniform === undefined };
+  }
+  const error = observation && !observation.traffic.ok ? observation.traffic.error : undefined;
+  return { blue: 100 - written, green: written, source: "state", mixed: false, ...(error ? { error } : {}) };
+}
+
+/** One pair's live weights, as status lists them. */
+export function pairLine(p: PairWeights): string {
+  const none = p.blue === 0 && p.green === 0 ? " (no share: both weights are 0)" : "";
+  return `${p.name}: blue ${p.blue ?? "missing"} / green ${p.green ?? "missing"}${none}`;
 }
 
 export function alarmsLine(observation: Observation | undefined): string {
@@ -50,18 +77,20 @@ export function stepLabel(state: UpgradeState | undefined, plan: CompiledPlan): 
 const WROTE = new Set(["shift-submitted", "reconciled", "rolled-back", "adopted", "bake-restarted"]);
 
 /** After a tick that wrote weights, the observation taken before it is stale: report what was written. */
-function tickWeights(result: TickResult): { blue: number; green: number } {
+function tickWeights(result: TickResult): { blue: number; green: number; mixed: boolean } {
   const wrote = result.events.some((e) => WROTE.has(e.type));
-  const { blue, green } = weightsSummary(result.state, wrote ? undefined : result.observation);
-  return { blue, green };
+  const { blue, green, mixed } = weightsSummary(result.state, wrote ? undefined : result.observation);
+  return { blue, green, mixed };
 }
 
 export function tickJson(plan: CompiledPlan, result: TickResult) {
+  const w = tickWeights(result);
   return {
     plan: plan.name,
     phase: result.state?.phase ?? "pending",
     step: result.state?.step ?? 0,
-    weights: tickWeights(result),
+    weights: { blue: w.blue, green: w.green },
+    weightsMixed: w.mixed,
     reason: result.reason,
     exitCode: result.exitCode,
     verdict: result.verdict ? { kind: result.verdict.kind, reasons: result.verdict.reasons } : null,
@@ -73,8 +102,9 @@ export function tickJson(plan: CompiledPlan, result: TickResult) {
 export function tickText(plan: CompiledPlan, result: TickResult): string[] {
   const lines = result.events.map(eventLine);
   const w = tickWeights(result);
+  const split = w.mixed ? "weights mixed (the pairs differ)" : `blue ${w.blue}% / green ${w.green}%`;
   lines.push(
-    `${plan.name}: ${result.state?.phase ?? "pending"} at step ${stepLabel(result.state, plan)}, blue ${w.blue}% / green ${w.green}% — ${result.reason}`,
+    `${plan.name}: ${result.state?.phase ?? "pending"} at step ${stepLabel(result.state, plan)}, ${split} — ${result.reason}`,
   );
   return lines;
 }
@@ -99,6 +129,10 @@ export function statusJson(s: StatusInput) {
     steps: s.plan.steps.length,
     weights: { blue: w.blue, green: w.green },
     weightsSource: w.source,
+    /** The live pairs do not share one split: `weights` is then the first pair with a share; read `pairs`. */
+    weightsMixed: w.mixed,
+    /** Why Route 53 could not be read (weightsSource `state`), else null. */
+    weightsError: w.error ?? null,
     expectedGreen: s.state?.writtenGreen ?? 0,
     pairs: pairs ?? null,
     pairsDiffer: !uniform,
@@ -121,12 +155,16 @@ export function statusText(s: StatusInput): string[] {
     `Upgrade ${j.plan} (${s.plan.file})`,
     `  phase    ${j.phase}${s.state?.pause ? ` (${s.state.pause.code})` : ""}`,
     `  step     ${j.step}/${j.steps}`,
-    `  weights  blue ${j.weights.blue}% / green ${j.weights.green}%${j.weightsSource === "state" ? " (last written; Route 53 unreadable)" : ""}`,
+    j.weightsMixed
+      ? `  weights  mixed: the pairs differ (live, Route 53)`
+      : `  weights  blue ${j.weights.blue}% / green ${j.weights.green}% ${
+          j.weightsSource === "live"
+            ? "(live, Route 53)"
+            : `(last written; Route 53 unreadable${j.weightsError ? `: ${j.weightsError}` : ""})`
+        }`,
   ];
   if (j.pairs && (j.pairsDiffer || (s.state && j.pairs.some((p) => p.percent !== s.state!.writtenGreen)))) {
-    for (const p of j.pairs) {
-      lines.push(`    ${p.name}: blue ${p.blue ?? "missing"} / green ${p.green ?? "missing"}`);
-    }
+    for (const p of j.pairs) lines.push(`    ${pairLine(p)}`);
   }
   lines.push(`  alarms   ${alarmsLine(s.observation)}`);
   lines.push(`  reason   ${j.reason}`);
