@@ -9,6 +9,12 @@ export async function handler(
   options: { file: string; by?: string },
   ctx: CommandContext,
 ): Promise<CommandResult> {
+  if (options.by !== undefined && !options.by.trim()) {
+    throw new UsageError(
+      "--by is empty: it names who approves, for the event log.",
+      'Pass --by NAME (e.g. --by "$USER"), or leave --by out to use $USER.',
+    );
+  }
   const by = (options.by ?? ctx.env.USER ?? ctx.env.USERNAME ?? "").trim();
   if (!by) throw new UsageError("Cannot tell who approves: $USER is not set.", "Pass --by NAME.");
   const { plan, deps } = await openSession(options.file, ctx, "approve");
