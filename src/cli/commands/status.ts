@@ -3,7 +3,7 @@
  * the live world, and asks the transition (pure) what the next tick would say, without performing it.
  */
 import type { CommandContext, CommandResult } from "../context.ts";
-import { ExitCode, ToolError } from "../../errors.ts";
+import { ExitCode, StateError, ToolError } from "../../errors.ts";
 import { loadState } from "../../engine/driver.ts";
 import { observe } from "../../engine/observe.ts";
 import { openSession } from "../../engine/session.ts";
@@ -42,7 +42,13 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
       reason = error.message;
     }
   }
-  const input = { plan, state, observation, lock, reason, location: store.location };
+  const stateProblem = damaged
+    ? {
+        phase: damaged instanceof StateError ? ("damaged" as const) : ("unreadable" as const),
+        code: damaged.code,
+      }
+    : undefined;
+  const input = { plan, state, observation, lock, reason, location: store.location, stateProblem };
   const text = statusText(input);
   // Green's Kubernetes lines go after the alarms, before the reason and the lock.
   const at = text.findIndex((l) => l.startsWith("  reason "));

@@ -116,6 +116,11 @@ export interface StatusInput {
   lock: LockInfo | undefined;
   reason: string;
   location: string;
+  /**
+   * The state exists but cannot be used: `damaged` (a StateError: corrupt, another plan's, unknown
+   * version) or `unreadable` (the store failed). Status then shows this instead of "pending".
+   */
+  stateProblem?: { phase: "damaged" | "unreadable"; code: string };
 }
 
 export function statusJson(s: StatusInput) {
@@ -124,7 +129,7 @@ export function statusJson(s: StatusInput) {
   const uniform = pairs ? uniformPercent(pairs) !== undefined : true;
   return {
     plan: s.plan.name,
-    phase: s.state?.phase ?? "pending",
+    phase: s.stateProblem?.phase ?? s.state?.phase ?? "pending",
     step: s.state?.step ?? 0,
     steps: s.plan.steps.length,
     weights: { blue: w.blue, green: w.green },
@@ -153,8 +158,8 @@ export function statusText(s: StatusInput): string[] {
   const j = statusJson(s);
   const lines = [
     `Upgrade ${j.plan} (${s.plan.file})`,
-    `  phase    ${j.phase}${s.state?.pause ? ` (${s.state.pause.code})` : ""}`,
-    `  step     ${j.step}/${j.steps}`,
+    `  phase    ${j.phase}${s.state?.pause ? ` (${s.state.pause.code})` : s.stateProblem ? ` (${s.stateProblem.code})` : ""}`,
+    s.stateProblem ? `  step     unknown: the state cannot be used` : `  step     ${j.step}/${j.steps}`,
     j.weightsMixed
       ? `  weights  mixed: the pairs differ (live, Route 53)`
       : `  weights  blue ${j.weights.blue}% / green ${j.weights.green}% ${
