@@ -69,14 +69,17 @@ export class PlanError extends ToolError {
   readonly file: string;
   readonly issues: readonly PlanIssue[];
 
-  constructor(file: string, issues: readonly PlanIssue[]) {
+  /** `wording` replaces the message and hint where the fields are not the problem (a missing file). */
+  constructor(file: string, issues: readonly PlanIssue[], wording: { message?: string; hint?: string } = {}) {
     const lines = issues.map((i) => {
       const where = `${file}${i.line ? `:${i.line}:${i.column ?? 1}` : ""}`;
       const field = i.path ? ` ${i.path}:` : "";
       return `${where}:${field} ${i.message}${i.hint ? ` (${i.hint})` : ""}`;
     });
-    super("invalid-plan", `The plan ${file} is not valid:\n  ${lines.join("\n  ")}`, {
-      hint: "Fix the fields above; `eks-bluegreen schema` prints the JSON Schema for editor validation.",
+    super("invalid-plan", wording.message ?? `The plan ${file} is not valid:\n  ${lines.join("\n  ")}`, {
+      hint:
+        wording.hint ??
+        "Fix the fields above; `eks-bluegreen schema` prints the JSON Schema for editor validation.",
       exitCode: ExitCode.Usage,
       fault: "user",
     });

@@ -4,6 +4,7 @@
  * not text), YAML errors and alias bombs are caught, the schema and the semantic rules both run.
  */
 import { open } from "node:fs/promises";
+import { resolve } from "node:path";
 import { Plan } from "./schema.ts";
 import { compilePlan, type CompiledPlan } from "./compile.ts";
 import { PlanError, type PlanIssue } from "../errors.ts";
@@ -39,16 +40,33 @@ function readError(error: NodeJS.ErrnoException): PlanIssue[] {
   }
 }
 
+/** How to name a plan file, for problems with the file itself (there are no fields to fix). */
+const GIVE_A_PATH =
+  "Give the path of a plan YAML file, relative to the current directory or absolute, e.g. " +
+  "`eks-bluegreen status plans/minimal.yaml` (`audit` and `sandbox` take it as `--plan <file>`); " +
+  "example plans are in plans/.";
+
+/** A problem with the file, not its fields: a missing file says so plainly, and how to give a path. */
+function fileError(file: string, error: NodeJS.ErrnoException): PlanError {
+  if (error.code === "ENOENT") {
+    return new PlanError(file, readError(error), {
+      message: `The plan file ${file} does not exist (looked for ${resolve(file)}).`,
+      hint: GIVE_A_PATH,
+    });
+  }
+  return new PlanError(file, readError(error), { hint: GIVE_A_PATH });
+}
+
 async function readPlanBytes(file: string): Promise<Buffer> {
   let handle;
   try {
     handle = await open(file, "r");
   } catch (error) {
-    throw new PlanError(file, readError(error as NodeJS.ErrnoException));
+    throw fileError(file, error as NodeJS.ErrnoException);
   }
   try {
     const info = await handle.stat();
-    if (info.isDirectory()) throw new PlanError(file, readError({ code: "EISDIR" } as NodeJS.ErrnoException));
+    if (info.isDirectory()) throw fileError(file, { code: "EISDIR" } as NodeJS.ErrnoException);
     if (!info.isFile())
       throw new PlanError(file, fileIssue("is not a regular file", "give the path of a YAML file"));
     if (info.size > MAX_PLAN_BYTES) {
@@ -68,7 +86,7 @@ async function readPlanBytes(file: string): Promise<Buffer> {
     return buffer.subarray(0, bytesRead);
   } catch (error) {
     if (error instanceof PlanError) throw error;
-    throw new PlanError(file, readError(error as NodeJS.ErrnoException));
+    throw fileError(file, error as NodeJS.ErrnoException);
   } finally {
     await handle.close();
   }
