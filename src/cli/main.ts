@@ -275,7 +275,7 @@ function usageError(error: CommanderError, command: string | undefined): ToolErr
   const code = USAGE_CODES[error.code] ?? "usage";
   const message =
     error.code === "commander.help"
-      ? "No command given."
+      ? "No command given (or `help` named one that does not exist)."
       : error.message.replace(/^error: /, "").replace(/^\w/, (c) => c.toUpperCase());
   const help = command ? `eks-bluegreen ${command} --help` : "eks-bluegreen --help";
   return new ToolError(code, message.endsWith(".") ? message : `${message}.`, {
