@@ -98,6 +98,44 @@ export interface AlarmsPort {
   history(since: Date, names: readonly string[], options?: CallOptions): Promise<AlarmTransition[]>;
 }
 
+// ---------------------------------------------------------------- metrics (CloudWatch GetMetricData)
+
+/** One query, as GetMetricData takes it (the SDK's shape, without the SDK's types). */
+export interface MetricDataQuery {
+  Id: string;
+  Expression?: string;
+  MetricStat?: {
+    Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: string }[] };
+    Period: number;
+    Stat: string;
+    Unit?: string;
+  };
+  Label?: string;
+  ReturnData?: boolean;
+  Period?: number;
+}
+
+/** One query's datapoints over the window, oldest first, and what CloudWatch said about them. */
+export interface MetricSeries {
+  id: string;
+  label: string;
+  /** ISO times, oldest first. */
+  timestamps: string[];
+  values: number[];
+  /** Complete, PartialData (more existed than was returned), InternalError, Forbidden. */
+  status: string;
+  messages: string[];
+}
+
+export interface MetricsPort {
+  /** Every query in as few GetMetricData calls as the 500-query limit allows; pages followed. */
+  getData(
+    queries: readonly MetricDataQuery[],
+    window: { start: Date; end: Date },
+    options?: CallOptions,
+  ): Promise<{ series: MetricSeries[]; messages: string[]; calls: number }>;
+}
+
 // ---------------------------------------------------------------- clusters (EKS)
 
 export interface HealthIssue {
@@ -218,6 +256,8 @@ export interface Ports {
   /** Clusters by plan role, since blue and green may sit in different regions or accounts. */
   clusters: { blue: ClustersPort; green: ClustersPort };
   objects?: ObjectStorePort;
+  /** CloudWatch metric queries (metric analysis and the observed split). */
+  metrics?: MetricsPort;
   /** Present only when the plan enables `health.kubernetes`. */
   kubernetes?: KubernetesPort;
 }
