@@ -3,6 +3,7 @@ import { CloudWatchWorld } from "./cloudwatch/world.ts";
 import { EksWorld } from "./eks/world.ts";
 import { Route53World } from "./route53/world.ts";
 import { S3World } from "./s3/world.ts";
+import { TrafficModel } from "./traffic-model.ts";
 
 export interface World {
   region: string;
@@ -11,6 +12,8 @@ export interface World {
   cloudwatch: CloudWatchWorld;
   eks: EksWorld;
   s3: S3World;
+  /** Per-side load balancer metrics following the effective weights (off until configured). */
+  traffic: TrafficModel;
   now(): number;
 }
 
@@ -22,13 +25,19 @@ export function createWorld(options: {
   now?: () => number;
 }): World {
   const now = options.now ?? (() => Date.now());
+  const route53 = new Route53World(now, options.inSyncDelayMs);
+  const cloudwatch = new CloudWatchWorld(now, options.region, options.accountId);
+  const traffic = new TrafficModel(now, route53, cloudwatch.metrics);
+  route53.listeners.push(() => traffic.recordsChanged());
+  cloudwatch.beforeMetricsRead = () => traffic.catchUp();
   return {
     region: options.region,
     accountId: options.accountId,
     now,
-    route53: new Route53World(now, options.inSyncDelayMs),
-    cloudwatch: new CloudWatchWorld(now, options.region, options.accountId),
+    route53,
+    cloudwatch,
     eks: new EksWorld(now, options.eksDelayMs, options.region, options.accountId),
     s3: new S3World(now),
+    traffic,
   };
 }

@@ -128,3 +128,58 @@ describe("GetMetricData over the query protocol", () => {
     }
   });
 });
+
+describe("the traffic model through the admin API and GetMetricData", () => {
+  it("is configured over HTTP and its counts are read back with the SDK", async () => {
+    const { seedFromPlan } = await import("../../src/sandbox/index.ts");
+    const { testPlan } = await import("./support.ts");
+    const { createClientFactory } = await import("../../src/aws/clients.ts");
+    const { createMetricsPort } = await import("../../src/aws/metrics.ts");
+    const { createCaller } = await import("../../src/aws/retry.ts");
+    const sandbox = await startSandbox();
+    const saved = { ...process.env };
+    Object.assign(process.env, sandbox.env);
+    try {
+      seedFromPlan(sandbox, testPlan());
+      const zoneId = sandbox.world.route53.zoneByName("example.com")!.id;
+      const configured = await fetch(`${sandbox.endpoint}/__sandbox/traffic`, {
+        method: "POST",
+        body: JSON.stringify({
+          record: { zoneId, name: "api.example.com", type: "A", blue: "blue", green: "green" },
+          loadBalancers: { blue: "app/blue/1", green: "app/green/2" },
+          requestsPerSecond: 500,
+        }),
+      });
+      expect(configured.status).toBe(200);
+      expect(await configured.json()).toMatchObject({ writtenGreen: 0, effectiveGreen: 0 });
+      const start = new Date(Math.floor(Date.now() / 1000) * 1000);
+      await new Promise((r) => setTimeout(r, 2_100));
+      const clients = createClientFactory({
+        settings: { endpointUrl: sandbox.endpoint, region: "us-east-1" },
+      });
+      const port = createMetricsPort({ client: () => clients.cloudwatch({}), caller: createCaller({}) });
+      const q = (id: string, lb: string) => ({
+        Id: id,
+        MetricStat: {
+          Metric: {
+            Namespace: "AWS/ApplicationELB",
+            MetricName: "RequestCount",
+            Dimensions: [{ Name: "LoadBalancer", Value: lb }],
+          },
+          Period: 1,
+          Stat: "Sum",
+        },
+      });
+      const { series } = await port.getData([q("blue", "app/blue/1"), q("green", "app/green/2")], {
+        start,
+        end: new Date(),
+      });
+      const total = (id: string) => series.find((s) => s.id === id)!.values.reduce((a, b) => a + b, 0);
+      expect(total("blue")).toBeGreaterThan(500);
+      expect(total("green")).toBe(0);
+    } finally {
+      process.env = saved;
+      await sandbox.close();
+    }
+  });
+});

@@ -172,6 +172,7 @@ export function getMetricData(world: CloudWatchWorld, input: Input): Record<stri
   if (start === undefined || end === undefined) throw validation("StartTime and EndTime are required.");
   if (start >= end) throw validation("The parameter StartTime must be less than the parameter EndTime.");
   const queries = readQueries(input);
+  world.beforeMetricsRead();
   const descending = (input["ScanBy"] ?? "TimestampDescending") !== "TimestampAscending";
   const maxPoints = numberOf(input["MaxDatapoints"], "MaxDatapoints") ?? DEFAULT_MAX_DATAPOINTS;
 

@@ -82,6 +82,8 @@ interface Scheduled {
 export class CloudWatchWorld {
   /** Datapoints from PutMetricData (and the traffic model), read by GetMetricData. */
   readonly metrics = new MetricStore();
+  /** Brings generated metrics (the traffic model) up to now before a read. */
+  beforeMetricsRead: () => void = () => {};
   private readonly alarms = new Map<string, Alarm>();
   private readonly historyItems: HistoryItem[] = [];
   private scheduled: Scheduled[] = [];
