@@ -1,6 +1,9 @@
 /** The sandbox's whole in-memory AWS account: one typed world per service, sharing one clock. */
 import { CloudWatchWorld } from "./cloudwatch/world.ts";
+import { Ec2World } from "./ec2.ts";
 import { EksWorld } from "./eks/world.ts";
+import { Elbv2World } from "./elbv2/world.ts";
+import { GlobalAcceleratorWorld } from "./globalaccelerator/world.ts";
 import { Route53World } from "./route53/world.ts";
 import { S3World } from "./s3/world.ts";
 import { TrafficModel } from "./traffic-model.ts";
@@ -12,6 +15,9 @@ export interface World {
   cloudwatch: CloudWatchWorld;
   eks: EksWorld;
   s3: S3World;
+  ec2: Ec2World;
+  elbv2: Elbv2World;
+  globalaccelerator: GlobalAcceleratorWorld;
   /** Per-side load balancer metrics following the effective weights (off until configured). */
   traffic: TrafficModel;
   now(): number;
@@ -38,6 +44,9 @@ export function createWorld(options: {
     cloudwatch,
     eks: new EksWorld(now, options.eksDelayMs, options.region, options.accountId),
     s3: new S3World(now),
+    ec2: new Ec2World(),
+    elbv2: new Elbv2World(options.region, options.accountId),
+    globalaccelerator: new GlobalAcceleratorWorld(now, options.accountId),
     traffic,
   };
 }

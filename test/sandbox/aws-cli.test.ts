@@ -113,6 +113,76 @@ describe.skipIf(unavailable !== undefined)(
       expect(Object.fromEntries(results.map((r) => [r.Id, r.Values]))).toEqual({ p90: [100], rate: [5] });
     });
 
+    it("reads and changes an ALB listener's weights and a Global Accelerator endpoint group (us-west-2)", async () => {
+      const elb = sandbox.world.elbv2;
+      const lb = elb.createLoadBalancer("cli");
+      const blue = elb.createTargetGroup("cli-blue").TargetGroupArn;
+      const green = elb.createTargetGroup("cli-green").TargetGroupArn;
+      const listener = elb.createListener(lb.LoadBalancerArn, 80, "HTTP", [
+        {
+          Type: "forward",
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: blue, Weight: 100 },
+              { TargetGroupArn: green, Weight: 0 },
+            ],
+          },
+        },
+      ]).ListenerArn;
+      const described = await awsCli(sandbox.env, [
+        "elbv2",
+        "describe-listeners",
+        "--listener-arns",
+        listener,
+      ]);
+      const tgs = (
+        described["Listeners"] as {
+          DefaultActions: { ForwardConfig: { TargetGroups: { Weight: number }[] } }[];
+        }[]
+      )[0]!.DefaultActions[0]!.ForwardConfig.TargetGroups;
+      expect(tgs.map((t) => t.Weight)).toEqual([100, 0]);
+      await awsCli(sandbox.env, [
+        "elbv2",
+        "modify-listener",
+        "--listener-arn",
+        listener,
+        "--default-actions",
+        JSON.stringify([
+          {
+            Type: "forward",
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: blue, Weight: 60 },
+                { TargetGroupArn: green, Weight: 40 },
+              ],
+            },
+          },
+        ]),
+      ]);
+      expect(
+        elb.listener(listener).DefaultActions[0]!.ForwardConfig!.TargetGroups!.map((t) => t.Weight),
+      ).toEqual([60, 40]);
+
+      const ga = sandbox.world.globalaccelerator;
+      const accelerator = ga.createAccelerator("cli");
+      const gaListener = ga.createListener(accelerator.AcceleratorArn, [{ FromPort: 80, ToPort: 80 }]);
+      const group = ga.createEndpointGroup(gaListener.ListenerArn, "us-east-1", [
+        { EndpointId: lb.LoadBalancerArn, Weight: 100 },
+      ]).EndpointGroupArn;
+      const out = await awsCli(sandbox.env, [
+        "globalaccelerator",
+        "describe-endpoint-group",
+        "--region",
+        "us-west-2",
+        "--endpoint-group-arn",
+        group,
+      ]);
+      expect(
+        (out["EndpointGroup"] as { EndpointDescriptions: { Weight: number }[] }).EndpointDescriptions[0]!
+          .Weight,
+      ).toBe(100);
+    });
+
     it("reads a CLI-visible error as AWS's code", async () => {
       const failure = awsCli(sandbox.env, ["eks", "describe-cluster", "--name", "nope"]);
       await expect(failure).rejects.toMatchObject({

@@ -53,6 +53,12 @@ export interface Capabilities {
    * a percentile statistic (p99) answers an HTML 500 page.
    */
   metricMath: boolean;
+  /**
+   * Global Accelerator exists. moto 5.2 has no Global Accelerator, so its adapter's contract tests run
+   * against the sandbox only (test/aws/contract-globalaccelerator.test.ts). ELBv2 weighted forward
+   * configs run against both.
+   */
+  globalAccelerator: boolean;
 }
 
 export const CAPABILITIES: Record<BackendName, Capabilities> = {
@@ -67,6 +73,7 @@ export const CAPABILITIES: Record<BackendName, Capabilities> = {
     eksTransitions: false,
     faultInjection: false,
     metricMath: false,
+    globalAccelerator: false,
   },
   sandbox: {
     alarmHistory: true,
@@ -79,6 +86,7 @@ export const CAPABILITIES: Record<BackendName, Capabilities> = {
     eksTransitions: true,
     faultInjection: true,
     metricMath: true,
+    globalAccelerator: true,
   },
 };
 
