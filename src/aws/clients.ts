@@ -19,8 +19,15 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { EKSClient } from "@aws-sdk/client-eks";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { GlobalAcceleratorClient } from "@aws-sdk/client-global-accelerator";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsSettings } from "../cli/context.ts";
+
+/** Global Accelerator's control plane is served from us-west-2 only, whatever region the traffic is in. */
+export const GLOBAL_ACCELERATOR_API_REGION = "us-west-2";
 
 type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
 
@@ -46,6 +53,11 @@ export interface ClientFactory {
   eks(scope?: ClientScope): Promise<EKSClient>;
   s3(scope?: ClientScope): Promise<S3Client>;
   sts(scope?: ClientScope): Promise<STSClient>;
+  elbv2(scope?: ClientScope): Promise<ElasticLoadBalancingV2Client>;
+  /** Always in us-west-2, where Global Accelerator's API is served. */
+  globalAccelerator(scope?: ClientScope): Promise<GlobalAcceleratorClient>;
+  sns(scope?: ClientScope): Promise<SNSClient>;
+  ec2(scope?: ClientScope): Promise<EC2Client>;
   /** The region a scope resolves to (undefined leaves it to AWS_REGION / shared config). */
   regionFor(scope?: ClientScope): string | undefined;
 }
@@ -61,7 +73,16 @@ export interface BaseConfig {
 }
 
 /** Suffix of the per-service endpoint variable, as the SDK derives it from the service id. */
-type ServiceKey = "ROUTE_53" | "CLOUDWATCH" | "EKS" | "S3" | "STS";
+type ServiceKey =
+  | "ROUTE_53"
+  | "CLOUDWATCH"
+  | "EKS"
+  | "S3"
+  | "STS"
+  | "ELASTIC_LOAD_BALANCING_V2"
+  | "GLOBAL_ACCELERATOR"
+  | "SNS"
+  | "EC2";
 
 export function resolveRegion(
   settings: AwsSettings,
@@ -175,6 +196,28 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
       cached("sts", scope, async () => {
         const { STSClient } = await import("@aws-sdk/client-sts");
         return new STSClient(await base("STS", scope));
+      }),
+    elbv2: (scope) =>
+      cached("elbv2", scope, async () => {
+        const { ElasticLoadBalancingV2Client } = await import("@aws-sdk/client-elastic-load-balancing-v2");
+        return new ElasticLoadBalancingV2Client(await base("ELASTIC_LOAD_BALANCING_V2", scope));
+      }),
+    globalAccelerator: (scope) => {
+      const pinned = { ...scope, region: GLOBAL_ACCELERATOR_API_REGION };
+      return cached("globalaccelerator", pinned, async () => {
+        const { GlobalAcceleratorClient } = await import("@aws-sdk/client-global-accelerator");
+        return new GlobalAcceleratorClient(await base("GLOBAL_ACCELERATOR", pinned));
+      });
+    },
+    sns: (scope) =>
+      cached("sns", scope, async () => {
+        const { SNSClient } = await import("@aws-sdk/client-sns");
+        return new SNSClient(await base("SNS", scope));
+      }),
+    ec2: (scope) =>
+      cached("ec2", scope, async () => {
+        const { EC2Client } = await import("@aws-sdk/client-ec2");
+        return new EC2Client(await base("EC2", scope));
       }),
   };
 }

@@ -7,6 +7,7 @@ import type { CompiledPlan } from "../plan/compile.ts";
 import { createAlarmsPort } from "./cloudwatch.ts";
 import { createClientFactory, type ClientFactory, type ClientScope } from "./clients.ts";
 import { createClustersPort } from "./eks.ts";
+import { createMetricsPort } from "./metrics.ts";
 import type { Ports } from "./ports.ts";
 import { createCaller, type OnRetry, type RetryPolicy } from "./retry.ts";
 import { createTrafficPort } from "./route53.ts";
@@ -54,6 +55,7 @@ export async function createPorts(
       poll: options.poll?.route53,
     }),
     alarms: createAlarmsPort({ client: () => clients.cloudwatch(planScope), caller }),
+    metrics: createMetricsPort({ client: () => clients.cloudwatch(planScope), caller }),
     clusters: {
       blue: clustersFor(clusterScope(doc.clusters.blue)),
       green: clustersFor(clusterScope(doc.clusters.green)),

@@ -4,6 +4,8 @@
  * No rules of the upgrade live behind a port: the adapters report what AWS says and do what they are told.
  */
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
+import type { Action as ElbAction } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { EndpointDescription } from "@aws-sdk/client-global-accelerator";
 import type { Finding, KubernetesObservation } from "../engine/observation.ts";
 
 export interface CallOptions {
@@ -62,6 +64,79 @@ export interface TrafficPort {
   deleteBlue(readings: readonly PairReading[], options?: CallOptions): Promise<SubmittedChange[]>;
 }
 
+// ---------------------------------------------------------------- traffic (ALB listeners and rules)
+
+/** A listener (its default actions) or one of its rules, forwarding to blue's and green's target groups. */
+export interface ListenerRef {
+  listenerArn: string;
+  ruleArn?: string;
+  /** Target group of each side, by ARN or by name. */
+  blue: string;
+  green: string;
+}
+
+/** What ELBv2 says now; the engine decides whether it can be shifted. */
+export interface ListenerReading {
+  ref: ListenerRef;
+  listenerFound: boolean;
+  /** Undefined when the ref names no rule. */
+  ruleFound: boolean | undefined;
+  /** The listener the rule belongs to, from its ARN. */
+  ruleListenerArn: string | undefined;
+  /** Target group ARNs (names resolved); undefined when the name matched none. */
+  blueArn: string | undefined;
+  greenArn: string | undefined;
+  /** The listener's default actions or the rule's actions, exactly as read. */
+  actions: ElbAction[];
+}
+
+export interface ListenersPort {
+  /** Reads every listener and rule with the fewest calls (batched describes, names resolved once). */
+  read(refs: readonly ListenerRef[], options?: CallOptions): Promise<ListenerReading[]>;
+  /**
+   * Sets green = p and blue = 100 − p in each forward action (ModifyListener or ModifyRule), keeping every
+   * other field; then reads them again and returns what ELBv2 now says (the step is applied when the
+   * re-read shows the weights).
+   */
+  apply(
+    readings: readonly ListenerReading[],
+    greenPercent: number,
+    options?: CallOptions,
+  ): Promise<ListenerReading[]>;
+}
+
+// ---------------------------------------------------------------- traffic (Global Accelerator)
+
+/** An endpoint group holding each cluster's load balancer as an endpoint. */
+export interface EndpointGroupRef {
+  endpointGroupArn: string;
+  /** Endpoint ids (the load balancers' ARNs). */
+  blue: string;
+  green: string;
+}
+
+export interface EndpointGroupReading {
+  ref: EndpointGroupRef;
+  found: boolean;
+  /** Every endpoint as read (UpdateEndpointGroup replaces the list, so all of them are written back). */
+  endpoints: EndpointDescription[];
+  /** The accelerator is applying an earlier update (IN_PROGRESS). */
+  updating: boolean;
+}
+
+export interface EndpointGroupsPort {
+  read(refs: readonly EndpointGroupRef[], options?: CallOptions): Promise<EndpointGroupReading[]>;
+  /**
+   * Sets green = p and blue = 100 − p (UpdateEndpointGroup with the whole endpoint list, every other
+   * field as read), then re-reads until the weights show or `settleMs` passes; returns the last reading.
+   */
+  apply(
+    readings: readonly EndpointGroupReading[],
+    greenPercent: number,
+    options?: CallOptions & { settleMs?: number },
+  ): Promise<EndpointGroupReading[]>;
+}
+
 // ---------------------------------------------------------------- alarms (CloudWatch)
 
 export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
@@ -96,6 +171,44 @@ export interface AlarmsPort {
   ): Promise<{ alarms: AlarmReading[]; missing: string[] }>;
   /** State updates since `since` for the given alarms (one paged call without an alarm name, filtered here). */
   history(since: Date, names: readonly string[], options?: CallOptions): Promise<AlarmTransition[]>;
+}
+
+// ---------------------------------------------------------------- metrics (CloudWatch GetMetricData)
+
+/** One query, as GetMetricData takes it (the SDK's shape, without the SDK's types). */
+export interface MetricDataQuery {
+  Id: string;
+  Expression?: string;
+  MetricStat?: {
+    Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: string }[] };
+    Period: number;
+    Stat: string;
+    Unit?: string;
+  };
+  Label?: string;
+  ReturnData?: boolean;
+  Period?: number;
+}
+
+/** One query's datapoints over the window, oldest first, and what CloudWatch said about them. */
+export interface MetricSeries {
+  id: string;
+  label: string;
+  /** ISO times, oldest first. */
+  timestamps: string[];
+  values: number[];
+  /** Complete, PartialData (more existed than was returned), InternalError, Forbidden. */
+  status: string;
+  messages: string[];
+}
+
+export interface MetricsPort {
+  /** Every query in as few GetMetricData calls as the 500-query limit allows; pages followed. */
+  getData(
+    queries: readonly MetricDataQuery[],
+    window: { start: Date; end: Date },
+    options?: CallOptions,
+  ): Promise<{ series: MetricSeries[]; messages: string[]; calls: number }>;
 }
 
 // ---------------------------------------------------------------- clusters (EKS)
@@ -218,6 +331,12 @@ export interface Ports {
   /** Clusters by plan role, since blue and green may sit in different regions or accounts. */
   clusters: { blue: ClustersPort; green: ClustersPort };
   objects?: ObjectStorePort;
+  /** Present only when the plan names ALB listeners or rules. */
+  listeners?: ListenersPort;
+  /** Present only when the plan names Global Accelerator endpoint groups. */
+  endpointGroups?: EndpointGroupsPort;
+  /** CloudWatch metric queries (metric analysis and the observed split). */
+  metrics?: MetricsPort;
   /** Present only when the plan enables `health.kubernetes`. */
   kubernetes?: KubernetesPort;
 }

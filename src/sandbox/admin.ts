@@ -6,6 +6,9 @@
  *   POST /__sandbox/faults         {"reset"?, "throttleRate"?, "throttle"?, "latencyMs"?, "htmlErrorRate"?, "errors"?}
  *   POST /__sandbox/alarm-state    {"name", "state", "reason"?, "atMs"? | "afterMs"?}
  *   GET  /__sandbox/world          a summary of zones, alarms, clusters and buckets
+ *   GET  /__sandbox/traffic        the traffic model's settings, written and effective green share
+ *   POST /__sandbox/traffic        {"record", "loadBalancers", "requestsPerSecond"?, "dnsDelayMs"?,
+ *                                   "behaviour"?: {"green": {"errorRate", "latencySeconds"}}, "rules"?, "seed"?}
  */
 import { jsonResponse, type SandboxRequest, type SandboxResponse } from "./http.ts";
 import type { FaultSettings, Faults } from "./faults.ts";
@@ -54,6 +57,14 @@ export function adminHandler(
           }
           const alarm = world.cloudwatch.setAlarmState(body.name, body.state, body.reason);
           return reply(200, { name: alarm.AlarmName, state: alarm.StateValue });
+        }
+        case "GET /__sandbox/traffic":
+          return reply(200, world.traffic.describe() ?? { configured: false });
+        case "POST /__sandbox/traffic": {
+          const body = readBody(request) as Parameters<World["traffic"]["configure"]>[0];
+          if (!body.record || !body.loadBalancers) throw new Error("record and loadBalancers are required");
+          world.traffic.configure(body);
+          return reply(200, world.traffic.describe());
         }
         case "GET /__sandbox/world":
           return reply(200, summary(world));

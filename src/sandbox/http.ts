@@ -2,7 +2,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { randomUUID } from "node:crypto";
 
-export type ServiceName = "route53" | "eks" | "monitoring" | "s3" | "sts";
+export type ServiceName =
+  "route53" | "eks" | "monitoring" | "s3" | "sts" | "elasticloadbalancing" | "globalaccelerator" | "ec2";
 
 export interface SandboxRequest {
   method: string;

@@ -5,7 +5,10 @@
 import type { PlanDoc } from "../plan/schema.ts";
 import { adminHandler } from "./admin.ts";
 import { cloudwatchProtocol } from "./cloudwatch/protocol.ts";
+import { ec2Protocol } from "./ec2.ts";
 import { eksProtocol } from "./eks/protocol.ts";
+import { elbv2Protocol } from "./elbv2/protocol.ts";
+import { globalAcceleratorProtocol } from "./globalaccelerator/protocol.ts";
 import { Faults } from "./faults.ts";
 import { route53Protocol } from "./route53/protocol.ts";
 import { s3Protocol } from "./s3/protocol.ts";
@@ -65,6 +68,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         monitoring: cloudwatchProtocol(world.cloudwatch),
         eks: eksProtocol(world.eks),
         s3: s3Protocol(world.s3),
+        elasticloadbalancing: elbv2Protocol(world.elbv2),
+        ec2: ec2Protocol(world.ec2),
+        globalaccelerator: globalAcceleratorProtocol(world.globalaccelerator),
         sts: stsProtocol(
           accountId,
           { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },

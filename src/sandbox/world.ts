@@ -1,8 +1,12 @@
 /** The sandbox's whole in-memory AWS account: one typed world per service, sharing one clock. */
 import { CloudWatchWorld } from "./cloudwatch/world.ts";
+import { Ec2World } from "./ec2.ts";
 import { EksWorld } from "./eks/world.ts";
+import { Elbv2World } from "./elbv2/world.ts";
+import { GlobalAcceleratorWorld } from "./globalaccelerator/world.ts";
 import { Route53World } from "./route53/world.ts";
 import { S3World } from "./s3/world.ts";
+import { TrafficModel } from "./traffic-model.ts";
 
 export interface World {
   region: string;
@@ -11,6 +15,11 @@ export interface World {
   cloudwatch: CloudWatchWorld;
   eks: EksWorld;
   s3: S3World;
+  ec2: Ec2World;
+  elbv2: Elbv2World;
+  globalaccelerator: GlobalAcceleratorWorld;
+  /** Per-side load balancer metrics following the effective weights (off until configured). */
+  traffic: TrafficModel;
   now(): number;
 }
 
@@ -22,13 +31,22 @@ export function createWorld(options: {
   now?: () => number;
 }): World {
   const now = options.now ?? (() => Date.now());
+  const route53 = new Route53World(now, options.inSyncDelayMs);
+  const cloudwatch = new CloudWatchWorld(now, options.region, options.accountId);
+  const traffic = new TrafficModel(now, route53, cloudwatch.metrics);
+  route53.listeners.push(() => traffic.recordsChanged());
+  cloudwatch.beforeMetricsRead = () => traffic.catchUp();
   return {
     region: options.region,
     accountId: options.accountId,
     now,
-    route53: new Route53World(now, options.inSyncDelayMs),
-    cloudwatch: new CloudWatchWorld(now, options.region, options.accountId),
+    route53,
+    cloudwatch,
     eks: new EksWorld(now, options.eksDelayMs, options.region, options.accountId),
     s3: new S3World(now),
+    ec2: new Ec2World(),
+    elbv2: new Elbv2World(options.region, options.accountId),
+    globalaccelerator: new GlobalAcceleratorWorld(now, options.accountId),
+    traffic,
   };
 }

@@ -25,5 +25,6 @@ export async function awsCli(env: Record<string, string>, args: string[]): Promi
     },
     timeout: 30_000,
   });
-  return JSON.parse(stdout) as Record<string, unknown>;
+  // Commands with no answer (put-metric-data) print nothing.
+  return stdout.trim() === "" ? {} : (JSON.parse(stdout) as Record<string, unknown>);
 }

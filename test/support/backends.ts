@@ -47,6 +47,18 @@ export interface Capabilities {
   eksTransitions: boolean;
   /** Faults can be injected (throttling, errors, HTML, latency). */
   faultInjection: boolean;
+  /**
+   * GetMetricData evaluates metric math and percentiles as CloudWatch does. moto 5.2.1, measured: a
+   * MetricStat with Sum/Average/SampleCount works; an Expression returns an empty series marked Complete;
+   * a percentile statistic (p99) answers an HTML 500 page.
+   */
+  metricMath: boolean;
+  /**
+   * Global Accelerator exists. moto 5.2 has no Global Accelerator, so its adapter's contract tests run
+   * against the sandbox only (test/aws/contract-globalaccelerator.test.ts). ELBv2 weighted forward
+   * configs run against both.
+   */
+  globalAccelerator: boolean;
 }
 
 export const CAPABILITIES: Record<BackendName, Capabilities> = {
@@ -60,6 +72,8 @@ export const CAPABILITIES: Record<BackendName, Capabilities> = {
     rejectsCreateOfExisting: false,
     eksTransitions: false,
     faultInjection: false,
+    metricMath: false,
+    globalAccelerator: false,
   },
   sandbox: {
     alarmHistory: true,
@@ -71,6 +85,8 @@ export const CAPABILITIES: Record<BackendName, Capabilities> = {
     rejectsCreateOfExisting: true,
     eksTransitions: true,
     faultInjection: true,
+    metricMath: true,
+    globalAccelerator: true,
   },
 };
 

@@ -4,6 +4,7 @@
  */
 import { SandboxError, readTimestamp } from "../http.ts";
 import { decodeToken, encodeToken } from "../ids.ts";
+import { getMetricData, putMetricData } from "./metric-operations.ts";
 import {
   ALARM_STATES,
   type Alarm,
@@ -42,6 +43,8 @@ export const OPERATIONS: Record<string, Operation> = {
   PutCompositeAlarm: { mutating: true, run: putCompositeAlarm },
   SetAlarmState: { mutating: true, run: setAlarmState },
   DeleteAlarms: { mutating: true, run: deleteAlarms },
+  PutMetricData: { mutating: true, run: putMetricData },
+  GetMetricData: { mutating: false, run: getMetricData },
 };
 
 function str(input: Input, key: string, required = false): string | undefined {

@@ -2,6 +2,7 @@
  * CloudWatch over AWS JSON 1.0 (what @aws-sdk/client-cloudwatch and AWS CLI v1.45 send, marked
  * query-compatible) and over the older query protocol (Action=DescribeAlarms&...). AWS accepts both.
  */
+import { gunzipSync } from "node:zlib";
 import type { SandboxError } from "../http.ts";
 import {
   jsonResponse,
@@ -30,7 +31,7 @@ export function cloudwatchProtocol(world: CloudWatchWorld): ServiceProtocol {
     renderError,
     route(request) {
       const json = isJson(request);
-      const params = json ? undefined : queryParams(request);
+      const params = json ? undefined : queryParams(inflated(request));
       const action = json
         ? String(request.headers["x-amz-target"]).slice(TARGET_PREFIX.length)
         : params!.get("Action");
@@ -41,7 +42,7 @@ export function cloudwatchProtocol(world: CloudWatchWorld): ServiceProtocol {
         operation: action,
         mutating: operation.mutating,
         run(): SandboxResponse {
-          const input = json ? readJson(request) : unflatten(params!);
+          const input = json ? readJson(inflated(request)) : unflatten(params!);
           const output = operation.run(world, input);
           if (json) return jsonResponse(200, toJsonShape(output), request.requestId, JSON_CONTENT_TYPE);
           return xmlResponse(
@@ -53,6 +54,12 @@ export function cloudwatchProtocol(world: CloudWatchWorld): ServiceProtocol {
       };
     },
   };
+}
+
+/** PutMetricData bodies may come gzip-compressed (the SDK's request compression for large payloads). */
+function inflated(request: SandboxRequest): SandboxRequest {
+  const encoding = String(request.headers["content-encoding"] ?? "");
+  return encoding.includes("gzip") ? { ...request, body: gunzipSync(request.body) } : request;
 }
 
 /** JSON 1.0 wants timestamps as epoch seconds. */

@@ -2,6 +2,8 @@
  * CloudWatch alarms as data: metric and composite alarms, their states, and the alarm history that
  * every state change writes (as AWS does), including flips scheduled ahead by fault injection.
  */
+import { MetricStore } from "./metric-store.ts";
+
 export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 export type AlarmType = "MetricAlarm" | "CompositeAlarm";
 export const ALARM_STATES: readonly AlarmStateValue[] = ["OK", "ALARM", "INSUFFICIENT_DATA"];
@@ -78,6 +80,10 @@ interface Scheduled {
 }
 
 export class CloudWatchWorld {
+  /** Datapoints from PutMetricData (and the traffic model), read by GetMetricData. */
+  readonly metrics = new MetricStore();
+  /** Brings generated metrics (the traffic model) up to now before a read. */
+  beforeMetricsRead: () => void = () => {};
   private readonly alarms = new Map<string, Alarm>();
   private readonly historyItems: HistoryItem[] = [];
   private scheduled: Scheduled[] = [];

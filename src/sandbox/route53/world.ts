@@ -26,6 +26,8 @@ export class Route53World {
   private readonly zonesById = new Map<string, HostedZone>();
   private readonly recordsByZone = new Map<string, Map<string, ResourceRecordSet>>();
   private readonly changes = new Map<string, Change>();
+  /** Told after every change to the records (the traffic model samples the weights then). */
+  readonly listeners: (() => void)[] = [];
 
   constructor(
     readonly now: () => number,
@@ -120,6 +122,11 @@ export class Route53World {
     const zone = this.requireZone(zoneId);
     const normalized = { ...record, Name: normalizeName(record.Name) };
     this.recordsByZone.get(zone.id)!.set(identity(normalized), normalized);
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   /** Simulates a hand edit in the console: sets one weighted record's weight without a change. */
@@ -127,6 +134,7 @@ export class Route53World {
     const record = this.record(zoneId, name, type, setIdentifier);
     if (!record) throw new Error(`no record ${name} ${type} ${setIdentifier} in zone ${zoneId}`);
     record.Weight = weight;
+    this.changed();
   }
 
   /** Validates the whole batch, then applies it; throws InvalidChangeBatch naming every problem. */
@@ -172,6 +180,7 @@ export class Route53World {
       });
     }
     this.recordsByZone.set(zone.id, next);
+    this.changed();
     return this.newChange(zone.id, comment);
   }
 
