@@ -15,15 +15,18 @@ import { preflight } from "./preflight.ts";
 import {
   drift,
   enterBaking,
+  expireApprovals,
   forward,
   pause,
   phaseExitCode,
   planChangedRefusal,
   retireOrComplete,
   startRollback,
+  waitsForWindowBeforeStart,
 } from "./rules.ts";
 import type { Phase, PairWeights, UpgradeState } from "./state.ts";
 import { judge, type Verdict } from "./verdict.ts";
+import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
 import { differingPairs, readWeights } from "./weights.ts";
 
 export type { Action, Refusal } from "./draft.ts";
@@ -110,6 +113,7 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
     d.refuse(planChangedRefusal(s, d.plan));
     return undefined;
   }
+  expireApprovals(d);
   if (s.phase === "paused") {
     d.wait(s.pause?.reason ?? s.reason);
     return undefined;
@@ -149,12 +153,16 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
       return verdict;
     }
   }
+  const gap = watchBake(d, obs, verdict);
   if (verdict.kind === "error" || verdict.kind === "inconclusive") {
-    hold(d, verdict, weights);
+    hold(d, verdict, weights, gap);
     return verdict;
   }
-  if (s.holdSince) {
-    d.event("hold-cleared", "The verdict is pass again; the hold ends.", { evidence: verdict.evidence });
+  if (s.holdSince || gap.closed) {
+    const words = gap.closed ? `; ${gapWords(gap.closed)}` : "";
+    d.event("hold-cleared", `The verdict is pass again; the hold ends${words}.`, {
+      evidence: { ...verdict.evidence, ...gapEvidence(s, gap.closed) },
+    });
     delete s.holdSince;
   }
   progress(d, obs, verdict);
@@ -183,6 +191,8 @@ function start(d: Draft, obs: Observation): void {
       evidence: { planHash: d.plan.hash },
     });
   }
+  // With the change window closed before step 1 the upgrade rests at pending (never at preflight).
+  if (s.phase === "pending" && waitsForWindowBeforeStart(d)) return;
   if (s.phase === "pending") {
     const weights = obs.traffic.ok ? readWeights(obs.traffic.value) : undefined;
     d.enter("preflight", "preflight-passed", "Preflight passed.", {
@@ -210,18 +220,23 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
       d.wait(`Waiting for Route 53 to report INSYNC for step ${s.step} (${s.writtenGreen}% green).`);
       return;
     case "baking": {
-      const bakeMs = step?.bakeMs ?? 0;
-      const started = Date.parse(s.bakeStartedAt ?? d.iso);
-      const left = started + bakeMs - d.now.getTime();
-      if (left > 0) {
-        d.wait(`Baking step ${s.step} (${s.writtenGreen}% green): ${Math.ceil(left / 1000)}s left.`);
+      const left = (bakeEndsAt(s, d.plan) ?? d.now.getTime()) - d.now.getTime();
+      if (left > 0 && !s.bakeCompletedAt) {
+        const added = s.bakeUnwatchedMs
+          ? ` (${Math.round(s.bakeUnwatchedMs / 1000)}s added for unwatched time)`
+          : "";
+        d.wait(`Baking step ${s.step} (${s.writtenGreen}% green): ${Math.ceil(left / 1000)}s left${added}.`);
         return;
       }
       const last = s.step >= d.plan.steps.length;
       if (!last) {
-        if (!s.reason.startsWith("Bake of step")) {
+        if (!s.bakeCompletedAt) {
+          s.bakeCompletedAt = d.iso;
           d.event("bake-complete", `Bake of step ${s.step} complete; alarms and green healthy.`, {
-            evidence: verdict.evidence,
+            evidence: {
+              ...verdict.evidence,
+              ...(s.bakeUnwatchedMs ? { bakeUnwatchedMs: s.bakeUnwatchedMs } : {}),
+            },
           });
         }
         s.reason = `Bake of step ${s.step} complete.`;
@@ -275,12 +290,16 @@ function failed(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined):
   startRollback(d, `Green failed: ${why}.`, weights, verdict.evidence);
 }
 
-function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined): void {
+function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined, gap: GapChange): void {
   const s = d.state;
   const why = verdict.reasons.join("; ");
-  if (!s.holdSince) {
-    s.holdSince = d.iso;
-    d.event("hold", `Holding (${verdict.kind}): ${why}.`, { evidence: verdict.evidence });
+  // Logged when the hold begins, and when an unreadable gap of the bake opens or closes within it.
+  if (!s.holdSince || gap.opened || gap.closed) {
+    s.holdSince ??= d.iso;
+    const words = gap.closed ? `; ${gapWords(gap.closed)}` : "";
+    d.event("hold", `Holding (${verdict.kind}): ${why}${words}.`, {
+      evidence: { ...verdict.evidence, ...gapEvidence(s, gap.closed) },
+    });
   }
   const held = d.now.getTime() - Date.parse(s.holdSince);
   if (held < d.plan.holdTimeoutMs) {
