@@ -158,7 +158,8 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
     hold(d, verdict, weights, gap);
     return verdict;
   }
-  if (s.holdSince || gap.closed) {
+  // A gap absorbed by retries within this tick logged no hold: it only moves the bake's end.
+  if (s.holdSince || (gap.closed && !gap.closed.absorbed)) {
     const words = gap.closed ? `; ${gapWords(gap.closed)}` : "";
     d.event("hold-cleared", `The verdict is pass again; the hold ends${words}.`, {
       evidence: { ...verdict.evidence, ...gapEvidence(s, gap.closed) },
@@ -211,7 +212,6 @@ function start(d: Draft, obs: Observation): void {
 /** Decides what the current phase does next, the verdict being pass. */
 function progress(d: Draft, obs: Observation, verdict: Verdict): void {
   const s = d.state;
-  const step = d.plan.steps[s.step - 1];
   switch (s.phase) {
     case "shifting":
       if (s.change && s.change.ids.length > 0)
@@ -294,11 +294,12 @@ function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined, ga
   const s = d.state;
   const why = verdict.reasons.join("; ");
   // Logged when the hold begins, and when an unreadable gap of the bake opens or closes within it.
-  if (!s.holdSince || gap.opened || gap.closed) {
+  const closed = gap.closed && !gap.closed.absorbed ? gap.closed : undefined;
+  if (!s.holdSince || gap.opened || closed) {
     s.holdSince ??= d.iso;
-    const words = gap.closed ? `; ${gapWords(gap.closed)}` : "";
+    const words = closed ? `; ${gapWords(closed)}` : "";
     d.event("hold", `Holding (${verdict.kind}): ${why}${words}.`, {
-      evidence: { ...verdict.evidence, ...gapEvidence(s, gap.closed) },
+      evidence: { ...verdict.evidence, ...gapEvidence(s, closed) },
     });
   }
   const held = d.now.getTime() - Date.parse(s.holdSince);

@@ -14,6 +14,8 @@ import type { Verdict } from "./verdict.ts";
 export interface ClosedGap {
   ms: number;
   covered: boolean;
+  /** It began and ended within this tick's reads (they succeeded after retrying): no hold was logged. */
+  absorbed: boolean;
 }
 
 export interface GapChange {
@@ -22,9 +24,15 @@ export interface GapChange {
   closed?: ClosedGap;
 }
 
-/** Only the alarms could not be read: the one part whose history can tell what happened meanwhile. */
-function onlyAlarmsUnreadable(obs: Observation): boolean {
-  return !obs.alarms.ok && obs.traffic.ok && obs.green.ok && (obs.kubernetes?.ok ?? true);
+/** What this observation could not read, or read only after retrying: since when, and which parts. */
+function unreadableParts(obs: Observation): { since?: string; alarmsOnly: boolean } {
+  const parts = [obs.traffic, obs.alarms, obs.green, ...(obs.kubernetes ? [obs.kubernetes] : [])];
+  const others = parts.filter((p) => p !== obs.alarms);
+  const retried = parts.flatMap((p) => (p.retriedSince ? [p.retriedSince] : []));
+  const since = retried.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  // Only the alarms: the one part whose history can tell what happened meanwhile.
+  const alarmsOnly = others.every((p) => p.ok && !p.retriedSince);
+  return { ...(since ? { since } : {}), alarmsOnly };
 }
 
 /**
@@ -45,27 +53,34 @@ function watching(s: UpgradeState): boolean {
 
 /**
  * Opens, extends or closes the current bake's unreadable gap for this tick's verdict (not `fail`: a
- * failure rolls back or pauses). Returns what changed, for the hold events' evidence.
+ * failure rolls back or pauses). A gap opens at the tick's first failed attempt (or the tick itself)
+ * and closes at the first readable tick; reads that succeeded only after retrying are a gap that
+ * opened and closed within the tick. Returns what changed, for the hold events.
  */
 export function watchBake(d: Draft, obs: Observation, verdict: Verdict): GapChange {
   const s = d.state;
   if (!watching(s)) return { opened: false };
   const gap = s.unreadable;
+  const now = d.iso;
+  const parts = unreadableParts(obs);
+  // A part that could be read but is gone (a deleted alarm) is not a gap history can cover.
+  const alarmsOnly = parts.alarmsOnly && (verdict.kind !== "error" || !obs.alarms.ok);
   if (verdict.kind === "error") {
-    const alarmsOnly = onlyAlarmsUnreadable(obs);
     if (!gap) {
-      s.unreadable = { since: d.iso, alarmsOnly };
+      const since = parts.since && parts.since < now ? parts.since : now;
+      s.unreadable = { since, alarmsOnly };
       return { opened: true };
     }
-    if (gap.alarmsOnly && !alarmsOnly) gap.alarmsOnly = false;
+    if (!alarmsOnly) gap.alarmsOnly = false;
     return { opened: false };
   }
-  if (!gap) return { opened: false };
+  if (!gap && !parts.since) return { opened: false };
   delete s.unreadable;
-  const ms = Math.max(0, d.now.getTime() - Date.parse(gap.since));
-  const covered = gap.alarmsOnly && historyCovers(d, obs, gap.since);
-  if (!covered) s.bakeUnwatchedMs = (s.bakeUnwatchedMs ?? 0) + ms;
-  return { opened: false, closed: { ms, covered } };
+  const since = gap?.since ?? parts.since!;
+  const ms = Math.max(0, d.now.getTime() - Date.parse(since));
+  const covered = (gap?.alarmsOnly ?? true) && alarmsOnly && historyCovers(d, obs, since);
+  if (!covered && ms > 0) s.bakeUnwatchedMs = (s.bakeUnwatchedMs ?? 0) + ms;
+  return { opened: false, closed: { ms, covered, absorbed: !gap } };
 }
 
 /** Evidence for the event that reports a closed gap. */

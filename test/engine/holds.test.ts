@@ -4,6 +4,7 @@
  * rests at `pending`, and retire mode `keep` never says blue was retired. The clock is the test's.
  */
 import { describe, expect, it } from "vitest";
+import { retryLog } from "../../src/engine/observe.ts";
 import { approvalLapsed } from "../../src/engine/rules.ts";
 import type { PlanInput } from "../../src/plan/schema.ts";
 import { testPlan } from "../support/fake-world.ts";
@@ -145,6 +146,42 @@ describe("L7: a bake completes only after its full duration of watched time", ()
     expect(r.state?.bakeUnwatchedMs).toBe(31_000);
     expect(greens(h)).toEqual([10, 10]);
   });
+
+  for (const history of [false, true]) {
+    it(`reads that succeed only after 20 s of retries are a gap as well (history ${history ? "on: covered" : "off: added"})`, async () => {
+      const h = harness(bakePlan(history));
+      const log = retryLog(h.clock.now);
+      h.deps.retries = log;
+      await until(h, "baking");
+      const bakeStart = h.clock.t;
+      // CloudWatch answers 500 for 20 s; the retry layer rides it out within one tick.
+      const real = h.world.ports.alarms.describe;
+      let storm = false;
+      h.world.ports.alarms.describe = async (...args) => {
+        if (storm) {
+          log.note("cloudwatch:DescribeAlarms");
+          h.clock.advance(20_000);
+          storm = false;
+        }
+        return real(...args);
+      };
+      h.clock.advance(50_000);
+      storm = true;
+      const r = await h.advance(); // decided 70 s into the 60 s bake
+      expect(h.clock.t - bakeStart).toBe(70_000);
+      expect(r.verdict?.kind).toBe("pass");
+      if (history) {
+        expect(greens(h)).toEqual([50, 50]);
+      } else {
+        expect(r.state?.phase).toBe("baking");
+        expect(greens(h)).toEqual([10, 10]);
+        expect(r.state?.bakeUnwatchedMs).toBe(20_000);
+        expect(r.reason).toMatch(/10s left \(20s added for unwatched time\)/);
+      }
+      // No hold was seen by any tick, so none is logged.
+      expect(h.types()).not.toContain("hold-cleared");
+    });
+  }
 
   it("a readable INSUFFICIENT_DATA hold still counts as watched time (only unreadable time is a gap)", async () => {
     const h = harness(bakePlan(false));

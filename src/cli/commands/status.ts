@@ -42,7 +42,7 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
       reason = error.message;
     }
   }
-  const input = { plan, state, observation, lock, reason, location: store.location };
+  const input = { plan, state, observation, lock, reason, location: store.location, now: ctx.now() };
   const text = statusText(input);
   // Green's Kubernetes lines go after the alarms, before the reason and the lock.
   const at = text.findIndex((l) => l.startsWith("  reason "));
