@@ -220,7 +220,9 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
       d.wait(`Waiting for Route 53 to report INSYNC for step ${s.step} (${s.writtenGreen}% green).`);
       return;
     case "baking": {
-      const left = (bakeEndsAt(s, d.plan) ?? d.now.getTime()) - d.now.getTime();
+      // A bake without a recorded start (never written so) counts from now, as before.
+      const ends = bakeEndsAt(s, d.plan) ?? d.now.getTime() + (d.plan.steps[s.step - 1]?.bakeMs ?? 0);
+      const left = ends - d.now.getTime();
       if (left > 0 && !s.bakeCompletedAt) {
         const added = s.bakeUnwatchedMs
           ? ` (${Math.round(s.bakeUnwatchedMs / 1000)}s added for unwatched time)`
