@@ -10,7 +10,7 @@ import type { Lease, LockOwner, StateStore } from "../state/store.ts";
 import { crashFromEnv, type CrashPoint } from "./crash-points.ts";
 import type { Action } from "./draft.ts";
 import type { Finding, Observation } from "./observation.ts";
-import { observe as realObserve, type ObserveOptions } from "./observe.ts";
+import { observe as realObserve, type ObserveOptions, type RetryLog } from "./observe.ts";
 import { newState, parseState, serializeState, type EventRecord, type UpgradeState } from "./state.ts";
 import { transition, type Input, type TransitionResult } from "./transition.ts";
 import type { Verdict } from "./verdict.ts";
@@ -36,6 +36,8 @@ export interface DriverDeps {
   onLoad?: (state: UpgradeState) => void;
   onProgress?: (message: string) => void;
   observe?: (ports: Ports, plan: CompiledPlan, options: ObserveOptions) => Promise<Observation>;
+  /** The retry layer's log of the session's ports: reads that had to retry count as unwatched time. */
+  retries?: RetryLog;
 }
 
 export interface TickResult {
@@ -100,6 +102,7 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
             ...(deps.signal ? { signal: deps.signal } : {}),
             now: deps.now(),
             ...(preflightTick ? { audit: true } : {}),
+            ...(deps.retries ? { retries: deps.retries } : {}),
           });
     if (deps.signal?.aborted && input.kind === "tick") {
       return {

@@ -15,7 +15,12 @@ export interface Finding {
   subject?: string;
 }
 
-export type Part<T> = { ok: true; value: T } | { ok: false; error: string };
+/**
+ * `retriedSince`: the read had failed attempts (retried in the one retry layer), the first at this
+ * time; a part read only after retrying was unreadable from then on (an unwatched gap of a bake).
+ */
+export type Part<T> =
+  { ok: true; value: T; retriedSince?: string } | { ok: false; error: string; retriedSince?: string };
 
 export interface AlarmsObservation {
   alarms: AlarmReading[];

@@ -16,6 +16,35 @@ export interface ObserveOptions {
   now?: Date;
   /** Also run the resilience audit of green (preflight ticks and `plan`; never during bakes). */
   audit?: boolean;
+  /** The retry layer's log: parts read only after retrying say since when (`Part.retriedSince`). */
+  retries?: RetryLog;
+}
+
+/** The AWS services an observation reads, as the retry layer names operations (`cloudwatch:DescribeAlarms`). */
+export type ObservedService = "route53" | "cloudwatch" | "eks";
+
+/** When reads first had to retry, per service, since `start()` (kept by the shell, with its clock). */
+export interface RetryLog {
+  start(): void;
+  firstRetry(service: ObservedService): string | undefined;
+}
+
+/** A recorder for the retry layer's `onRetry`: notes the first retry per service after each `start()`. */
+export function retryLog(now: () => Date): RetryLog & { note(operation: string): void } {
+  const first = new Map<string, string>();
+  return {
+    start: () => first.clear(),
+    firstRetry: (service) => first.get(service),
+    note: (operation) => {
+      const service = operation.split(":")[0] ?? operation;
+      if (!first.has(service)) first.set(service, now().toISOString());
+    },
+  };
+}
+
+function withRetries<T>(p: Part<T>, log: RetryLog | undefined, service: ObservedService): Part<T> {
+  const since = log?.firstRetry(service);
+  return since ? { ...p, retriedSince: since } : p;
 }
 
 async function part<T>(read: () => Promise<T>): Promise<Part<T>> {
@@ -64,6 +93,7 @@ export async function observe(
 ): Promise<Observation> {
   const call = options.signal ? { signal: options.signal } : {};
   const green = plan.doc.clusters.green;
+  options.retries?.start();
   const [traffic, alarms, cluster] = await Promise.all([
     part(() => ports.traffic.read(recordPairs(plan), call)),
     part(() => readAlarms(ports, plan, options)),
@@ -79,7 +109,12 @@ export async function observe(
       ),
     ),
   ]);
-  const observation: Observation = { traffic, alarms, green: cluster };
+  const log = options.retries;
+  const observation: Observation = {
+    traffic: withRetries(traffic, log, "route53"),
+    alarms: withRetries(alarms, log, "cloudwatch"),
+    green: withRetries(cluster, log, "eks"),
+  };
   const k8s = ports.kubernetes;
   if (k8s && options.now && cluster.ok && kubernetesReadable(cluster.value)) {
     const reading = cluster.value;

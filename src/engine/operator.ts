@@ -4,6 +4,7 @@ import type { Draft } from "./draft.ts";
 import { fightHint, recentDrift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
 import { approvalGate, planChangedRefusal, startRollback } from "./rules.ts";
+import { resetBakeWatch } from "./watch.ts";
 import { describeWeights, readWeights, uniformPercent } from "./weights.ts";
 // -------------------------------------------------------------------------------- operator inputs
 
@@ -154,6 +155,7 @@ function adopt(d: Draft, obs: Observation | undefined, by: string): void {
   }
   d.event("adopted", message, { evidence: { weights, approvedBy: by } });
   s.bakeStartedAt = d.iso;
+  resetBakeWatch(s);
   if (live >= 100) s.fullSince = d.iso;
   d.enter("baking", "bake-restarted", `Baking step ${step} again from now (${live}% green).`);
 }

@@ -5,7 +5,15 @@
 import type { Draft } from "./draft.ts";
 import { cutShortShift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
-import { applied, drift, enterBaking, finishRollback, phaseExitCode, retireOrComplete } from "./rules.ts";
+import {
+  applied,
+  completedMessage,
+  drift,
+  enterBaking,
+  finishRollback,
+  phaseExitCode,
+  retireOrComplete,
+} from "./rules.ts";
 import type { PairWeights } from "./state.ts";
 import type { Input } from "./transition.ts";
 import { differingPairs } from "./weights.ts";
@@ -35,7 +43,7 @@ export function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | u
       d.event("reconciled", "Blue's records were already deleted before the interruption.", {
         evidence: { weights },
       });
-      d.enter("completed", "completed", "Completed: green carries all traffic; blue retired.");
+      d.enter("completed", "completed", completedMessage(d.plan));
     } else {
       d.actions.push({ type: "delete-blue-records" });
     }
@@ -126,7 +134,7 @@ export function outcome(d: Draft, obs: Observation | undefined, input: Input): v
     case "blue-records-deleted":
       delete s.intent;
       d.event("blue-records-deleted", "Blue's weighted records deleted.");
-      d.enter("completed", "completed", "Completed: green carries all traffic; blue retired.");
+      d.enter("completed", "completed", completedMessage(d.plan));
       return;
     case "action-failed":
       // The intent stays: the next tick reconciles with what AWS really did.

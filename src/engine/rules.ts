@@ -7,7 +7,8 @@ import type { CompiledPlan } from "../plan/compile.ts";
 import type { Draft, Refusal } from "./draft.ts";
 import { fightMessage, recentDrift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
-import type { Evidence, PairWeights, Pause, Phase, UpgradeState } from "./state.ts";
+import type { Approval, Evidence, PairWeights, Pause, Phase, UpgradeState } from "./state.ts";
+import { resetBakeWatch } from "./watch.ts";
 import { describeWeights, differingPairs } from "./weights.ts";
 import { checkWindows } from "./windows.ts";
 
@@ -17,14 +18,35 @@ export interface Gate {
   label: string;
 }
 
+/** When an approval lapses (`approvals.expireAfter`), or undefined when approvals never lapse. */
+export function approvalExpiresAt(a: Approval, plan: CompiledPlan): Date | undefined {
+  const expire = plan.approvalExpireMs;
+  return expire === undefined ? undefined : new Date(Date.parse(a.at) + expire);
+}
+
+/** An unused approval whose `approvals.expireAfter` has run out at `now` (a used one never lapses). */
+export function approvalLapsed(a: Approval, plan: CompiledPlan, now: Date): boolean {
+  const until = approvalExpiresAt(a, plan);
+  return a.usedAt === undefined && until !== undefined && now.getTime() >= until.getTime();
+}
+
 export function validApproval(d: Draft, gate: string): boolean {
-  const expire = d.plan.approvalExpireMs;
   return d.state.approvals.some(
-    (a) =>
-      a.gate === gate &&
-      a.usedAt === undefined &&
-      (expire === undefined || d.now.getTime() - Date.parse(a.at) < expire),
+    (a) => a.gate === gate && a.usedAt === undefined && !approvalLapsed(a, d.plan, d.now),
   );
+}
+
+/** Logs `approval-expired` once for each approval the tick finds lapsed, and marks it. */
+export function expireApprovals(d: Draft): void {
+  for (const a of d.state.approvals) {
+    if (a.expiredAt !== undefined || !approvalLapsed(a, d.plan, d.now)) continue;
+    a.expiredAt = d.iso;
+    d.event(
+      "approval-expired",
+      `The approval of ${a.gate} by ${a.by} (${a.at}) lapsed after approvals.expireAfter ${d.plan.doc.approvals.expireAfter}; it opens nothing now: run \`eks-bluegreen approve ${d.plan.file}\` again when ready.`,
+      { evidence: { approvedBy: a.by } },
+    );
+  }
 }
 
 function useApproval(d: Draft, gate: string): void {
@@ -45,15 +67,12 @@ export function approvalGate(d: Draft): Gate | undefined {
   }
   if (s.phase === "retiring") return undefined;
   if (s.phase === "holding" || s.phase === "waiting-to-retire") {
-    return retireNeedsApproval(d)
-      ? { id: "retire", label: `retiring blue (${d.plan.doc.retire.mode})` }
-      : undefined;
+    return retireNeedsApproval(d) ? { id: "retire", label: retireLabel(d.plan) } : undefined;
   }
   const current = s.intent?.action === "shift" && s.phase === "shifting" ? s.intent.step : s.step;
   const next = d.plan.steps[current];
   if (next?.approval) return { id: `step-${next.index}`, label: `step ${next.index} (${next.green}% green)` };
-  if (!next && retireNeedsApproval(d))
-    return { id: "retire", label: `retiring blue (${d.plan.doc.retire.mode})` };
+  if (!next && retireNeedsApproval(d)) return { id: "retire", label: retireLabel(d.plan) };
   return undefined;
 }
 
@@ -73,13 +92,29 @@ function mayMoveForward(
     else d.wait(waitingFor);
     return false;
   }
+  return !waitForWindow(d);
+}
+
+/** Outside every change window: waits (exit 0) and returns true. */
+function waitForWindow(d: Draft): boolean {
   const check = checkWindows(d.plan.doc.changeWindows, d.now);
-  if (!check.open) {
-    const next = check.nextOpen ? ` (next opens ${check.nextOpen.toISOString()})` : "";
-    d.wait(`Waiting for change window${next}.`, ExitCode.Ok);
-    return false;
-  }
+  if (check.open) return false;
+  const next = check.nextOpen ? ` (next opens ${check.nextOpen.toISOString()})` : "";
+  d.wait(`Waiting for change window${next}.`, ExitCode.Ok);
   return true;
+}
+
+/**
+ * Before step 1 with the change window closed (and no gate to wait at first), the upgrade rests at
+ * `pending`: preflight runs again on every tick, and `preflight-passed` is logged on the tick that
+ * moves on. Returns whether it waits.
+ */
+export function waitsForWindowBeforeStart(d: Draft): boolean {
+  const step = d.plan.steps[0];
+  if (!step) return false;
+  // A gate before step 1 is waited at first (awaiting-approval), as before any other step.
+  if (step.approval && !validApproval(d, "step-1")) return false;
+  return waitForWindow(d);
 }
 
 /** Moves to step k if its gate is open and a change window allows it. */
@@ -92,6 +127,7 @@ export function forward(d: Draft, k: number, obs: Observation): void {
   if (!mayMoveForward(d, gate, step.approval, "awaiting-approval", waitingFor)) return;
   if (step.approval) useApproval(d, gate);
   delete s.bakeStartedAt;
+  resetBakeWatch(s);
   delete s.change;
   s.intent = { action: "shift", green: step.green, step: k, at: d.iso };
   d.actions.push({ type: "shift", green: step.green, step: k });
@@ -130,6 +166,7 @@ export function startRollback(
   s.rollbackReason = reason;
   delete s.holdSince;
   delete s.bakeStartedAt;
+  resetBakeWatch(s);
   delete s.change;
   delete s.pause;
   s.intent = { action: "shift", green: 0, step: 0, at: d.iso };
@@ -173,24 +210,22 @@ export function retireOrComplete(d: Draft, retired = false): void {
     const since = Date.parse(s.fullSince ?? s.bakeStartedAt ?? d.iso);
     const left = since + d.plan.retireAfterMs - d.now.getTime();
     if (left > 0) {
-      d.wait(`Green holds 100%; ${Math.ceil(left / 1000)}s until blue may be retired (${retire.mode}).`);
+      d.wait(`Green holds 100%; ${Math.ceil(left / 1000)}s until ${retireLabel(d.plan)} may start.`);
       return;
     }
     if (!work) {
-      d.enter(
-        "completed",
-        "completed",
-        "Completed: green carries all traffic; blue is kept as the plan says.",
-      );
+      d.enter("completed", "completed", completedMessage(d.plan));
       return;
     }
-    const waitingFor = `Green has held 100% for ${retire.after}; retiring blue (${retire.mode}${retire.blueRecords === "delete" ? ", delete its records" : ""}) needs approval: run \`eks-bluegreen approve ${d.plan.file}\`.`;
+    const waitingFor = `Green has held 100% for ${retire.after}; ${retireLabel(d.plan)} needs approval: run \`eks-bluegreen approve ${d.plan.file}\`.`;
     if (!mayMoveForward(d, "retire", retireNeedsApproval(d), "waiting-to-retire", waitingFor)) return;
     useApproval(d, "retire");
     d.enter(
       "retiring",
       "retire-started",
-      `Retiring blue cluster ${d.plan.doc.clusters.blue.name} (${retire.mode}).`,
+      retire.mode === "keep"
+        ? `Deleting blue's weighted records; blue cluster ${d.plan.doc.clusters.blue.name} is kept (retire mode keep).`
+        : `Retiring blue cluster ${d.plan.doc.clusters.blue.name} (${retire.mode}).`,
     );
     if (retire.mode !== "keep") {
       s.intent = { action: "retire", mode: retire.mode, at: d.iso };
@@ -203,11 +238,23 @@ export function retireOrComplete(d: Draft, retired = false): void {
     d.actions.push({ type: "delete-blue-records" });
     return;
   }
-  d.enter(
-    "completed",
-    "completed",
-    `Completed: green carries all traffic; blue ${retire.mode === "keep" ? "kept" : "retired"}.`,
-  );
+  d.enter("completed", "completed", completedMessage(d.plan));
+}
+
+/** What retiring means for this plan, in words: in mode `keep` only blue's records go, never "retired". */
+export function retireLabel(plan: CompiledPlan): string {
+  const r = plan.doc.retire;
+  if (r.mode === "keep") return "deleting blue's weighted records (the blue cluster is kept)";
+  return `retiring blue (${r.mode}${r.blueRecords === "delete" ? ", delete its records" : ""})`;
+}
+
+/** The `completed` message: what happened to blue, as the plan's retire mode says. */
+export function completedMessage(plan: CompiledPlan): string {
+  const r = plan.doc.retire;
+  if (r.mode !== "keep") return `Completed: green carries all traffic; blue retired (${r.mode}).`;
+  return r.blueRecords === "delete"
+    ? "Completed: green carries all traffic; blue's weighted records deleted, the blue cluster is kept as the plan says."
+    : "Completed: green carries all traffic; blue is kept as the plan says.";
 }
 
 export function planChangedRefusal(state: UpgradeState, plan: CompiledPlan): Refusal {
@@ -222,6 +269,7 @@ export function planChangedRefusal(state: UpgradeState, plan: CompiledPlan): Ref
 export function enterBaking(d: Draft, obs: Observation | undefined): void {
   const s = d.state;
   s.bakeStartedAt = d.iso;
+  resetBakeWatch(s);
   if (s.writtenGreen >= 100 && !s.fullSince) s.fullSince = d.iso;
   const k8s = obs?.kubernetes;
   if (k8s?.ok) s.restartBaseline = k8s.value.restarts;
@@ -237,6 +285,7 @@ export function finishRollback(d: Draft): void {
   const s = d.state;
   s.step = 0;
   delete s.bakeStartedAt;
+  resetBakeWatch(s);
   delete s.fullSince;
   delete s.holdSince;
   d.enter("rolled-back", "rolled-back", `Rolled back: all traffic on blue. ${s.rollbackReason ?? ""}`.trim());

@@ -7,6 +7,7 @@
 import { AwsError, LockedError } from "../errors.ts";
 import { runTick, type DriverDeps, type TickResult } from "./driver.ts";
 import type { UpgradeState } from "./state.ts";
+import { bakeEndsAt } from "./watch.ts";
 
 export interface LoopDeps extends DriverDeps {
   /** Resolves after `ms`, or early when the signal aborts. */
@@ -31,8 +32,9 @@ export function nextDelay(state: UpgradeState | undefined, deps: Pick<DriverDeps
   if (!state) return poll;
   const now = deps.now().getTime();
   let until: number | undefined;
-  if (state.phase === "baking" && state.bakeStartedAt) {
-    until = Date.parse(state.bakeStartedAt) + (deps.plan.steps[state.step - 1]?.bakeMs ?? 0);
+  if (state.phase === "baking") {
+    // Unwatched time moves the bake's end; while holding, or once the bake is complete, poll.
+    if (!state.holdSince && !state.bakeCompletedAt) until = bakeEndsAt(state, deps.plan);
   } else if (state.phase === "holding" && state.fullSince) {
     until = Date.parse(state.fullSince) + deps.plan.retireAfterMs;
   }

@@ -8,6 +8,7 @@ import type { Ports } from "../aws/ports.ts";
 import { loadPlan, type LoadedPlan } from "../plan/load.ts";
 import type { StateStore } from "../state/store.ts";
 import type { DriverDeps } from "./driver.ts";
+import { retryLog } from "./observe.ts";
 
 export interface Session {
   plan: LoadedPlan;
@@ -30,9 +31,14 @@ export async function openSession(file: string, ctx: CommandContext, command: st
   const { openStateStore } = await import("../state/index.ts");
   // No port-wide abort signal: a Route 53 change that has started must finish (or fail) on its own;
   // the driver passes Ctrl-C to the reads and waits, where stopping early is safe.
+  // Reads that succeed only after retrying were unreadable meanwhile: the engine counts that time as unwatched.
+  const retries = retryLog(ctx.now);
   const ports = await createPorts(plan, ctx.aws, {
     env: ctx.env,
-    onRetry: (info) => ctx.out.debug(`retry: ${JSON.stringify(info)}`),
+    onRetry: (info) => {
+      retries.note(info.operation);
+      ctx.out.debug(`retry: ${JSON.stringify(info)}`);
+    },
   });
   const store = openStateStore(plan, { cwd: ctx.cwd, ...(ports.objects ? { objects: ports.objects } : {}) });
   const timeout = insyncTimeout(ctx.env);
@@ -44,6 +50,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     owner: { host: hostname(), pid: process.pid, startedAt: ctx.now().toISOString(), command },
     signal: ctx.signal,
     env: ctx.env,
+    retries,
     ...(timeout ? { insyncTimeoutMs: timeout } : {}),
   };
   return { plan, ports, store, deps };

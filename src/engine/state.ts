@@ -48,6 +48,8 @@ export const Approval = z.strictObject({
   gate: z.string().min(1),
   /** Set once the gate it opened has been passed; a used approval opens nothing again. */
   usedAt: Iso.optional(),
+  /** Set by the tick that found it lapsed (`approvals.expireAfter`) and logged `approval-expired`. */
+  expiredAt: Iso.optional(),
 });
 export type Approval = z.infer<typeof Approval>;
 
@@ -75,6 +77,11 @@ export const Evidence = z
     planHash: z.string().optional(),
     tookOverFrom: z.string().optional(),
     error: z.string().optional(),
+    /** An unreadable gap in a bake that ended: its length, and whether alarm history covered it. */
+    gapMs: z.number().optional(),
+    gapCovered: z.boolean().optional(),
+    /** Unwatched time added to the current bake so far. */
+    bakeUnwatchedMs: z.number().optional(),
   })
   .loose();
 export type Evidence = z.infer<typeof Evidence>;
@@ -119,6 +126,12 @@ export const UpgradeState = z.strictObject({
   /** Alarm history counts from here: the current step's submit time, or a later `resume`. */
   alarmsSince: Iso.optional(),
   bakeStartedAt: Iso.optional(),
+  /** Unwatched time added to the current bake: unreadable gaps that alarm history did not cover (ms). */
+  bakeUnwatchedMs: z.number().min(0).optional(),
+  /** An unreadable gap of the current bake still open: since when, and whether only the alarms were unreadable. */
+  unreadable: z.strictObject({ since: Iso, alarmsOnly: z.boolean() }).optional(),
+  /** Set when the current step's `bake-complete` is logged (once, even while a gate or window then waits). */
+  bakeCompletedAt: Iso.optional(),
   /** When green reached 100% (INSYNC); retire.after counts from here. */
   fullSince: Iso.optional(),
   /** Since when an inconclusive or error verdict holds the upgrade. */

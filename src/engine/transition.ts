@@ -15,15 +15,18 @@ import { preflight } from "./preflight.ts";
 import {
   drift,
   enterBaking,
+  expireApprovals,
   forward,
   pause,
   phaseExitCode,
   planChangedRefusal,
   retireOrComplete,
   startRollback,
+  waitsForWindowBeforeStart,
 } from "./rules.ts";
 import type { Phase, PairWeights, UpgradeState } from "./state.ts";
 import { judge, type Verdict } from "./verdict.ts";
+import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
 import { differingPairs, readWeights } from "./weights.ts";
 
 export type { Action, Refusal } from "./draft.ts";
@@ -110,6 +113,7 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
     d.refuse(planChangedRefusal(s, d.plan));
     return undefined;
   }
+  expireApprovals(d);
   if (s.phase === "paused") {
     d.wait(s.pause?.reason ?? s.reason);
     return undefined;
@@ -149,12 +153,17 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
       return verdict;
     }
   }
+  const gap = watchBake(d, obs, verdict);
   if (verdict.kind === "error" || verdict.kind === "inconclusive") {
-    hold(d, verdict, weights);
+    hold(d, verdict, weights, gap);
     return verdict;
   }
-  if (s.holdSince) {
-    d.event("hold-cleared", "The verdict is pass again; the hold ends.", { evidence: verdict.evidence });
+  // A gap absorbed by retries within this tick logged no hold: it only moves the bake's end.
+  if (s.holdSince || (gap.closed && !gap.closed.absorbed)) {
+    const words = gap.closed ? `; ${gapWords(gap.closed)}` : "";
+    d.event("hold-cleared", `The verdict is pass again; the hold ends${words}.`, {
+      evidence: { ...verdict.evidence, ...gapEvidence(s, gap.closed) },
+    });
     delete s.holdSince;
   }
   progress(d, obs, verdict);
@@ -183,6 +192,8 @@ function start(d: Draft, obs: Observation): void {
       evidence: { planHash: d.plan.hash },
     });
   }
+  // With the change window closed before step 1 the upgrade rests at pending (never at preflight).
+  if (s.phase === "pending" && waitsForWindowBeforeStart(d)) return;
   if (s.phase === "pending") {
     const weights = obs.traffic.ok ? readWeights(obs.traffic.value) : undefined;
     d.enter("preflight", "preflight-passed", "Preflight passed.", {
@@ -201,7 +212,6 @@ function start(d: Draft, obs: Observation): void {
 /** Decides what the current phase does next, the verdict being pass. */
 function progress(d: Draft, obs: Observation, verdict: Verdict): void {
   const s = d.state;
-  const step = d.plan.steps[s.step - 1];
   switch (s.phase) {
     case "shifting":
       if (s.change && s.change.ids.length > 0)
@@ -210,18 +220,25 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
       d.wait(`Waiting for Route 53 to report INSYNC for step ${s.step} (${s.writtenGreen}% green).`);
       return;
     case "baking": {
-      const bakeMs = step?.bakeMs ?? 0;
-      const started = Date.parse(s.bakeStartedAt ?? d.iso);
-      const left = started + bakeMs - d.now.getTime();
-      if (left > 0) {
-        d.wait(`Baking step ${s.step} (${s.writtenGreen}% green): ${Math.ceil(left / 1000)}s left.`);
+      // A bake without a recorded start (never written so) counts from now, as before.
+      const ends = bakeEndsAt(s, d.plan) ?? d.now.getTime() + (d.plan.steps[s.step - 1]?.bakeMs ?? 0);
+      const left = ends - d.now.getTime();
+      if (left > 0 && !s.bakeCompletedAt) {
+        const added = s.bakeUnwatchedMs
+          ? ` (${Math.round(s.bakeUnwatchedMs / 1000)}s added for unwatched time)`
+          : "";
+        d.wait(`Baking step ${s.step} (${s.writtenGreen}% green): ${Math.ceil(left / 1000)}s left${added}.`);
         return;
       }
       const last = s.step >= d.plan.steps.length;
       if (!last) {
-        if (!s.reason.startsWith("Bake of step")) {
+        if (!s.bakeCompletedAt) {
+          s.bakeCompletedAt = d.iso;
           d.event("bake-complete", `Bake of step ${s.step} complete; alarms and green healthy.`, {
-            evidence: verdict.evidence,
+            evidence: {
+              ...verdict.evidence,
+              ...(s.bakeUnwatchedMs ? { bakeUnwatchedMs: s.bakeUnwatchedMs } : {}),
+            },
           });
         }
         s.reason = `Bake of step ${s.step} complete.`;
@@ -275,12 +292,17 @@ function failed(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined):
   startRollback(d, `Green failed: ${why}.`, weights, verdict.evidence);
 }
 
-function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined): void {
+function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined, gap: GapChange): void {
   const s = d.state;
   const why = verdict.reasons.join("; ");
-  if (!s.holdSince) {
-    s.holdSince = d.iso;
-    d.event("hold", `Holding (${verdict.kind}): ${why}.`, { evidence: verdict.evidence });
+  // Logged when the hold begins, and when an unreadable gap of the bake opens or closes within it.
+  const closed = gap.closed && !gap.closed.absorbed ? gap.closed : undefined;
+  if (!s.holdSince || gap.opened || closed) {
+    s.holdSince ??= d.iso;
+    const words = closed ? `; ${gapWords(closed)}` : "";
+    d.event("hold", `Holding (${verdict.kind}): ${why}${words}.`, {
+      evidence: { ...verdict.evidence, ...gapEvidence(s, closed) },
+    });
   }
   const held = d.now.getTime() - Date.parse(s.holdSince);
   if (held < d.plan.holdTimeoutMs) {

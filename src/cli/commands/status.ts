@@ -48,7 +48,16 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
         code: damaged.code,
       }
     : undefined;
-  const input = { plan, state, observation, lock, reason, location: store.location, stateProblem };
+  const input = {
+    plan,
+    state,
+    observation,
+    lock,
+    reason,
+    location: store.location,
+    stateProblem,
+    now: ctx.now(),
+  };
   const text = statusText(input);
   // Green's Kubernetes lines go after the alarms, before the reason and the lock.
   const at = text.findIndex((l) => l.startsWith("  reason "));

@@ -7,6 +7,7 @@ import type { Output } from "../context.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import type { Observation } from "../../engine/observation.ts";
 import type { EventRecord, UpgradeState } from "../../engine/state.ts";
+import { bakeEndsAt } from "../../engine/watch.ts";
 import { alarmsLine, clock, eventLine, weightsSummary } from "./text.ts";
 
 const ESC = "\u001b[";
@@ -93,8 +94,15 @@ export class LiveView {
         : `  weights  blue ${String(w.blue).padStart(3)}% ${bar(w.green)} green ${w.green}%`,
     ];
     if (s?.phase === "baking" && s.bakeStartedAt && step) {
-      const left = Math.max(0, Date.parse(s.bakeStartedAt) + step.bakeMs - this.now().getTime());
-      lines.push(`  bake     ${Math.ceil(left / 1000)}s left of ${Math.round(step.bakeMs / 1000)}s`);
+      // The bake's end moves on by unwatched time, and is unknown while a part is unreadable.
+      const ends = bakeEndsAt(s, this.plan);
+      const total = Math.round((step.bakeMs + (s.bakeUnwatchedMs ?? 0)) / 1000);
+      const left = ends === undefined ? undefined : Math.max(0, ends - this.now().getTime());
+      lines.push(
+        left === undefined
+          ? `  bake     on hold (unreadable) of ${total}s`
+          : `  bake     ${Math.ceil(left / 1000)}s left of ${total}s`,
+      );
     }
     lines.push(`  alarms   ${alarmsLine(this.observation)}`);
     lines.push(`  ${this.reason}`);

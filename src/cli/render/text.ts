@@ -7,6 +7,7 @@ import type { CompiledPlan } from "../../plan/compile.ts";
 import type { TickResult } from "../../engine/driver.ts";
 import type { Observation } from "../../engine/observation.ts";
 import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.ts";
+import { approvalExpiresAt, approvalLapsed } from "../../engine/rules.ts";
 import { readWeights, uniformPercent } from "../../engine/weights.ts";
 
 export function clock(at: Date | string): string {
@@ -121,6 +122,22 @@ export interface StatusInput {
    * version) or `unreadable` (the store failed). Status then shows this instead of "pending".
    */
   stateProblem?: { phase: "damaged" | "unreadable"; code: string };
+  /** The clock of the command: an approval past `approvals.expireAfter` shows as expired. */
+  now?: Date;
+}
+
+/** Each approval with whether it lapsed (`expired`), whether it still opens its gate (`valid`) and until when. */
+function approvalsJson(s: StatusInput) {
+  return (s.state?.approvals ?? []).map((a) => {
+    const until = approvalExpiresAt(a, s.plan);
+    const expired = a.expiredAt !== undefined || (s.now !== undefined && approvalLapsed(a, s.plan, s.now));
+    return {
+      ...a,
+      expired,
+      valid: a.usedAt === undefined && !expired,
+      expiresAt: until ? until.toISOString() : null,
+    };
+  });
 }
 
 export function statusJson(s: StatusInput) {
@@ -146,7 +163,7 @@ export function statusJson(s: StatusInput) {
     alarms: s.observation?.alarms.ok
       ? s.observation.alarms.value.alarms.map((a) => ({ name: a.name, state: a.state }))
       : null,
-    approvals: s.state?.approvals ?? [],
+    approvals: approvalsJson(s),
     bakeStartedAt: s.state?.bakeStartedAt ?? null,
     lock: s.lock ?? null,
     state: s.location,
@@ -176,8 +193,15 @@ export function statusText(s: StatusInput): string[] {
   if (s.state?.pause?.expectedGreen !== undefined) {
     lines.push(`  expected ${s.state.pause.expectedGreen}% green on every pair`);
   }
-  const open = (s.state?.approvals ?? []).filter((a) => !a.usedAt);
-  for (const a of open) lines.push(`  approval ${a.gate} by ${a.by} at ${clock(a.at)}`);
+  for (const a of j.approvals.filter((x) => !x.usedAt)) {
+    const until = a.expiresAt ? clock(a.expiresAt) : undefined;
+    const note = a.expired
+      ? ` (expired at ${until}: opens nothing, approve again)`
+      : until
+        ? ` (valid until ${until})`
+        : "";
+    lines.push(`  approval ${a.gate} by ${a.by} at ${clock(a.at)}${note}`);
+  }
   lines.push(
     `  lock     ${s.lock ? `held by ${s.lock.command} (pid ${s.lock.pid} on ${s.lock.host}, since ${clock(s.lock.startedAt)}, lease until ${clock(s.lock.leaseUntil)})` : "free"}`,
   );
