@@ -6,6 +6,7 @@
  */
 import pRetry from "p-retry";
 import { AwsError, ToolError } from "../errors.ts";
+import { NotAnAwsAnswerError } from "./answers.ts";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -82,6 +83,11 @@ interface SdkLikeError {
   $retryable?: { throttling?: boolean };
 }
 
+/** The code of an AwsError for a 2xx answer that is not the service's (answers.ts). */
+export const NOT_AN_AWS_ANSWER = "NotAnAwsAnswer";
+
+const TIMEOUT_CODES = new Set(["TimeoutError", "ETIMEDOUT"]);
+
 /** Pure: what a thrown value means for the retry layer. */
 export function classifyError(error: unknown): Classified {
   if (error instanceof ToolError) {
@@ -100,6 +106,16 @@ export function classifyError(error: unknown): Classified {
       httpStatus: undefined,
       retryable: false,
       message: String(error),
+    };
+  }
+  if (error instanceof NotAnAwsAnswerError) {
+    // An HTML page (or an empty answer) with a 2xx: a proxy or portal in the way, maybe for a moment.
+    return {
+      kind: "non-aws",
+      code: NOT_AN_AWS_ANSWER,
+      httpStatus: error.httpStatus,
+      retryable: true,
+      message: error.message,
     };
   }
   const e = error as Error & SdkLikeError;
@@ -132,11 +148,13 @@ export function classifyError(error: unknown): Classified {
   const codeless = (e.name === "Unknown" || e.name === "UnknownError") && e.Code === undefined;
   if (unparsed || codeless || /text\/html/i.test(contentType)) {
     const s = status ?? 0;
+    // A 2xx the SDK could not parse (a JSON protocol given a page) is the same case as answers.ts's.
+    const ok = s >= 200 && s <= 299;
     return {
       kind: "non-aws",
-      code: `HTTP ${s}`,
+      code: ok ? NOT_AN_AWS_ANSWER : `HTTP ${s}`,
       httpStatus: status,
-      retryable: s >= 500,
+      retryable: ok || s >= 500,
       message: `the endpoint answered HTTP ${s} with something that is not an AWS response (${firstLine(e.message)})`,
     };
   }
@@ -169,11 +187,13 @@ export function toAwsError(error: unknown, operation: string): unknown {
   const hint =
     c.kind === "non-aws"
       ? "The endpoint did not answer like AWS: check AWS_ENDPOINT_URL / --endpoint-url and any proxy in between."
-      : c.kind === "network"
-        ? "Could not reach the AWS endpoint; check the network, the region and any endpoint override."
-        : c.retryable
-          ? "AWS kept refusing within the retry budget; try again later."
-          : undefined;
+      : c.kind === "network" && TIMEOUT_CODES.has(c.code)
+        ? "The AWS endpoint did not answer in time (EKS_BLUEGREEN_AWS_TIMEOUT_MS sets the limit); check the network, the region and any endpoint override."
+        : c.kind === "network"
+          ? "Could not reach the AWS endpoint; check the network, the region and any endpoint override."
+          : c.retryable
+            ? "AWS kept refusing within the retry budget; try again later."
+            : undefined;
   return new AwsError({
     awsCode: c.code,
     message: c.message,
