@@ -33,6 +33,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
   const ports = await createPorts(plan, ctx.aws, {
     env: ctx.env,
     onRetry: (info) => ctx.out.debug(`retry: ${JSON.stringify(info)}`),
+    log: (line) => ctx.out.debug(line),
   });
   const store = openStateStore(plan, { cwd: ctx.cwd, ...(ports.objects ? { objects: ports.objects } : {}) });
   const timeout = insyncTimeout(ctx.env);
