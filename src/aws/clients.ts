@@ -92,10 +92,11 @@ export function sdkLogger(log: ((line: string) => void) | undefined): SdkLogger 
       const text = content.map((c) => (typeof c === "string" ? c : safeJson(c))).join(" ");
       log(`aws-sdk ${level}: ${text}`);
     };
+  // `info` is every command's full input and output: too much even for --debug.
   return {
     trace: () => {},
     debug: () => {},
-    info: write("info"),
+    info: () => {},
     warn: write("warn"),
     error: write("error"),
   };

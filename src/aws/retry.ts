@@ -131,12 +131,13 @@ export function classifyError(error: unknown): Classified {
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const networkCode = typeof e.code === "string" && NETWORK_CODES.has(e.code) ? e.code : undefined;
   if (networkCode || e.name === "TimeoutError") {
+    const code = networkCode ?? "TimeoutError";
     return {
       kind: "network",
-      code: networkCode ?? "TimeoutError",
+      code,
       httpStatus: undefined,
       retryable: true,
-      message: e.message,
+      message: TIMEOUT_CODES.has(code) ? timeoutMessage(e.message) : e.message,
     };
   }
   // The SDK could not parse the answer as the service's protocol: an HTML error page from a proxy, a
@@ -168,6 +169,15 @@ export function classifyError(error: unknown): Classified {
     return { kind: "aws", code, httpStatus: status, retryable, message: e.message };
   }
   return { kind: "programmer", code: e.name, httpStatus: undefined, retryable: false, message: e.message };
+}
+
+/** The SDK's timeout text ("@smithy/node-http-handler - [ERROR] a request has exceeded …") in our words. */
+export function timeoutMessage(sdkMessage: string): string {
+  const ms = /(\d+) ?ms/.exec(sdkMessage)?.[1];
+  const limit = ms ? ` within ${ms} ms` : " in time";
+  if (/establish a connection/.test(sdkMessage)) return `the endpoint did not accept a connection${limit}`;
+  if (/inactivity/.test(sdkMessage)) return `the endpoint stopped sending${limit}`;
+  return `the endpoint did not answer${limit}`;
 }
 
 function firstLine(text: string): string {
