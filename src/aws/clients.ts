@@ -11,6 +11,13 @@
  *   `endpoint_url` in the shared config); see @smithy/core getEndpointUrlConfig. We rely on that rather
  *   than re-implementing it, and only look at the variables to turn on S3 path-style addressing.
  * - `maxAttempts: 1`: retries belong to retry.ts.
+ * - Timeouts: every request has a connection timeout and a request timeout that throws
+ *   (`throwOnRequestTimeout`; without it the SDK only prints a warning and waits on), plus the same idle
+ *   socket timeout for a body that stalls half-way. The error is a `TimeoutError`, which retry.ts retries
+ *   and then reports. `EKS_BLUEGREEN_AWS_TIMEOUT_MS` sets the request timeout (tests shorten it).
+ * - The SDK's own log lines (warnings of the HTTP handler included) go to `log`, i.e. `--debug`, never
+ *   straight to stderr.
+ * - Every client refuses a 2xx answer that is an HTML page (answers.ts), whatever its protocol.
  *
  * The SDK modules are imported lazily, on the first client of each kind, so `plan --offline` never loads them.
  */
@@ -24,7 +31,9 @@ import type { GlobalAcceleratorClient } from "@aws-sdk/client-global-accelerator
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { ExitCode, ToolError } from "../errors.ts";
 import type { AwsSettings } from "../cli/context.ts";
+import { checkAnswers } from "./answers.ts";
 
 /** Global Accelerator's control plane is served from us-west-2 only, whatever region the traffic is in. */
 export const GLOBAL_ACCELERATOR_API_REGION = "us-west-2";
@@ -43,8 +52,69 @@ export interface ClientFactoryOptions {
   planRegion?: string;
   /** Environment to read endpoint variables from; the SDK itself reads process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Per-request socket timeout, so a silent endpoint becomes a retryable TimeoutError. */
+  /**
+   * Per-request timeout, so a silent endpoint becomes a retryable TimeoutError. Default:
+   * `EKS_BLUEGREEN_AWS_TIMEOUT_MS` from `env`, else DEFAULT_REQUEST_TIMEOUT_MS.
+   */
   requestTimeoutMs?: number;
+  /** Where the SDK's log lines go (`--debug`); dropped when absent. */
+  log?: (line: string) => void;
+}
+
+/** Long enough for Route 53's biggest listing page, short enough that a hang is noticed within a tick. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** A TCP connection to AWS takes milliseconds; seconds mean the endpoint is unreachable. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+export const TIMEOUT_ENV = "EKS_BLUEGREEN_AWS_TIMEOUT_MS";
+
+/** The request timeout `env` asks for, or undefined (unset); a value that is not a positive number is a usage error. */
+export function timeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[TIMEOUT_ENV];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new ToolError(
+      "invalid-env",
+      `${TIMEOUT_ENV}=${JSON.stringify(raw)} is not a positive number of milliseconds.`,
+      { hint: `Set ${TIMEOUT_ENV} to e.g. 15000, or unset it.`, exitCode: ExitCode.Usage, fault: "user" },
+    );
+  }
+  return n;
+}
+
+/** The SDK's Logger interface, routed to one line-writer. */
+export interface SdkLogger {
+  trace(...content: unknown[]): void;
+  debug(...content: unknown[]): void;
+  info(...content: unknown[]): void;
+  warn(...content: unknown[]): void;
+  error(...content: unknown[]): void;
+}
+
+export function sdkLogger(log: ((line: string) => void) | undefined): SdkLogger {
+  const write =
+    (level: string) =>
+    (...content: unknown[]) => {
+      if (!log) return;
+      const text = content.map((c) => (typeof c === "string" ? c : safeJson(c))).join(" ");
+      log(`aws-sdk ${level}: ${text}`);
+    };
+  // `info` is every command's full input and output: too much even for --debug.
+  return {
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: write("warn"),
+    error: write("error"),
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 export interface ClientFactory {
@@ -69,7 +139,14 @@ export interface BaseConfig {
   endpoint?: string;
   maxAttempts: 1;
   credentials?: AwsCredentialIdentityProvider;
-  requestHandler: { requestTimeout: number; connectionTimeout: number };
+  logger: SdkLogger;
+  requestHandler: {
+    requestTimeout: number;
+    connectionTimeout: number;
+    socketTimeout: number;
+    throwOnRequestTimeout: true;
+    logger: SdkLogger;
+  };
 }
 
 /** Suffix of the per-service endpoint variable, as the SDK derives it from the service id. */
@@ -103,6 +180,15 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
   const { settings } = options;
   const cache = new Map<string, Promise<unknown>>();
   const credentialCache = new Map<string, Promise<AwsCredentialIdentityProvider>>();
+  const logger = sdkLogger(options.log);
+  const requestTimeout = options.requestTimeoutMs ?? timeoutFromEnv(env) ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const requestHandler = {
+    requestTimeout,
+    connectionTimeout: Math.min(requestTimeout, DEFAULT_CONNECTION_TIMEOUT_MS),
+    socketTimeout: requestTimeout,
+    throwOnRequestTimeout: true as const,
+    logger,
+  };
 
   const regionFor = (scope?: ClientScope) => resolveRegion(settings, options.planRegion, scope, env);
 
@@ -122,6 +208,8 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
             region,
             profile: settings.profile,
             maxAttempts: 1,
+            logger,
+            requestHandler,
             ...(endpointFor("STS") ? { endpoint: endpointFor("STS") } : {}),
           },
         }),
@@ -140,13 +228,7 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
   }
 
   async function base(service: ServiceKey, scope: ClientScope | undefined): Promise<BaseConfig> {
-    const config: BaseConfig = {
-      maxAttempts: 1,
-      requestHandler: {
-        requestTimeout: options.requestTimeoutMs ?? 30_000,
-        connectionTimeout: Math.min(options.requestTimeoutMs ?? 10_000, 10_000),
-      },
-    };
+    const config: BaseConfig = { maxAttempts: 1, logger, requestHandler };
     const region = regionFor(scope);
     if (region) config.region = region;
     if (settings.profile) config.profile = settings.profile;
@@ -172,30 +254,31 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
     route53: (scope) =>
       cached("route53", scope, async () => {
         const { Route53Client } = await import("@aws-sdk/client-route-53");
-        return new Route53Client(await base("ROUTE_53", scope));
+        return checkAnswers(new Route53Client(await base("ROUTE_53", scope)), "Route 53");
       }),
     cloudwatch: (scope) =>
       cached("cloudwatch", scope, async () => {
         const { CloudWatchClient } = await import("@aws-sdk/client-cloudwatch");
-        return new CloudWatchClient(await base("CLOUDWATCH", scope));
+        return checkAnswers(new CloudWatchClient(await base("CLOUDWATCH", scope)), "CloudWatch");
       }),
     eks: (scope) =>
       cached("eks", scope, async () => {
         const { EKSClient } = await import("@aws-sdk/client-eks");
-        return new EKSClient(await base("EKS", scope));
+        return checkAnswers(new EKSClient(await base("EKS", scope)), "EKS");
       }),
     s3: (scope) =>
       cached("s3", scope, async () => {
         const { S3Client } = await import("@aws-sdk/client-s3");
-        return new S3Client({
+        const client = new S3Client({
           ...(await base("S3", scope)),
           forcePathStyle: s3EndpointOverridden(settings, env),
         });
+        return checkAnswers(client, "S3");
       }),
     sts: (scope) =>
       cached("sts", scope, async () => {
         const { STSClient } = await import("@aws-sdk/client-sts");
-        return new STSClient(await base("STS", scope));
+        return checkAnswers(new STSClient(await base("STS", scope)), "STS");
       }),
     elbv2: (scope) =>
       cached("elbv2", scope, async () => {

@@ -4,6 +4,7 @@
  */
 import type { CloudWatchClient, CompositeAlarm, MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import type { AlarmReading, AlarmsPort, AlarmStateValue, AlarmTransition } from "./ports.ts";
+import { requireAnswer } from "./answers.ts";
 import type { Caller } from "./retry.ts";
 
 export interface AlarmsPortDeps {
@@ -32,10 +33,25 @@ export function createAlarmsPort(deps: AlarmsPortDeps): AlarmsPort {
       const page = await caller.call(
         "cloudwatch:DescribeAlarms",
         (abortSignal) =>
-          client.send(
-            new DescribeAlarmsCommand({ ...input, AlarmTypes: [...BOTH], MaxRecords: 100, NextToken: token }),
-            { abortSignal },
-          ),
+          client
+            .send(
+              new DescribeAlarmsCommand({
+                ...input,
+                AlarmTypes: [...BOTH],
+                MaxRecords: 100,
+                NextToken: token,
+              }),
+              { abortSignal },
+            )
+            // CloudWatch sends both lists, empty or not; neither means the answer came from elsewhere.
+            .then((o) =>
+              requireAnswer(
+                o,
+                Array.isArray(o.MetricAlarms) || Array.isArray(o.CompositeAlarms),
+                "CloudWatch",
+                "`MetricAlarms` or `CompositeAlarms`",
+              ),
+            ),
         signal,
       );
       for (const a of page.MetricAlarms ?? []) out.push(reading(a, "metric"));
@@ -73,17 +89,21 @@ export function createAlarmsPort(deps: AlarmsPortDeps): AlarmsPort {
         const page = await caller.call(
           "cloudwatch:DescribeAlarmHistory",
           (abortSignal) =>
-            client.send(
-              new DescribeAlarmHistoryCommand({
-                HistoryItemType: "StateUpdate",
-                AlarmTypes: [...BOTH],
-                StartDate: since,
-                ScanBy: "TimestampAscending",
-                MaxRecords: 100,
-                NextToken: token,
-              }),
-              { abortSignal },
-            ),
+            client
+              .send(
+                new DescribeAlarmHistoryCommand({
+                  HistoryItemType: "StateUpdate",
+                  AlarmTypes: [...BOTH],
+                  StartDate: since,
+                  ScanBy: "TimestampAscending",
+                  MaxRecords: 100,
+                  NextToken: token,
+                }),
+                { abortSignal },
+              )
+              .then((o) =>
+                requireAnswer(o, Array.isArray(o.AlarmHistoryItems), "CloudWatch", "`AlarmHistoryItems`"),
+              ),
           options.signal,
         );
         for (const item of page.AlarmHistoryItems ?? []) {

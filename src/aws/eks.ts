@@ -13,6 +13,7 @@ import type {
   NodegroupReading,
   RetireProgress,
 } from "./ports.ts";
+import { requireAnswer } from "./answers.ts";
 import { abortableSleep, type Caller } from "./retry.ts";
 
 export interface ClustersPortDeps {
@@ -88,9 +89,11 @@ export function createClustersPort(deps: ClustersPortDeps): ClustersPort {
       const out = await call(
         "DescribeNodegroup",
         (c, s) =>
-          c.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: name }), {
-            abortSignal: s,
-          }),
+          c
+            .send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: name }), {
+              abortSignal: s,
+            })
+            .then((o) => requireAnswer(o, isObject(o.nodegroup), "EKS", "`nodegroup`")),
         signal,
       );
       return out.nodegroup;
@@ -141,7 +144,9 @@ export function createClustersPort(deps: ClustersPortDeps): ClustersPort {
         const { addon } = await call(
           "DescribeAddon",
           (c, s) =>
-            c.send(new DescribeAddonCommand({ clusterName: cluster, addonName: name }), { abortSignal: s }),
+            c
+              .send(new DescribeAddonCommand({ clusterName: cluster, addonName: name }), { abortSignal: s })
+              .then((o) => requireAnswer(o, isObject(o.addon), "EKS", "`addon`")),
           signal,
         );
         out.push({
@@ -235,7 +240,10 @@ export function createClustersPort(deps: ClustersPortDeps): ClustersPort {
       try {
         ({ cluster } = await call(
           "DescribeCluster",
-          (c, s) => c.send(new DescribeClusterCommand({ name }), { abortSignal: s }),
+          (c, s) =>
+            c
+              .send(new DescribeClusterCommand({ name }), { abortSignal: s })
+              .then((o) => requireAnswer(o, isObject(o.cluster), "EKS", "`cluster`")),
           signal,
         ));
       } catch (error) {
@@ -430,4 +438,8 @@ async function ignoring(codes: readonly string[], fn: () => Promise<unknown>): P
     if (error instanceof AwsError && codes.includes(error.awsCode)) return;
     throw error;
   }
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === "object" && v !== null;
 }

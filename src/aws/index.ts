@@ -3,6 +3,7 @@
  * state store their ports. Nothing here loads the AWS SDK; each client is imported on its first call.
  */
 import type { AwsSettings } from "../cli/context.ts";
+import { ExitCode, ToolError } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { createAlarmsPort } from "./cloudwatch.ts";
 import { createClientFactory, type ClientFactory, type ClientScope } from "./clients.ts";
@@ -30,6 +31,29 @@ export interface PortsOptions {
   env?: NodeJS.ProcessEnv;
   /** Polling of GetChange and of EKS while it works (tests shorten them). */
   poll?: { route53?: Poll; eks?: Poll };
+  /** Where the AWS SDK's own log lines go (`--debug`); without it they are dropped, never printed. */
+  log?: (line: string) => void;
+}
+
+export const RETRY_BUDGET_ENV = "EKS_BLUEGREEN_AWS_RETRY_BUDGET_MS";
+
+/** `EKS_BLUEGREEN_AWS_RETRY_BUDGET_MS`: how long one AWS call may keep retrying (tests and fail-fast CI shorten it). */
+export function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
+  const raw = env[RETRY_BUDGET_ENV];
+  if (raw === undefined || raw.trim() === "") return {};
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new ToolError(
+      "invalid-env",
+      `${RETRY_BUDGET_ENV}=${JSON.stringify(raw)} is not a number of milliseconds (0 or more).`,
+      {
+        hint: `Set ${RETRY_BUDGET_ENV} to e.g. 120000, or unset it.`,
+        exitCode: ExitCode.Usage,
+        fault: "user",
+      },
+    );
+  }
+  return { budgetMs: n };
 }
 
 export async function createPorts(
@@ -38,8 +62,13 @@ export async function createPorts(
   options: PortsOptions = {},
 ): Promise<Ports> {
   const { doc } = plan;
-  const clients = createClientFactory({ settings, planRegion: doc.region, env: options.env });
-  const caller = createCaller({ signal: options.signal, onRetry: options.onRetry, policy: options.retry });
+  const env = options.env ?? process.env;
+  const clients = createClientFactory({ settings, planRegion: doc.region, env, log: options.log });
+  const caller = createCaller({
+    signal: options.signal,
+    onRetry: options.onRetry,
+    policy: { ...retryFromEnv(env), ...options.retry },
+  });
   const planScope: ClientScope = doc.roleArn ? { roleArn: doc.roleArn } : {};
   const clusterScope = (c: { region?: string; roleArn?: string }): ClientScope => ({
     ...(c.region ? { region: c.region } : {}),
@@ -78,12 +107,18 @@ export async function whoAmI(
   settings: AwsSettings,
   options: PortsOptions & { region?: string; roleArn?: string } = {},
 ): Promise<CallerIdentity> {
+  const env = options.env ?? process.env;
   const clients: ClientFactory = createClientFactory({
     settings,
     planRegion: options.region,
-    env: options.env,
+    env,
+    log: options.log,
   });
-  const caller = createCaller({ signal: options.signal, onRetry: options.onRetry, policy: options.retry });
+  const caller = createCaller({
+    signal: options.signal,
+    onRetry: options.onRetry,
+    policy: { ...retryFromEnv(env), ...options.retry },
+  });
   const scope: ClientScope = options.roleArn ? { roleArn: options.roleArn } : {};
   return callerIdentity({ client: () => clients.sts(scope), caller }, { signal: options.signal });
 }

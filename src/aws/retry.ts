@@ -6,6 +6,7 @@
  */
 import pRetry from "p-retry";
 import { AwsError, ToolError } from "../errors.ts";
+import { NotAnAwsAnswerError } from "./answers.ts";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -82,6 +83,11 @@ interface SdkLikeError {
   $retryable?: { throttling?: boolean };
 }
 
+/** The code of an AwsError for a 2xx answer that is not the service's (answers.ts). */
+export const NOT_AN_AWS_ANSWER = "NotAnAwsAnswer";
+
+const TIMEOUT_CODES = new Set(["TimeoutError", "ETIMEDOUT"]);
+
 /** Pure: what a thrown value means for the retry layer. */
 export function classifyError(error: unknown): Classified {
   if (error instanceof ToolError) {
@@ -102,6 +108,16 @@ export function classifyError(error: unknown): Classified {
       message: String(error),
     };
   }
+  if (error instanceof NotAnAwsAnswerError) {
+    // An HTML page (or an empty answer) with a 2xx: a proxy or portal in the way, maybe for a moment.
+    return {
+      kind: "non-aws",
+      code: NOT_AN_AWS_ANSWER,
+      httpStatus: error.httpStatus,
+      retryable: true,
+      message: error.message,
+    };
+  }
   const e = error as Error & SdkLikeError;
   if (e.name === "AbortError") {
     return {
@@ -115,12 +131,13 @@ export function classifyError(error: unknown): Classified {
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const networkCode = typeof e.code === "string" && NETWORK_CODES.has(e.code) ? e.code : undefined;
   if (networkCode || e.name === "TimeoutError") {
+    const code = networkCode ?? "TimeoutError";
     return {
       kind: "network",
-      code: networkCode ?? "TimeoutError",
+      code,
       httpStatus: undefined,
       retryable: true,
-      message: e.message,
+      message: TIMEOUT_CODES.has(code) ? timeoutMessage(e.message) : e.message,
     };
   }
   // The SDK could not parse the answer as the service's protocol: an HTML error page from a proxy, a
@@ -132,11 +149,13 @@ export function classifyError(error: unknown): Classified {
   const codeless = (e.name === "Unknown" || e.name === "UnknownError") && e.Code === undefined;
   if (unparsed || codeless || /text\/html/i.test(contentType)) {
     const s = status ?? 0;
+    // A 2xx the SDK could not parse (a JSON protocol given a page) is the same case as answers.ts's.
+    const ok = s >= 200 && s <= 299;
     return {
       kind: "non-aws",
-      code: `HTTP ${s}`,
+      code: ok ? NOT_AN_AWS_ANSWER : `HTTP ${s}`,
       httpStatus: status,
-      retryable: s >= 500,
+      retryable: ok || s >= 500,
       message: `the endpoint answered HTTP ${s} with something that is not an AWS response (${firstLine(e.message)})`,
     };
   }
@@ -150,6 +169,15 @@ export function classifyError(error: unknown): Classified {
     return { kind: "aws", code, httpStatus: status, retryable, message: e.message };
   }
   return { kind: "programmer", code: e.name, httpStatus: undefined, retryable: false, message: e.message };
+}
+
+/** The SDK's timeout text ("@smithy/node-http-handler - [ERROR] a request has exceeded …") in our words. */
+export function timeoutMessage(sdkMessage: string): string {
+  const ms = /(\d+) ?ms/.exec(sdkMessage)?.[1];
+  const limit = ms ? ` within ${ms} ms` : " in time";
+  if (/establish a connection/.test(sdkMessage)) return `the endpoint did not accept a connection${limit}`;
+  if (/inactivity/.test(sdkMessage)) return `the endpoint stopped sending${limit}`;
+  return `the endpoint did not answer${limit}`;
 }
 
 function firstLine(text: string): string {
@@ -169,11 +197,13 @@ export function toAwsError(error: unknown, operation: string): unknown {
   const hint =
     c.kind === "non-aws"
       ? "The endpoint did not answer like AWS: check AWS_ENDPOINT_URL / --endpoint-url and any proxy in between."
-      : c.kind === "network"
-        ? "Could not reach the AWS endpoint; check the network, the region and any endpoint override."
-        : c.retryable
-          ? "AWS kept refusing within the retry budget; try again later."
-          : undefined;
+      : c.kind === "network" && TIMEOUT_CODES.has(c.code)
+        ? "The AWS endpoint did not answer in time (EKS_BLUEGREEN_AWS_TIMEOUT_MS sets the limit); check the network, the region and any endpoint override."
+        : c.kind === "network"
+          ? "Could not reach the AWS endpoint; check the network, the region and any endpoint override."
+          : c.retryable
+            ? "AWS kept refusing within the retry budget; try again later."
+            : undefined;
   return new AwsError({
     awsCode: c.code,
     message: c.message,

@@ -7,6 +7,7 @@ import { ExitCode, ToolError } from "../errors.ts";
 import type { CallOptions, PairReading, RecordPairRef, SubmittedChange, TrafficPort } from "./ports.ts";
 import { buildWeightBatches, ROUTE53_LIMITS, type ZoneBatch } from "./route53-batch.ts";
 import { bareChangeId, bareZoneId, normalizeName } from "./route53-names.ts";
+import { requireAnswer } from "./answers.ts";
 import { abortableSleep as sleep, type Caller } from "./retry.ts";
 
 export interface TrafficPortDeps {
@@ -39,10 +40,13 @@ export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
       const page = await caller.call(
         "route53:ListHostedZonesByName",
         (abortSignal) =>
-          client.send(
-            new ListHostedZonesByNameCommand({ DNSName: dnsName, HostedZoneId: zoneId, MaxItems: 100 }),
-            { abortSignal },
-          ),
+          client
+            .send(
+              new ListHostedZonesByNameCommand({ DNSName: dnsName, HostedZoneId: zoneId, MaxItems: 100 }),
+              { abortSignal },
+            )
+            // Every answer carries the list (moto omits IsTruncated when it is false).
+            .then((o) => requireAnswer(o, Array.isArray(o.HostedZones), "Route 53", "`HostedZones`")),
         signal,
       );
       let passed = false;
@@ -116,16 +120,26 @@ export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
         page = await caller.call(
           "route53:ListResourceRecordSets",
           (abortSignal) =>
-            client.send(
-              new ListResourceRecordSetsCommand({
-                HostedZoneId: zoneId,
-                StartRecordName: start.name,
-                StartRecordType: start.type as never,
-                StartRecordIdentifier: start.id,
-                MaxItems: pageSize,
-              }),
-              { abortSignal },
-            ),
+            client
+              .send(
+                new ListResourceRecordSetsCommand({
+                  HostedZoneId: zoneId,
+                  StartRecordName: start.name,
+                  StartRecordType: start.type as never,
+                  StartRecordIdentifier: start.id,
+                  MaxItems: pageSize,
+                }),
+                { abortSignal },
+              )
+              // An empty output is not "no records": Route 53 always sends both (see answers.ts).
+              .then((o) =>
+                requireAnswer(
+                  o,
+                  Array.isArray(o.ResourceRecordSets) && typeof o.IsTruncated === "boolean",
+                  "Route 53",
+                  "`ResourceRecordSets` and `IsTruncated`",
+                ),
+              ),
           signal,
         );
       } catch (error) {
@@ -212,16 +226,19 @@ export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
       const out = await caller.call(
         "route53:ChangeResourceRecordSets",
         (abortSignal) =>
-          client.send(
-            new ChangeResourceRecordSetsCommand({
-              HostedZoneId: batch.zoneId,
-              ChangeBatch: {
-                Comment: batch.parts > 1 ? `${comment} (part ${batch.part}/${batch.parts})` : comment,
-                Changes: batch.changes,
-              },
-            }),
-            { abortSignal },
-          ),
+          client
+            .send(
+              new ChangeResourceRecordSetsCommand({
+                HostedZoneId: batch.zoneId,
+                ChangeBatch: {
+                  Comment: batch.parts > 1 ? `${comment} (part ${batch.part}/${batch.parts})` : comment,
+                  Changes: batch.changes,
+                },
+              }),
+              { abortSignal },
+            )
+            // Without a change id the batch may not have been applied, and INSYNC cannot be awaited.
+            .then((o) => requireAnswer(o, Boolean(o.ChangeInfo?.Id), "Route 53", "`ChangeInfo.Id`")),
         signal,
       );
       const info = out.ChangeInfo;
@@ -256,7 +273,12 @@ export function createTrafficPort(deps: TrafficPortDeps): TrafficPort {
         for (const id of pending) {
           const out = await caller.call(
             "route53:GetChange",
-            (abortSignal) => client.send(new GetChangeCommand({ Id: id }), { abortSignal }),
+            (abortSignal) =>
+              client
+                .send(new GetChangeCommand({ Id: id }), { abortSignal })
+                .then((o) =>
+                  requireAnswer(o, Boolean(o.ChangeInfo?.Status), "Route 53", "`ChangeInfo.Status`"),
+                ),
             options.signal,
           );
           if (out.ChangeInfo?.Status !== "INSYNC") still.push(id);

@@ -5,6 +5,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AwsError, PreconditionFailedError } from "../errors.ts";
 import type { ObjectStorePort } from "./ports.ts";
+import { requireAnswer } from "./answers.ts";
 import type { Caller } from "./retry.ts";
 
 export interface ObjectStoreDeps {
@@ -39,6 +40,7 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
               abortSignal,
             });
             // Read the body inside the retried call: a connection cut mid-body is retried too.
+            requireAnswer(out, Boolean(out.ETag), "S3", "an `ETag`");
             const body = (await out.Body?.transformToString("utf8")) ?? "";
             return { body, etag: out.ETag ?? "" };
           },
@@ -64,17 +66,21 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
         const out = await caller.call(
           "s3:PutObject",
           (abortSignal) =>
-            client.send(
-              new PutObjectCommand({
-                Bucket: bucket,
-                Key: key,
-                Body: body,
-                ContentType: "application/json",
-                ...(condition && "ifMatch" in condition ? { IfMatch: condition.ifMatch } : {}),
-                ...(condition && "ifNoneMatch" in condition ? { IfNoneMatch: condition.ifNoneMatch } : {}),
-              }),
-              { abortSignal },
-            ),
+            client
+              .send(
+                new PutObjectCommand({
+                  Bucket: bucket,
+                  Key: key,
+                  Body: body,
+                  ContentType: "application/json",
+                  ...(condition && "ifMatch" in condition ? { IfMatch: condition.ifMatch } : {}),
+                  ...(condition && "ifNoneMatch" in condition ? { IfNoneMatch: condition.ifNoneMatch } : {}),
+                }),
+                { abortSignal },
+              )
+              // S3 answers every write with the new ETag; a 2xx without one did not come from S3, and the
+              // conditional writes of the state store depend on it.
+              .then((o) => requireAnswer(o, Boolean(o.ETag), "S3", "an `ETag`")),
           options.signal,
         );
         return out.ETag ?? "";

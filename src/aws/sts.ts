@@ -1,6 +1,7 @@
 /** Who the tool runs as: the account id feeds `iam-policy`, the ARN helps explain permission errors. */
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { CallOptions } from "./ports.ts";
+import { requireAnswer } from "./answers.ts";
 import type { Caller } from "./retry.ts";
 
 export interface CallerIdentity {
@@ -19,7 +20,10 @@ export async function callerIdentity(deps: IdentityDeps, options: CallOptions = 
   const client = await deps.client();
   const out = await deps.caller.call(
     "sts:GetCallerIdentity",
-    (abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }),
+    (abortSignal) =>
+      client
+        .send(new GetCallerIdentityCommand({}), { abortSignal })
+        .then((o) => requireAnswer(o, Boolean(o.Account), "STS", "`Account`")),
     options.signal,
   );
   return { account: out.Account ?? "", arn: out.Arn ?? "", userId: out.UserId ?? "" };

@@ -5,7 +5,7 @@ import { fightHint, recentDrift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
 import { approvalGate, planChangedRefusal, startRollback } from "./rules.ts";
 import { resetBakeWatch } from "./watch.ts";
-import { describeWeights, readWeights, uniformPercent } from "./weights.ts";
+import { describeWeights, differingPairs, readWeights, uniformPercent } from "./weights.ts";
 // -------------------------------------------------------------------------------- operator inputs
 
 export function approve(d: Draft, by: string): void {
@@ -102,6 +102,21 @@ export function resume(
     return;
   }
   if (p.code === "drift" || p.code === "drift-fight") {
+    // The live weights are the expected ones again (an unreadable endpoint mistaken for drift, or the
+    // hand edit undone): there is nothing to adopt, so plain resume goes on where it paused.
+    const live = obs?.traffic.ok ? readWeights(obs.traffic.value) : undefined;
+    if (!input.adopt && live && differingPairs(live, p.expectedGreen ?? s.writtenGreen).length === 0) {
+      delete s.pause;
+      delete s.holdSince;
+      s.alarmsSince = d.iso;
+      d.enter(
+        p.resumeTo,
+        "resumed",
+        `${input.by} resumed the upgrade: the live weights are the expected ${p.expectedGreen ?? s.writtenGreen}% green again (was paused: ${p.reason}).`,
+        { approvedBy: input.by, weights: live, expectedGreen: p.expectedGreen ?? s.writtenGreen },
+      );
+      return;
+    }
     if (!input.adopt) {
       d.refuse({
         code: "drift",

@@ -39,6 +39,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
       retries.note(info.operation);
       ctx.out.debug(`retry: ${JSON.stringify(info)}`);
     },
+    log: (line) => ctx.out.debug(line),
   });
   const store = openStateStore(plan, { cwd: ctx.cwd, ...(ports.objects ? { objects: ports.objects } : {}) });
   const timeout = insyncTimeout(ctx.env);

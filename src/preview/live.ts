@@ -12,5 +12,6 @@ export async function livePorts(plan: CompiledPlan, ctx: CommandContext): Promis
       ctx.out.debug(
         `retrying ${info.operation} after ${info.code} (attempt ${info.attempt}) in ${info.delayMs}ms`,
       ),
+    log: (line) => ctx.out.debug(line),
   });
 }

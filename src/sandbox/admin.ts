@@ -3,7 +3,8 @@
  *   GET  /__sandbox/calls          every call so far
  *   POST /__sandbox/reset-calls    forget them
  *   GET  /__sandbox/faults         current fault settings
- *   POST /__sandbox/faults         {"reset"?, "throttleRate"?, "throttle"?, "latencyMs"?, "htmlErrorRate"?, "errors"?}
+ *   POST /__sandbox/faults         {"reset"?, "throttleRate"?, "throttle"?, "latencyMs"?, "htmlErrorRate"?, "errors"?,
+ *                                   "html"? [{"service"?, "operation"?, "status"?, "times"?}], "hang"? [{"service"?, …}]}
  *   POST /__sandbox/alarm-state    {"name", "state", "reason"?, "atMs"? | "afterMs"?}
  *   GET  /__sandbox/world          a summary of zones, alarms, clusters and buckets
  *   GET  /__sandbox/traffic        the traffic model's settings, written and effective green share

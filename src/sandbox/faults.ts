@@ -1,5 +1,6 @@
 /**
- * Fault injection: throttling, errors per operation, added latency, non-AWS HTML answers, and alarms
+ * Fault injection: throttling, errors per operation, added latency, non-AWS HTML answers (a 502 page, or
+ * any status such as 200 per service/operation), endpoints that accept and never answer, and alarms
  * scripted to flip. Tests set these directly; the admin endpoint sets them over HTTP.
  */
 import type { CloudWatchWorld, AlarmStateValue } from "./cloudwatch/world.ts";
@@ -23,18 +24,29 @@ export interface ErrorRule extends Scope {
   message?: string;
 }
 
+/** An HTML page instead of the service's answer, e.g. `{service: "route53", status: 200}` (a captive portal). */
+export interface HtmlRule extends Scope {
+  /** HTTP status of the page. Default 200. */
+  status?: number;
+}
+
 export interface FaultSettings {
   throttleRate?: number;
   throttle?: Scope;
   latencyMs?: number;
   htmlErrorRate?: number;
   errors?: ErrorRule[];
+  /** Matching calls get an HTML page with this status. */
+  html?: HtmlRule[];
+  /** Matching calls are accepted and never answered (the connection stays open until the client gives up). */
+  hang?: Scope[];
 }
 
 export type FaultDecision =
   | { kind: "none" }
   | { kind: "throttle" }
-  | { kind: "html" }
+  | { kind: "html"; status: number }
+  | { kind: "hang" }
   | { kind: "error"; code: string; status: number; message: string };
 
 interface Counted<T> {
@@ -60,6 +72,8 @@ export class Faults {
   /** Probability 0..1 that a call gets a text/html 502 page, as a proxy or load balancer would send. */
   htmlErrorRate = 0;
   private errors: Counted<ErrorRule>[] = [];
+  private pages: Counted<HtmlRule>[] = [];
+  private hangs: Counted<Scope>[] = [];
   private throttled = 0;
   /** Replaceable for deterministic tests. */
   random: () => number = Math.random;
@@ -80,6 +94,19 @@ export class Faults {
 
   htmlErrors(rate: number): void {
     this.htmlErrorRate = checkRate(rate, "HTML error rate");
+  }
+
+  /** Answers matching calls with an HTML page, e.g. `html({service: "route53", status: 200})`. */
+  html(rule: HtmlRule = {}): void {
+    const status = rule.status ?? 200;
+    if (!Number.isInteger(status) || status < 100 || status > 599)
+      throw new RangeError(`an HTML page's status must be an HTTP status (100–599), got ${String(status)}`);
+    this.pages.push({ rule: { ...rule, status }, used: 0 });
+  }
+
+  /** Accepts matching calls and never answers them, e.g. `hang({service: "eks"})`. */
+  hang(scope: Scope = {}): void {
+    this.hangs.push({ rule: scope, used: 0 });
   }
 
   /** Makes matching calls fail with `rule.code`, e.g. `error({operation: "ChangeResourceRecordSets", code: "PriorRequestNotComplete"})`. */
@@ -105,6 +132,8 @@ export class Faults {
     if (settings.latencyMs !== undefined) this.latency(settings.latencyMs);
     if (settings.htmlErrorRate !== undefined) this.htmlErrors(settings.htmlErrorRate);
     for (const rule of settings.errors ?? []) this.error(rule);
+    for (const rule of settings.html ?? []) this.html(rule);
+    for (const scope of settings.hang ?? []) this.hang(scope);
   }
 
   reset(): void {
@@ -114,6 +143,8 @@ export class Faults {
     this.latencyMs = 0;
     this.htmlErrorRate = 0;
     this.errors = [];
+    this.pages = [];
+    this.hangs = [];
   }
 
   describe(): FaultSettings {
@@ -123,12 +154,17 @@ export class Faults {
       latencyMs: this.latencyMs,
       htmlErrorRate: this.htmlErrorRate,
       errors: this.errors.map((e) => ({ ...e.rule })),
+      html: this.pages.map((e) => ({ ...e.rule })),
+      hang: this.hangs.map((e) => ({ ...e.rule })),
     };
   }
 
   /** What to do with one call; counts the fault it picks. */
   decide(service: string, operation: string): FaultDecision {
-    if (this.htmlErrorRate > 0 && this.random() < this.htmlErrorRate) return { kind: "html" };
+    if (take(this.hangs, service, operation)) return { kind: "hang" };
+    const page = take(this.pages, service, operation);
+    if (page) return { kind: "html", status: page.status ?? 200 };
+    if (this.htmlErrorRate > 0 && this.random() < this.htmlErrorRate) return { kind: "html", status: 502 };
     const scope = this.throttleScope;
     if (
       this.throttleRate > 0 &&
@@ -154,6 +190,17 @@ export class Faults {
     }
     return { kind: "none" };
   }
+}
+
+/** The first rule of `list` that matches and has uses left, counted as used. */
+function take<T extends Scope>(list: Counted<T>[], service: string, operation: string): T | undefined {
+  for (const entry of list) {
+    if (!matches(entry.rule, service, operation)) continue;
+    if (entry.rule.times !== undefined && entry.used >= entry.rule.times) continue;
+    entry.used += 1;
+    return entry.rule;
+  }
+  return undefined;
 }
 
 function matches(scope: Scope, service: string, operation: string): boolean {

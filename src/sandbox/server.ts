@@ -91,10 +91,15 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   const operation = route?.operation ?? "Unknown";
   const mutating = route?.mutating ?? false;
   const decision = parts.faults.decide(service, operation);
+  if (decision.kind === "hang") {
+    // Accepted and never answered: the client's timeout is what ends it (close() drops the socket).
+    parts.calls.push({ service, operation, at, mutating, status: 0 });
+    return;
+  }
   if (parts.faults.latencyMs > 0) await sleep(parts.faults.latencyMs);
   let response: SandboxResponse;
   if (decision.kind === "html") {
-    response = htmlPage(request);
+    response = htmlPage(request, decision.status);
   } else if (decision.kind === "throttle") {
     const { status, code, message } = protocol.throttling;
     response = protocol.renderError(new SandboxError(status, code, message), request);
@@ -136,12 +141,16 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   send(res, request, response);
 }
 
-/** What a load balancer in front of an endpoint sends when it has no healthy target: not AWS's format. */
-function htmlPage(request: SandboxRequest): SandboxResponse {
+/**
+ * Not AWS's format: what a load balancer with no healthy target sends (502), or a captive portal, proxy
+ * login or web server the endpoint variable points at by mistake (200).
+ */
+function htmlPage(request: SandboxRequest, status: number): SandboxResponse {
+  const title = status === 502 ? "502 Bad Gateway" : status === 200 ? "Welcome" : `${status}`;
   return {
-    status: 502,
+    status,
     headers: { "content-type": "text/html" },
-    body: `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><!-- ${request.requestId} --></body></html>`,
+    body: `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><!-- ${request.requestId} --></body></html>`,
   };
 }
 

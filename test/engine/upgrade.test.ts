@@ -238,6 +238,34 @@ describe("drift", () => {
     expect(greens(h)).toEqual([50, 50]);
   });
 
+  it("plain resume is accepted once the live weights equal the expected ones again (the pause was not real)", async () => {
+    const h = harness();
+    await until(h, "baking");
+    // What an endpoint answering an empty listing looked like before the fix: every record "missing".
+    h.world.setWeights(70, 30, "www.example.com.");
+    let r = await h.advance();
+    expect(r.state?.pause?.code).toBe("drift");
+    // Still off: plain resume is refused as before.
+    expect(
+      (await refused(h.input({ kind: "resume", by: "op", adopt: false, acceptPlanChange: false }))).code,
+    ).toBe("drift");
+    h.world.setWeights(90, 10, "www.example.com.");
+    r = await h.input({ kind: "resume", by: "op", adopt: false, acceptPlanChange: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.state?.phase).toBe("baking");
+    expect(r.state?.pause).toBeUndefined();
+    expect(r.state?.writtenGreen).toBe(10);
+    const resumed = h.state().events.filter((e) => e.type === "resumed");
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]).toMatchObject({
+      from: "paused",
+      to: "baking",
+      evidence: { approvedBy: "op", expectedGreen: 10 },
+    });
+    // Nothing was written to Route 53 by the resume itself.
+    expect(h.world.calls.filter((c) => c.startsWith("apply"))).toEqual(["apply 10"]);
+  });
+
   it("rollback works from a drift pause", async () => {
     const h = harness();
     await until(h, "baking");

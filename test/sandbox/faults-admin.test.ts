@@ -109,6 +109,29 @@ describe("fault injection", () => {
     expect(raw.headers.get("content-type")).toBe("text/html");
   });
 
+  it("answers an HTML page with status 200 on one path only, set over the admin endpoint", async () => {
+    const set = await admin("POST", "faults", { html: [{ service: "route53", status: 200, times: 1 }] });
+    expect(set.json.html).toEqual([{ service: "route53", status: 200, times: 1 }]);
+    const page = await fetch(`${sandbox.endpoint}/2013-04-01/hostedzone/${zoneId}/rrset`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/^<html>/);
+    // Other services answer as usual; the rule is used up after one page.
+    expect((await clients.eks.send(new ListClustersCommand({}))).clusters).toBeDefined();
+    const listing = await clients.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
+    expect(listing.ResourceRecordSets?.length).toBeGreaterThan(0);
+    expect((await admin("POST", "faults", { html: [{ status: 99 }] })).status).toBe(400);
+  });
+
+  it("accepts and never answers a call under the hang fault, until the client gives up", async () => {
+    await admin("POST", "faults", { hang: [{ service: "eks" }] });
+    const error = await fetch(`${sandbox.endpoint}/clusters`, { signal: AbortSignal.timeout(300) }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).toBe("TimeoutError");
+    expect(sandbox.calls.at(-1)).toMatchObject({ service: "eks", operation: "ListClusters", status: 0 });
+  });
+
   it("flips a scheduled alarm at its time, with history stamped at that time", async () => {
     const at = Date.now() + 80;
     sandbox.faults.scheduleAlarm("checkout-5xx", "ALARM", { atMs: at }, "scripted");

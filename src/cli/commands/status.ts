@@ -63,8 +63,10 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   const at = text.findIndex((l) => l.startsWith("  reason "));
   text.splice(at < 0 ? text.length : at, 0, ...statusKubernetesText(plan, observation));
   for (const line of text) ctx.out.print(line);
+  // An AWS read that failed (timed out, not an AWS answer, refused) needs a person: exit 4, as `plan`.
+  const unreadable = !observation.traffic.ok || !observation.alarms.ok || !observation.green.ok;
   return {
-    exitCode: damaged ? damaged.exitCode : ExitCode.Ok,
+    exitCode: damaged ? damaged.exitCode : unreadable ? ExitCode.NeedsPerson : ExitCode.Ok,
     json: {
       ...statusJson(input),
       ...statusKubernetesJson(plan, observation),
