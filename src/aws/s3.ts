@@ -100,6 +100,33 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
         ),
       );
     },
+
+    async list(prefix, options = {}) {
+      const { ListObjectsV2Command } = await sdk();
+      const client = await deps.client();
+      const keys: string[] = [];
+      let token: string | undefined;
+      // Bounded: a prefix with more than 100 pages (100,000 keys) is not a state folder.
+      for (let page = 0; page < 100; page++) {
+        const out = await caller.call(
+          "s3:ListObjectsV2",
+          (abortSignal) =>
+            client.send(
+              new ListObjectsV2Command({
+                Bucket: bucket,
+                Prefix: prefix,
+                ...(token ? { ContinuationToken: token } : {}),
+              }),
+              { abortSignal },
+            ),
+          options.signal,
+        );
+        for (const o of out.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+        if (!token) break;
+      }
+      return keys;
+    },
   };
 }
 

@@ -16,6 +16,8 @@ export interface ObserveOptions {
   now?: Date;
   /** Also run the resilience audit of green (preflight ticks and `plan`; never during bakes). */
   audit?: boolean;
+  /** Targets the state has written that the plan no longer names: read into `formerTraffic` (retirement checks them). */
+  formerTargets?: RecordPairRef[];
 }
 
 async function part<T>(read: () => Promise<T>): Promise<Part<T>> {
@@ -80,6 +82,10 @@ export async function observe(
     ),
   ]);
   const observation: Observation = { traffic, alarms, green: cluster };
+  const former = options.formerTargets;
+  if (former && former.length > 0) {
+    observation.formerTraffic = await part(() => ports.traffic.read(former, call));
+  }
   const k8s = ports.kubernetes;
   if (k8s && options.now && cluster.ok && kubernetesReadable(cluster.value)) {
     const reading = cluster.value;

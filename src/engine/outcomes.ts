@@ -5,7 +5,15 @@
 import type { Draft } from "./draft.ts";
 import { cutShortShift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
-import { applied, drift, enterBaking, finishRollback, phaseExitCode, retireOrComplete } from "./rules.ts";
+import {
+  applied,
+  drift,
+  enterBaking,
+  finishRollback,
+  mayRetire,
+  phaseExitCode,
+  retireOrComplete,
+} from "./rules.ts";
 import type { PairWeights } from "./state.ts";
 import type { Input } from "./transition.ts";
 import { differingPairs } from "./weights.ts";
@@ -17,6 +25,8 @@ export function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | u
   const s = d.state;
   const intent = s.intent!;
   if (intent.action === "retire") {
+    // The check before retiring holds for a repeat too: blue must carry no traffic.
+    if (!mayRetire(d, obs)) return;
     d.event("reconciled", `Retiring blue was interrupted; doing it again (it is safe to repeat).`);
     d.actions.push({ type: "retire", mode: intent.mode });
     return;

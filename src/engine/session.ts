@@ -44,6 +44,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     owner: { host: hostname(), pid: process.pid, startedAt: ctx.now().toISOString(), command },
     signal: ctx.signal,
     env: ctx.env,
+    debug: (m) => ctx.out.debug(m),
     ...(timeout ? { insyncTimeoutMs: timeout } : {}),
   };
   return { plan, ports, store, deps };
