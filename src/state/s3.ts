@@ -20,6 +20,7 @@ import {
   processAlive,
   staleReason,
 } from "./lock-info.ts";
+import { siblingPattern } from "./siblings.ts";
 import type { Lease, LockInfo, LockOwner, OtherUpgrade, StateStore, StoredState } from "./store.ts";
 
 export interface S3StoreOptions {
@@ -190,26 +191,4 @@ export class S3StateStore implements StateStore {
     }
     return found;
   }
-}
-
-/** Where sibling plans' states are, given this plan's state key (see `others`). */
-export function siblingPattern(key: string): { prefix: string; matches: (key: string) => boolean } {
-  const parts = key.split("/");
-  const file = parts[parts.length - 1]!;
-  if (parts.length >= 2 && file === "state.json") {
-    const prefix = parts.slice(0, -2).join("/");
-    const base = prefix === "" ? "" : `${prefix}/`;
-    return {
-      prefix: base,
-      matches: (k) => {
-        const rest = k.slice(base.length).split("/");
-        return k.startsWith(base) && rest.length === 2 && rest[1] === "state.json";
-      },
-    };
-  }
-  const prefix = parts.length >= 2 ? `${parts.slice(0, -1).join("/")}/` : "";
-  return {
-    prefix,
-    matches: (k) => k.startsWith(prefix) && !k.slice(prefix.length).includes("/") && !k.endsWith(".lock"),
-  };
 }
