@@ -108,7 +108,7 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
           });
     // Other upgrades beside this one matter before the first shift: preflight refuses to share targets.
     if (observation && preflightTick && input.kind === "tick") {
-      observation.others = await readOthers(deps);
+      observation.others = await readOtherUpgrades(deps.store, deps.debug);
     }
     if (deps.signal?.aborted && input.kind === "tick") {
       return {
@@ -209,15 +209,18 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
 }
 
 /** The other upgrades' states beside this one, read leniently: an unreadable one is skipped (noted under --debug). */
-async function readOthers(deps: DriverDeps): Promise<NonNullable<Observation["others"]>> {
+export async function readOtherUpgrades(
+  store: Pick<StateStore, "others">,
+  debug?: (message: string) => void,
+): Promise<NonNullable<Observation["others"]>> {
   try {
     const found: SiblingUpgrade[] = [];
-    for (const other of await deps.store.others()) {
+    for (const other of await store.others()) {
       const read =
         "error" in other
           ? { skipped: `${other.location}: ${other.error}` }
           : readSibling(other.text, other.location);
-      if ("skipped" in read) deps.debug?.(`other upgrades: skipped ${read.skipped}`);
+      if ("skipped" in read) debug?.(`other upgrades: skipped ${read.skipped}`);
       else found.push(read);
     }
     return { ok: true, value: found };

@@ -98,6 +98,8 @@ describe("H2: a second plan over the same records", () => {
     env = await setup();
     let r = await env.cli(["advance", "plan.yaml"]);
     expect(r.code).toBe(0);
+    // The first tick prints its warning findings (1 s bakes are shorter than the records' TTL).
+    expect(r.stdout).toMatch(/warning \[bake-shorter-than-ttl\]/);
     await advanceUntil(env, "baking");
     // Step 2 (50/50).
     for (let i = 0; i < 20 && weights(env).green !== 50; i++) {
@@ -117,6 +119,11 @@ describe("H2: a second plan over the same records", () => {
     expect(weights(env)).toEqual({ blue: 50, green: 50 });
     r = await env.cli(["--output", "json", "advance", "copy.yaml"]);
     expect(r.json.error.findings.map((f: { code: string }) => f.code)).toContain("target-in-other-upgrade");
+    // `plan` of the copy shows it too (exit 4: the preview has errors).
+    r = await env.cli(["plan", "copy.yaml"]);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toContain("target-in-other-upgrade");
+    expect(changes(env)).toBe(before);
   });
 
   it("weights moved by hand before the first tick: exit 4; with --adopt-live it starts there and logs adopted-live", async () => {
