@@ -209,7 +209,8 @@ export function retireOrComplete(d: Draft, retired = false, obs?: Observation): 
       );
       return;
     }
-    if (!mayRetire(d, obs)) return;
+    // Deleting or scaling blue cuts off whatever still points at it (`keep` leaves blue running).
+    if (retire.mode !== "keep" && !mayRetire(d, obs)) return;
     const waitingFor = `Green has held 100% for ${retire.after}; retiring blue (${retire.mode}${retire.blueRecords === "delete" ? ", delete its records" : ""}) needs approval: run \`eks-bluegreen approve ${d.plan.file}\`.`;
     if (!mayMoveForward(d, "retire", retireNeedsApproval(d), "waiting-to-retire", waitingFor)) return;
     useApproval(d, "retire");

@@ -195,7 +195,9 @@ function start(d: Draft, obs: Observation, adoptLive: boolean): void {
   }
   const weights = obs.traffic.ok ? readWeights(obs.traffic.value) : undefined;
   const live = adoptLive && weights ? uniformPercent(weights) : undefined;
-  if (adoptLive && s.step === 0 && !s.change && (live === undefined || live > 0)) {
+  // Something to adopt: a pair where green already has traffic (all-blue starts as usual).
+  const greenLive = weights?.some((w) => (w.green ?? 0) > 0) ?? false;
+  if (adoptLive && s.step === 0 && !s.change && greenLive) {
     if (live === undefined) {
       d.refuse({
         code: "cannot-adopt-live",

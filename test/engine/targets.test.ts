@@ -121,6 +121,20 @@ describe("H1: the targets an upgrade has ever written", () => {
     expect(h.world.blue.deleted).toBe(true);
   });
 
+  it("with retire.mode keep, a dropped pair on blue does not stop completion (blue keeps running)", async () => {
+    const h = harness();
+    await h.advance();
+    h.deps.plan = testPlan({ traffic: { records: [API] } });
+    await h.input({
+      kind: "resume",
+      by: "ops",
+      adopt: false,
+      acceptPlanChange: true,
+      acceptDroppedTargets: true,
+    });
+    await until(h, "completed");
+  });
+
   it("holds (never retires) while a former target cannot be read", async () => {
     const { h, r } = await droppedPair(true);
     await r;
@@ -172,6 +186,14 @@ describe("H2: a start over weights that are not all-blue", () => {
     h.world.setWeights(95, 5);
     await h.input({ kind: "tick", adoptLive: true });
     expect(h.types()).toContain("adopted-live");
+    expect(h.world.weights().map((w) => w.green)).toEqual([10, 10]);
+  });
+
+  it("with --adopt-live and nothing on green starts as usual (no adoption)", async () => {
+    const h = harness();
+    h.world.setWeights(0, 0, "api.example.com.");
+    await h.input({ kind: "tick", adoptLive: true });
+    expect(h.types()).not.toContain("adopted-live");
     expect(h.world.weights().map((w) => w.green)).toEqual([10, 10]);
   });
 
