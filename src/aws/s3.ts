@@ -11,6 +11,8 @@ export interface ObjectStoreDeps {
   client: () => Promise<S3Client>;
   caller: Caller;
   bucket: string;
+  /** Keys per ListObjectsV2 page (S3's default and maximum is 1,000); tests make it small to page. */
+  pageSize?: number;
 }
 
 const sdk = () => import("@aws-sdk/client-s3");
@@ -115,6 +117,7 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
               new ListObjectsV2Command({
                 Bucket: bucket,
                 Prefix: prefix,
+                ...(deps.pageSize ? { MaxKeys: deps.pageSize } : {}),
                 ...(token ? { ContinuationToken: token } : {}),
               }),
               { abortSignal },
