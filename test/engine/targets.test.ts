@@ -197,6 +197,21 @@ describe("H2: a start over weights that are not all-blue", () => {
     expect(h.world.weights().map((w) => w.green)).toEqual([10, 10]);
   });
 
+  it("adopted below step 1 outside a change window: the later tick in the window needs no --adopt-live", async () => {
+    const h = harness(
+      testPlan({
+        changeWindows: [{ days: ["sun" as const], start: "01:00", end: "02:00", timeZone: "UTC" }],
+      }),
+    );
+    h.world.setWeights(95, 5);
+    await h.input({ kind: "tick", adoptLive: true });
+    expect(h.state().phase).toBe("preflight");
+    expect(h.state().writtenGreen).toBe(5);
+    h.clock.t = Date.parse("2026-03-08T01:30:00Z");
+    await h.advance();
+    expect(h.world.weights().map((w) => w.green)).toEqual([10, 10]);
+  });
+
   it("refuses cannot-adopt-live when the targets are not at one percentage", async () => {
     const h = harness();
     h.world.setWeights(50, 50, "api.example.com.");
