@@ -50,8 +50,9 @@ function printResult(result: CommandResult): void {
 function fail(error: unknown): never {
   if (error instanceof ToolError) {
     if (globals.output === "json") {
+      const findings = (error as { findings?: unknown[] }).findings;
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2)}\n`,
+        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(findings && findings.length > 0 ? { findings } : {}) } }, null, 2)}\n`,
       );
     } else {
       process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
@@ -124,13 +125,15 @@ export function buildProgram(): Command {
     .command("run")
     .description("drive the whole upgrade in the foreground")
     .argument("<plan>", "plan file (YAML)")
-    .action(action(() => import("./commands/run.ts"), withFile<object>));
+    .option("--adopt-live", "start from live weights that are not all-blue (first tick only; logged)", false)
+    .action(action(() => import("./commands/run.ts"), withFile<{ adoptLive: boolean }>));
 
   program
     .command("advance")
     .description("perform one tick (for cron/CI): move at most one step, or roll back")
     .argument("<plan>", "plan file (YAML)")
-    .action(action(() => import("./commands/advance.ts"), withFile<object>));
+    .option("--adopt-live", "start from live weights that are not all-blue (first tick only; logged)", false)
+    .action(action(() => import("./commands/advance.ts"), withFile<{ adoptLive: boolean }>));
 
   program
     .command("status")
@@ -158,8 +161,16 @@ export function buildProgram(): Command {
     .argument("<plan>", "plan file (YAML)")
     .option("--adopt", "accept the live Route 53 weights as the expected ones (after drift)", false)
     .option("--accept-plan-change", "accept that the plan file changed mid-upgrade", false)
+    .option(
+      "--accept-dropped-targets",
+      "with --accept-plan-change: drop targets that still carry green traffic (logged)",
+      false,
+    )
     .action(
-      action(() => import("./commands/resume.ts"), withFile<{ adopt: boolean; acceptPlanChange: boolean }>),
+      action(
+        () => import("./commands/resume.ts"),
+        withFile<{ adopt: boolean; acceptPlanChange: boolean; acceptDroppedTargets: boolean }>,
+      ),
     );
 
   program

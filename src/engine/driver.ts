@@ -9,9 +9,10 @@ import type { CompiledPlan } from "../plan/compile.ts";
 import type { Lease, LockOwner, StateStore } from "../state/store.ts";
 import { crashFromEnv, type CrashPoint } from "./crash-points.ts";
 import type { Action } from "./draft.ts";
-import type { Finding, Observation } from "./observation.ts";
+import type { Finding, Observation, SiblingUpgrade } from "./observation.ts";
 import { observe as realObserve, type ObserveOptions, type RetryLog } from "./observe.ts";
 import { newState, parseState, serializeState, type EventRecord, type UpgradeState } from "./state.ts";
+import { formerTargets, pairRef, readSibling } from "./targets.ts";
 import { transition, type Input, type TransitionResult } from "./transition.ts";
 import type { Verdict } from "./verdict.ts";
 import { pairLabel } from "./weights.ts";
@@ -38,6 +39,8 @@ export interface DriverDeps {
   observe?: (ports: Ports, plan: CompiledPlan, options: ObserveOptions) => Promise<Observation>;
   /** The retry layer's log of the session's ports: reads that had to retry count as unwatched time. */
   retries?: RetryLog;
+  /** Notes for `--debug` (a sibling state that could not be read, …). */
+  debug?: (message: string) => void;
 }
 
 export interface TickResult {
@@ -94,6 +97,7 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
 
     // The resilience audit is read on the ticks that run preflight only (never during bakes).
     const preflightTick = state.phase === "pending" || state.phase === "preflight";
+    const former = formerTargets(state, deps.plan).map(pairRef);
     const observation =
       input.kind === "approve"
         ? undefined
@@ -103,7 +107,12 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
             now: deps.now(),
             ...(preflightTick ? { audit: true } : {}),
             ...(deps.retries ? { retries: deps.retries } : {}),
+            ...(former.length > 0 ? { formerTargets: former } : {}),
           });
+    // Other upgrades beside this one matter before the first shift: preflight refuses to share targets.
+    if (observation && preflightTick && input.kind === "tick") {
+      observation.others = await readOtherUpgrades(deps.store, deps.debug);
+    }
     if (deps.signal?.aborted && input.kind === "tick") {
       return {
         state: existing,
@@ -199,6 +208,27 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
     throw error;
   } finally {
     if (!crashed) await deps.store.unlock(lease).catch(() => {});
+  }
+}
+
+/** The other upgrades' states beside this one, read leniently: an unreadable one is skipped (noted under --debug). */
+export async function readOtherUpgrades(
+  store: Pick<StateStore, "others">,
+  debug?: (message: string) => void,
+): Promise<NonNullable<Observation["others"]>> {
+  try {
+    const found: SiblingUpgrade[] = [];
+    for (const other of await store.others()) {
+      const read =
+        "error" in other
+          ? { skipped: `${other.location}: ${other.error}` }
+          : readSibling(other.text, other.location);
+      if ("skipped" in read) debug?.(`other upgrades: skipped ${read.skipped}`);
+      else found.push(read);
+    }
+    return { ok: true, value: found };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
 

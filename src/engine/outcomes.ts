@@ -11,6 +11,7 @@ import {
   drift,
   enterBaking,
   finishRollback,
+  mayRetire,
   phaseExitCode,
   retireOrComplete,
 } from "./rules.ts";
@@ -25,6 +26,8 @@ export function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | u
   const s = d.state;
   const intent = s.intent!;
   if (intent.action === "retire") {
+    // The check before retiring holds for a repeat too: blue must carry no traffic.
+    if (!mayRetire(d, obs)) return;
     d.event("reconciled", `Retiring blue was interrupted; doing it again (it is safe to repeat).`);
     d.actions.push({ type: "retire", mode: intent.mode });
     return;

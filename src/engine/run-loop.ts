@@ -15,6 +15,8 @@ export interface LoopDeps extends DriverDeps {
   onTick?(result: TickResult): void;
   /** A tick failed for a reason worth retrying (lock briefly held by `approve`, AWS unreachable). */
   onRetry?(error: Error): void;
+  /** `--adopt-live`: the first tick may start from live weights that are not all-blue. */
+  adoptLive?: boolean;
 }
 
 export interface LoopResult {
@@ -48,7 +50,7 @@ export async function runLoop(deps: LoopDeps): Promise<LoopResult> {
   for (;;) {
     if (deps.signal?.aborted && last) return { last, interrupted: true, ticks };
     try {
-      last = await runTick(deps);
+      last = await runTick(deps, { kind: "tick", ...(deps.adoptLive ? { adoptLive: true } : {}) });
       ticks += 1;
       deps.onTick?.(last);
     } catch (error) {

@@ -52,6 +52,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     signal: ctx.signal,
     env: ctx.env,
     retries,
+    debug: (m) => ctx.out.debug(m),
     ...(timeout ? { insyncTimeoutMs: timeout } : {}),
   };
   return { plan, ports, store, deps };

@@ -9,7 +9,7 @@ import { openSession } from "../../engine/session.ts";
 import { tickJson, tickText } from "../render/text.ts";
 
 export async function handler(
-  options: { file: string; adopt: boolean; acceptPlanChange: boolean },
+  options: { file: string; adopt: boolean; acceptPlanChange: boolean; acceptDroppedTargets?: boolean },
   ctx: CommandContext,
 ): Promise<CommandResult> {
   const { plan, deps } = await openSession(options.file, ctx, "resume");
@@ -19,6 +19,7 @@ export async function handler(
     by,
     adopt: Boolean(options.adopt),
     acceptPlanChange: Boolean(options.acceptPlanChange),
+    acceptDroppedTargets: Boolean(options.acceptDroppedTargets),
   });
   for (const line of tickText(plan, result)) ctx.out.print(line);
   return { exitCode: result.exitCode, json: tickJson(plan, result) };

@@ -8,7 +8,8 @@ import { runLoop } from "../../engine/run-loop.ts";
 import { loadState } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
 import { LiveView } from "../render/live.ts";
-import { tickJson } from "../render/text.ts";
+import { tickJson, warningLines } from "../render/text.ts";
+import type { Finding } from "../../engine/observation.ts";
 import type { EventRecord } from "../../engine/state.ts";
 
 export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () => void): Promise<void> {
@@ -26,13 +27,18 @@ export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () =>
   });
 }
 
-export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
+export async function handler(
+  options: { file: string; adoptLive?: boolean },
+  ctx: CommandContext,
+): Promise<CommandResult> {
   const { plan, deps } = await openSession(options.file, ctx, "run");
   const view = new LiveView(ctx.out, plan, ctx.now);
   let hinted = "";
   // Only what happens from now on: `history` shows what came before.
   let lastSeq = (await loadState(deps.store, plan).catch(() => undefined))?.events.length ?? 0;
   const seen: EventRecord[] = [];
+  // The first tick's preflight findings: every warning is shown, and kept for the JSON document.
+  let findings: Finding[] = [];
   const show = (e: EventRecord) => {
     if (e.seq <= lastSeq) return;
     lastSeq = e.seq;
@@ -45,7 +51,12 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
     onLoad: (state) => state.events.forEach(show),
     onProgress: (m) => ctx.out.debug(m),
     onRetry: (e) => view.note(`will look again: ${e.message}`),
+    ...(options.adoptLive ? { adoptLive: true } : {}),
     onTick: (r) => {
+      if (findings.length === 0 && r.findings.length > 0) {
+        findings = r.findings;
+        for (const line of warningLines(r.findings)) view.note(line);
+      }
       view.update(r.state, r.observation, r.reason);
       const phase = r.state?.phase;
       if ((phase === "awaiting-approval" || phase === "waiting-to-retire") && hinted !== r.reason) {
@@ -70,6 +81,12 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   }
   return {
     exitCode: last.exitCode,
-    json: { ...tickJson(plan, last), events: seen, ticks: result.ticks, interrupted: result.interrupted },
+    json: {
+      ...tickJson(plan, last),
+      findings: last.findings.length > 0 ? last.findings : findings,
+      events: seen,
+      ticks: result.ticks,
+      interrupted: result.interrupted,
+    },
   };
 }

@@ -5,7 +5,7 @@
 import type { LockInfo } from "../../state/store.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import type { TickResult } from "../../engine/driver.ts";
-import type { Observation } from "../../engine/observation.ts";
+import type { Finding, Observation } from "../../engine/observation.ts";
 import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.ts";
 import { approvalExpiresAt, approvalLapsed } from "../../engine/rules.ts";
 import { readWeights, uniformPercent } from "../../engine/weights.ts";
@@ -100,8 +100,13 @@ export function tickJson(plan: CompiledPlan, result: TickResult) {
   };
 }
 
+/** One line per warning finding (preflight, on the first tick): shown by advance, run and resume. */
+export function warningLines(findings: readonly Finding[]): string[] {
+  return findings.filter((f) => f.severity === "warning").map((f) => `warning [${f.code}]: ${f.message}`);
+}
+
 export function tickText(plan: CompiledPlan, result: TickResult): string[] {
-  const lines = result.events.map(eventLine);
+  const lines = [...warningLines(result.findings), ...result.events.map(eventLine)];
   const w = tickWeights(result);
   const split = w.mixed ? "weights mixed (the pairs differ)" : `blue ${w.blue}% / green ${w.green}%`;
   lines.push(
