@@ -30,11 +30,19 @@ export class ToolError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
   readonly fault: Fault;
+  /** Fields added beside `error` in the `--output json` error document (e.g. a failed tick's `events`). */
+  readonly details: Record<string, unknown> | undefined;
 
   constructor(
     code: string,
     message: string,
-    options: { hint?: string; exitCode?: ExitCode; fault?: Fault; cause?: unknown } = {},
+    options: {
+      hint?: string;
+      exitCode?: ExitCode;
+      fault?: Fault;
+      cause?: unknown;
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -42,6 +50,7 @@ export class ToolError extends Error {
     this.hint = options.hint;
     this.exitCode = options.exitCode ?? ExitCode.Usage;
     this.fault = options.fault ?? "user";
+    this.details = options.details;
   }
 }
 
