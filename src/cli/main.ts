@@ -4,7 +4,7 @@
  * This is the only file that calls process.exit.
  */
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, ToolError } from "../errors.ts";
+import { ExitCode, InterruptedError, SignalExitCode, ToolError } from "../errors.ts";
 import type { CommandContext, CommandResult } from "./context.ts";
 import { consoleOutput } from "./output.ts";
 import { VERSION } from "../version.ts";
@@ -51,7 +51,7 @@ function fail(error: unknown): never {
   if (error instanceof ToolError) {
     if (globals.output === "json") {
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2)}\n`,
+        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null }, ...error.details }, null, 2)}\n`,
       );
     } else {
       process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
@@ -221,9 +221,10 @@ export function buildProgram(): Command {
 async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      if (interrupted) process.exit(130);
+      // A second signal stops at once; the first lets `run` / `advance` stop safely, then exit 130 / 143.
+      if (interrupted) process.exit(SignalExitCode[signal]);
       interrupted = true;
-      abort.abort(new ToolError("interrupted", `Interrupted by ${signal}.`, { exitCode: ExitCode.Ok }));
+      abort.abort(new InterruptedError(signal));
     });
   }
   const program = buildProgram();

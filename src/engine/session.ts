@@ -14,6 +14,8 @@ export interface Session {
   ports: Ports;
   store: StateStore;
   deps: DriverDeps;
+  /** Reads and compiles the plan file again (`run` does at every tick, so an edit is refused). */
+  reloadPlan(): Promise<LoadedPlan>;
 }
 
 /** Route 53 INSYNC timeout for one tick; the sandbox and tests shorten it with the environment. */
@@ -46,5 +48,5 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     env: ctx.env,
     ...(timeout ? { insyncTimeoutMs: timeout } : {}),
   };
-  return { plan, ports, store, deps };
+  return { plan, ports, store, deps, reloadPlan: () => loadPlan(file) };
 }

@@ -4,7 +4,8 @@
  */
 import type { LockInfo } from "../../state/store.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
-import type { TickResult } from "../../engine/driver.ts";
+import type { Output } from "../context.ts";
+import { eventsOfFailedTick, type TickResult } from "../../engine/driver.ts";
 import type { Observation } from "../../engine/observation.ts";
 import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.ts";
 import { readWeights, summaryWeights, uniformPercent } from "../../engine/weights.ts";
@@ -67,11 +68,26 @@ export function tickJson(plan: CompiledPlan, result: TickResult) {
     verdict: result.verdict ? { kind: result.verdict.kind, reasons: result.verdict.reasons } : null,
     events: result.events,
     findings: result.findings,
+    /** What other commands logged while this tick waited for Route 53 (then the tick ended there). */
+    ...(result.meanwhile ? { meanwhile: result.meanwhile } : {}),
   };
 }
 
+/**
+ * A tick that fails mid-way still logged events (`bake-complete`, `shift-started`, `action-failed`…):
+ * they are printed before the error (under `--output json` the error document carries them as `events`).
+ */
+export async function showingFailedTick<T>(out: Output, tick: Promise<T>): Promise<T> {
+  try {
+    return await tick;
+  } catch (error) {
+    for (const e of eventsOfFailedTick(error)) out.print(eventLine(e));
+    throw error;
+  }
+}
+
 export function tickText(plan: CompiledPlan, result: TickResult): string[] {
-  const lines = result.events.map(eventLine);
+  const lines = [...result.events, ...(result.meanwhile ?? [])].map(eventLine);
   const w = tickWeights(result);
   lines.push(
     `${plan.name}: ${result.state?.phase ?? "pending"} at step ${stepLabel(result.state, plan)}, blue ${w.blue}% / green ${w.green}% — ${result.reason}`,
