@@ -39,6 +39,7 @@ export const CRASH_TRACE_ENV = "EKS_BLUEGREEN_CRASH_TRACE";
 
 /** Hits of each point in this process: `point:N` names the N-th (a `run` counts across its ticks). */
 const hits = new Map<string, number>();
+const pauseHits = new Map<string, number>();
 
 /** `after-write` (first hit) or `after-write:3` (third hit in this process). */
 export function parseCrashTarget(value: string): { point: string; nth: number } {
@@ -65,9 +66,11 @@ export function pauseFromEnv(env: NodeJS.ProcessEnv): PointHook {
   const m = wanted ? /^([a-z-]+):(\d+)(?::(\d+))?$/.exec(wanted.trim()) : null;
   if (!m) return () => {};
   const [, at, ms, nth] = m;
-  let n = 0;
   return (point) => {
-    if (point !== at || ++n !== Number(nth ?? 1)) return;
+    // Counted per process, like the crash hits: a `run` counts across its ticks.
+    const n = (pauseHits.get(point) ?? 0) + 1;
+    pauseHits.set(point, n);
+    if (point !== at || n !== Number(nth ?? 1)) return;
     process.stderr.write(`eks-bluegreen paused-at ${point}:${n}\n`);
     return new Promise((resolve) => setTimeout(resolve, Number(ms)));
   };

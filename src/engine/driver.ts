@@ -222,8 +222,8 @@ class Tick {
       performed += 1;
       if (action.type === "wait-insync" && action.changeIds.length > 0) {
         const waited = await this.waitInSync(action, r, observation);
-        if ("reason" in waited) return finish(waited);
-        r = waited;
+        if (waited.ended) return finish(waited.ended);
+        r = waited.next;
       } else {
         r = await this.act(action, r, observation);
       }
@@ -268,7 +268,7 @@ class Tick {
     action: Extract<Action, { type: "wait-insync" }>,
     r: TransitionResult,
     observation: Observation | undefined,
-  ): Promise<TransitionResult | Early> {
+  ): Promise<{ ended: Early; next?: undefined } | { ended?: undefined; next: TransitionResult }> {
     const { deps } = this;
     await this.unlock();
     // A failed wait records nothing (the change was applied; the next tick asks Route 53 again).
@@ -276,9 +276,11 @@ class Tick {
     const phase = r.state.phase;
     if (deps.signal?.aborted) {
       return {
-        state: r.state,
-        exitCode: phaseExitCode(phase),
-        reason: `Stopped while waiting for Route 53 to report INSYNC (${r.state.writtenGreen}% green); the next tick checks it again.`,
+        ended: {
+          state: r.state,
+          exitCode: phaseExitCode(phase),
+          reason: `Stopped while waiting for Route 53 to report INSYNC (${r.state.writtenGreen}% green); the next tick checks it again.`,
+        },
       };
     }
     try {
@@ -286,17 +288,19 @@ class Tick {
     } catch (error) {
       if (!(error instanceof LockedError)) throw error;
       return {
-        state: r.state,
-        exitCode: phaseExitCode(phase),
-        reason: `${result.kind === "in-sync" ? "Route 53 reported INSYNC" : "Route 53 has not reported INSYNC yet"}, but another command holds the lock now; the next tick checks INSYNC again and continues. (${error.message})`,
+        ended: {
+          state: r.state,
+          exitCode: phaseExitCode(phase),
+          reason: `${result.kind === "in-sync" ? "Route 53 reported INSYNC" : "Route 53 has not reported INSYNC yet"}, but another command holds the lock now; the next tick checks INSYNC again and continues. (${error.message})`,
+        },
       };
     }
     const now = await deps.store.read();
-    if (now?.version !== this.version) return this.superseded(now?.text, r.state);
+    if (now?.version !== this.version) return { ended: this.superseded(now?.text, r.state) };
     if (result.kind === "in-sync") await this.hook("after-insync");
     const next = transition(r.state, observation, deps.plan, deps.now(), result);
     await this.persist(next, "after-write");
-    return next;
+    return { next };
   }
 
   /** Another command wrote the state while this tick waited: report what it did, in its phase's exit code. */
