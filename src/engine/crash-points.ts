@@ -13,9 +13,9 @@ export const CRASH_POINTS = [
   "after-write",
   /** Route 53 accepted the change; its id is not yet in the state */
   "after-apply",
-  /** the change id is written; INSYNC not yet awaited */
+  /** the change id is written; INSYNC not yet awaited (the lock is still held: it is released next) */
   "after-submitted",
-  /** Route 53 reported INSYNC; the bake start is not yet written */
+  /** Route 53 reported INSYNC, the lock is held again and the state unchanged; the bake start is not yet written */
   "after-insync",
   /** blue's retirement finished; not yet recorded */
   "after-retire",
