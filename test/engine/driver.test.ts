@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { testPlan } from "../support/fake-world.ts";
 import { harness } from "./harness.ts";
 
 describe("driver with the fake world", () => {
@@ -96,5 +97,42 @@ describe("a run that loses its lock after Route 53 accepted a change (issue 17.2
     expect(reconciled?.message).toMatch(/applied \(found by reading Route 53\)/);
     expect(h.types()).not.toContain("action-failed");
     expect(h.world.calls.filter((c) => c.startsWith("apply"))).toEqual(["apply 10"]);
+  });
+});
+
+describe("retirement keeps the lock", () => {
+  it("renews the lease before the wait and while it lasts", async () => {
+    const h = harness(
+      testPlan({ retire: { after: "1m", mode: "delete", approval: true, blueRecords: "keep" } }),
+    );
+    let r = await h.advance();
+    for (let i = 0; i < 100 && r.state?.phase !== "waiting-to-retire"; i++) {
+      h.clock.advance(10_000);
+      r = await h.advance();
+    }
+    expect(h.state().phase).toBe("waiting-to-retire");
+    await h.input({ kind: "approve", by: "ops" });
+    const leases: number[] = [];
+    const del = h.world.ports.clusters.blue.deleteCluster;
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      h.world.ports.clusters.blue.deleteCluster = async (name, options) => {
+        leases.push(Date.parse(h.store.lockInfo()!.leaseUntil));
+        // EKS takes 25 minutes: far longer than one lease.
+        for (let m = 0; m < 25; m++) {
+          h.clock.advance(60_000);
+          await vi.advanceTimersByTimeAsync(60_000);
+        }
+        leases.push(Date.parse(h.store.lockInfo()!.leaseUntil));
+        return del(name, options);
+      };
+      r = await h.advance();
+      expect(r.state?.phase).toBe("completed");
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(leases[1]! - leases[0]!).toBeGreaterThanOrEqual(20 * 60_000);
+    expect(leases[1]!).toBeGreaterThan(h.clock.t);
+    expect(h.types()).not.toContain("lock-takeover");
   });
 });
