@@ -148,6 +148,8 @@ class Tick {
   private version: string | undefined;
   /** The state as last persisted (or loaded). */
   private state: UpgradeState | undefined;
+  /** The text this tick last wrote: compared too, as stores may spell one version two ways (quoted ETags). */
+  private written: string | undefined;
   private readonly events: EventRecord[] = [];
 
   constructor(
@@ -296,7 +298,8 @@ class Tick {
       };
     }
     const now = await deps.store.read();
-    if (now?.version !== this.version) return { ended: this.superseded(now?.text, r.state) };
+    const unchanged = now !== undefined && (now.version === this.version || now.text === this.written);
+    if (!unchanged) return { ended: this.superseded(now?.text, r.state) };
     if (result.kind === "in-sync") await this.hook("after-insync");
     const next = transition(r.state, observation, deps.plan, deps.now(), result);
     await this.persist(next, "after-write");
@@ -353,7 +356,9 @@ class Tick {
       for (let i = first; i < r.state.events.length; i++) r.state.events[i]!.seq = i + 1;
       r.events.unshift(takeover);
     }
-    this.version = await deps.store.write(serializeState(r.state), this.version);
+    const text = serializeState(r.state);
+    this.version = await deps.store.write(text, this.version);
+    this.written = text;
     this.takeover = undefined;
     this.state = r.state;
     for (const e of r.events) {

@@ -43,6 +43,22 @@ describe("the INSYNC wait happens without the lock", () => {
     expect(h.store.lockInfo()).toBeUndefined();
   });
 
+  it("a store that spells one version two ways (quoted ETags) is not mistaken for another writer", async () => {
+    const h = harness();
+    const inner = h.store;
+    h.deps.store = {
+      ...inner,
+      read: async () => {
+        const d = await inner.read();
+        return d && { ...d, version: `"${d.version}"` };
+      },
+      write: (text, version) => inner.write(text, version?.replace(/"/g, "")),
+    };
+    const r = await h.advance();
+    expect(r.meanwhile).toBeUndefined();
+    expect(r.state?.phase).toBe("baking");
+  });
+
   it("a re-lock refused after the wait ends the tick (exit 0); the next tick checks INSYNC and goes on", async () => {
     const h = harness();
     const wait = h.world.ports.traffic.waitInSync;
