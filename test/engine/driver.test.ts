@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { testPlan } from "../support/fake-world.ts";
+import { runTick } from "../../src/engine/driver.ts";
 import { harness } from "./harness.ts";
 
 describe("driver with the fake world", () => {
@@ -150,5 +151,44 @@ describe("retirement keeps the lock", () => {
     expect(leases[1]! - leases[0]!).toBeGreaterThanOrEqual(20 * 60_000);
     expect(leases[1]!).toBeGreaterThan(h.clock.t);
     expect(h.types()).not.toContain("lock-takeover");
+  });
+});
+
+describe("operator commands and a held lock", () => {
+  const other = { host: "ci", pid: 7, startedAt: "x", command: "advance" };
+
+  it("approve asks again while a tick holds the lock, and gets it when the tick ends", async () => {
+    const h = harness(testPlan({ steps: [{ green: 10, approval: true }, { green: 100 }] }));
+    await h.advance();
+    const held = await h.store.lock(other, 300_000);
+    let polls = 0;
+    const r = await runTick(
+      {
+        ...h.deps,
+        lockWaitMs: 10_000,
+        sleep: async (ms) => {
+          h.clock.advance(ms);
+          if (++polls === 3) await h.store.unlock(held);
+        },
+      },
+      { kind: "approve", by: "erin" },
+    );
+    expect(r.exitCode).toBe(0);
+    expect(h.types()).toContain("approved");
+  });
+
+  it("gives up with exit 5 after the bounded wait", async () => {
+    const h = harness();
+    await h.advance();
+    await h.store.lock(other, 300_000);
+    const started = h.clock.t;
+    await expect(
+      runTick(
+        { ...h.deps, lockWaitMs: 10_000, sleep: async (ms) => h.clock.advance(ms) },
+        { kind: "rollback", by: "erin" },
+      ),
+    ).rejects.toMatchObject({ exitCode: 5 });
+    expect(h.clock.t - started).toBeGreaterThanOrEqual(10_000);
+    expect(h.clock.t - started).toBeLessThan(11_000);
   });
 });
