@@ -47,6 +47,16 @@ export function compressedPlan(overrides: Partial<PlanInput> = {}): PlanInput {
   };
 }
 
+/** Route 53 weights of one record pair in the sandbox (the harness plan's pairs: api, www). */
+export function weights(e: Env, name = "api.example.com", pair = "api") {
+  const zone = e.sandbox.world.route53.zoneByName("example.com")!;
+  const r53 = e.sandbox.world.route53;
+  return {
+    blue: r53.record(zone.id, name, "A", `${pair}-blue`)?.Weight,
+    green: r53.record(zone.id, name, "A", `${pair}-green`)?.Weight,
+  };
+}
+
 export interface Env {
   sandbox: Sandbox;
   dir: string;
