@@ -4,7 +4,7 @@
  * This is the only file that calls process.exit.
  */
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, ToolError } from "../errors.ts";
+import { ExitCode, InterruptedError, SignalExitCode, ToolError } from "../errors.ts";
 import type { CommandContext, CommandResult } from "./context.ts";
 import { consoleOutput, guardPipes } from "./output.ts";
 import { VERSION } from "../version.ts";
@@ -52,7 +52,7 @@ function fail(error: unknown): never {
     if (globals.output === "json") {
       const findings = (error as { findings?: unknown[] }).findings;
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(findings && findings.length > 0 ? { findings } : {}) } }, null, 2)}\n`,
+        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(findings && findings.length > 0 ? { findings } : {}) }, ...error.details }, null, 2)}\n`,
       );
     } else {
       process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
@@ -298,9 +298,10 @@ function usageError(error: CommanderError, command: string | undefined): ToolErr
 async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      if (interrupted) process.exit(130);
+      // A second signal stops at once; the first lets `run` / `advance` stop safely, then exit 130 / 143.
+      if (interrupted) process.exit(SignalExitCode[signal]);
       interrupted = true;
-      abort.abort(new ToolError("interrupted", `Interrupted by ${signal}.`, { exitCode: ExitCode.Ok }));
+      abort.abort(new InterruptedError(signal));
     });
   }
   guardPipes();

@@ -53,9 +53,13 @@ export function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | u
     return;
   }
   if (differingPairs(weights, intent.green).length === 0) {
-    d.event("reconciled", `The interrupted shift to ${intent.green}% green had been applied.`, {
-      evidence: { weights, expectedGreen: intent.green },
-    });
+    d.event(
+      "reconciled",
+      `The interrupted shift to ${intent.green}% green had been applied (found by reading Route 53).`,
+      {
+        evidence: { weights, expectedGreen: intent.green },
+      },
+    );
     applied(d, [], intent.at);
     if (s.phase === "rolling-back") finishRollback(d);
     else enterBaking(d, obs);
