@@ -90,7 +90,8 @@ export function isKnownStatistic(stat: string): boolean {
   if (!range) return false;
   const [, , low, , high] = range;
   if (low === undefined && high === undefined) return false;
-  const percentOk = (b: string | undefined) => b === undefined || !b.endsWith("%") || Number(b.slice(0, -1)) <= 100;
+  const percentOk = (b: string | undefined) =>
+    b === undefined || !b.endsWith("%") || Number(b.slice(0, -1)) <= 100;
   return percentOk(low) && percentOk(high);
 }
 

@@ -137,7 +137,9 @@ function checkQueries(
       errors.push({
         code: "query-form",
         path: at,
-        message: q.metricStat ? "has both metricStat and expression" : "has neither metricStat nor expression",
+        message: q.metricStat
+          ? "has both metricStat and expression"
+          : "has neither metricStat nor expression",
         hint: "give exactly one: metricStat (a metric and statistic) or expression (metric math over ids)",
       });
     }
@@ -219,7 +221,8 @@ export function checkAnalysis(doc: PlanDoc, errors: SemanticIssue[], warnings: S
         hint: "give every metric its own name: events and status refer to metrics by name",
       });
     } else names.set(m.name, i);
-    const hasThreshold = m.threshold !== undefined && (m.threshold.max !== undefined || m.threshold.min !== undefined);
+    const hasThreshold =
+      m.threshold !== undefined && (m.threshold.max !== undefined || m.threshold.min !== undefined);
     if (!hasThreshold && m.compare === undefined) {
       errors.push({
         code: "analysis-no-judgement",
@@ -228,7 +231,11 @@ export function checkAnalysis(doc: PlanDoc, errors: SemanticIssue[], warnings: S
         hint: "add `threshold: { max: … }` (a limit on green) or `compare: { direction: higher-is-worse }` (green against blue), or both",
       });
     }
-    if (m.threshold?.max !== undefined && m.threshold.min !== undefined && m.threshold.min > m.threshold.max) {
+    if (
+      m.threshold?.max !== undefined &&
+      m.threshold.min !== undefined &&
+      m.threshold.min > m.threshold.max
+    ) {
       errors.push({
         code: "threshold-inverted",
         path: [...base, "threshold", "min"],

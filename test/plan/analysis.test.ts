@@ -10,61 +10,9 @@ import { parsePlan } from "../../src/plan/load.ts";
 import { ExitCode, PlanError } from "../../src/errors.ts";
 import { isKnownStatistic, expressionIds, renameIds } from "../../src/plan/analysis-text.ts";
 import { planError, toYaml, validPlan } from "./support.ts";
+import { analysisPlan } from "../analysis/fixtures.ts";
 
 type Obj = Record<string, unknown>;
-
-/** A plan with a valid analysis section: a 5xx rate compared with blue, and the observed split. */
-export function analysisPlan(): Obj {
-  return {
-    ...validPlan(),
-    analysis: {
-      variables: {
-        blue: { alb: "app/shop-blue/0123456789abcdef" },
-        green: { alb: "app/shop-green/fedcba9876543210" },
-      },
-      metrics: [
-        {
-          name: "error-rate",
-          queries: [
-            {
-              id: "errors",
-              metricStat: {
-                namespace: "AWS/ApplicationELB",
-                metricName: "HTTPCode_Target_5XX_Count",
-                dimensions: [{ name: "LoadBalancer", value: "{{alb}}" }],
-                stat: "Sum",
-              },
-            },
-            {
-              id: "requests",
-              metricStat: {
-                namespace: "AWS/ApplicationELB",
-                metricName: "RequestCount",
-                dimensions: [{ name: "LoadBalancer", value: "{{ alb }}" }],
-              },
-            },
-            { id: "rate", expression: "100 * errors / requests" },
-          ],
-          compare: { direction: "higher-is-worse", maxRatio: 1.5, maxIncrease: 0.1 },
-          test: { confidence: 0.95 },
-          minData: { datapoints: 3, requests: { query: "requests", min: 500 } },
-        },
-      ],
-      split: {
-        queries: [
-          {
-            id: "requests",
-            metricStat: {
-              namespace: "AWS/ApplicationELB",
-              metricName: "RequestCount",
-              dimensions: [{ name: "LoadBalancer", value: "{{alb}}" }],
-            },
-          },
-        ],
-      },
-    },
-  };
-}
 
 const metric = (p: Obj) => ((p.analysis as Obj).metrics as Obj[])[0]!;
 const queries = (p: Obj) => metric(p).queries as Obj[];
@@ -89,7 +37,11 @@ describe("analysis: the valid section", () => {
       mustHaveData: false,
     });
     expect(d.analysis!.metrics[0]!.queries[1]!.metricStat).toMatchObject({ stat: "Sum", period: 60 });
-    expect(d.analysis!.split).toMatchObject({ window: "3m", maxConvergence: "15m", onNoConvergence: "pause" });
+    expect(d.analysis!.split).toMatchObject({
+      window: "3m",
+      maxConvergence: "15m",
+      onNoConvergence: "pause",
+    });
   });
 
   it("silences the no-alarms warning when metric gates judge green", () => {
@@ -138,9 +90,9 @@ describe("analysis: refused at validation", () => {
     expect(codes(d)).toEqual(["unknown-query-id"]);
     expect(validatePlan(d).errors[0]!.hint).toBe('did you mean "requests"?');
     expect(codes(doc((p) => (queries(p)[2]!.expression = "rate + 1")))).toEqual(["unknown-query-id"]);
-    expect(
-      codes(doc((p) => ((metric(p).minData as Obj).requests = { query: "reqs", min: 1 }))),
-    ).toEqual(["unknown-query-id"]);
+    expect(codes(doc((p) => ((metric(p).minData as Obj).requests = { query: "reqs", min: 1 })))).toEqual([
+      "unknown-query-id",
+    ]);
   });
 
   it("reads ids outside quoted strings only, and functions are not ids", () => {
@@ -166,9 +118,11 @@ describe("analysis: refused at validation", () => {
 
   it("a window shorter than the period", () => {
     expect(codes(doc((p) => (metric(p).window = "30s")))).toEqual(["window-shorter-than-period"]);
-    expect(codes(doc((p) => ((p.analysis as Obj).split = { ...((p.analysis as Obj).split as Obj), window: "59s" })))).toEqual([
-      "window-shorter-than-period",
-    ]);
+    expect(
+      codes(
+        doc((p) => ((p.analysis as Obj).split = { ...((p.analysis as Obj).split as Obj), window: "59s" })),
+      ),
+    ).toEqual(["window-shorter-than-period"]);
     expect(codes(doc((p) => (metric(p).window = "1m")))).toEqual([]);
   });
 
@@ -177,13 +131,36 @@ describe("analysis: refused at validation", () => {
     expect(codes(d)).toEqual(["unknown-statistic"]);
     expect(validatePlan(d).errors[0]!.hint).toContain("use Sum, Average");
     expect(codes(doc((p) => (stat(p, 0).stat = "p999")))).toEqual(["unknown-statistic"]);
-    expect(validatePlan(doc((p) => (stat(p, 0).stat = "median"))).errors[0]!.hint).toMatch(/^did you mean "p50"\?/);
+    expect(validatePlan(doc((p) => (stat(p, 0).stat = "median"))).errors[0]!.hint).toMatch(
+      /^did you mean "p50"\?/,
+    );
     expect(codes(doc((p) => (stat(p, 0).period = 45)))).toEqual(["invalid-period"]);
   });
 
   it("knows CloudWatch's statistics", () => {
-    const known = ["Sum", "Average", "Minimum", "Maximum", "SampleCount", "IQM", "p99", "p99.9", "p50", "p100"];
-    const more = ["tm99", "wm90", "tc90", "ts99.5", "TM(10%:90%)", "TM(150:1000)", "PR(:300)", "WM(:95%)", "tm(5%:95%)"];
+    const known = [
+      "Sum",
+      "Average",
+      "Minimum",
+      "Maximum",
+      "SampleCount",
+      "IQM",
+      "p99",
+      "p99.9",
+      "p50",
+      "p100",
+    ];
+    const more = [
+      "tm99",
+      "wm90",
+      "tc90",
+      "ts99.5",
+      "TM(10%:90%)",
+      "TM(150:1000)",
+      "PR(:300)",
+      "WM(:95%)",
+      "tm(5%:95%)",
+    ];
     for (const s of [...known, ...more]) expect(isKnownStatistic(s), s).toBe(true);
     for (const s of ["Avg", "sum", "p101", "p", "P99", "TM(:)", "TM(10%:190%)", "p99.", "median"]) {
       expect(isKnownStatistic(s), s).toBe(false);
@@ -233,13 +210,19 @@ describe("analysis: random sections", () => {
     fc.constantFrom("{{alb}}", "{{cluster}}", "{{nope}}", "{{", "x}}", "app/x/1", "", "errors / requests"),
     fc.string({ maxLength: 12 }),
   );
-  const id = fc.oneof(fc.constantFrom("errors", "requests", "rate", "m1", "Bad", "1x"), fc.string({ maxLength: 6 }));
+  const id = fc.oneof(
+    fc.constantFrom("errors", "requests", "rate", "m1", "Bad", "1x"),
+    fc.string({ maxLength: 6 }),
+  );
   const metricStat = fc.record(
     {
       namespace: text,
       metricName: text,
       dimensions: fc.array(fc.record({ name: text, value: text }), { maxLength: 3 }),
-      stat: fc.oneof(fc.constantFrom("Sum", "p99", "Avg", "TM(1:)", "tm", "p99.99"), fc.string({ maxLength: 8 })),
+      stat: fc.oneof(
+        fc.constantFrom("Sum", "p99", "Avg", "TM(1:)", "tm", "p99.99"),
+        fc.string({ maxLength: 8 }),
+      ),
       period: fc.oneof(fc.constantFrom(1, 60, 45, 0, -60, 300), fc.double()),
     },
     { requiredKeys: [] },
@@ -255,7 +238,10 @@ describe("analysis: random sections", () => {
     { requiredKeys: ["id"] },
   );
   const number = fc.oneof(fc.integer({ min: -5, max: 200 }), fc.double(), fc.constantFrom("1", null));
-  const duration = fc.oneof(fc.constantFrom("1m", "30s", "0s", "5m", "10x", "1ms", "400d"), fc.string({ maxLength: 4 }));
+  const duration = fc.oneof(
+    fc.constantFrom("1m", "30s", "0s", "5m", "10x", "1ms", "400d"),
+    fc.string({ maxLength: 4 }),
+  );
   const metric = fc.record(
     {
       name: fc.oneof(fc.constantFrom("error-rate", "p99", "Bad Name"), fc.string({ maxLength: 8 })),
@@ -269,7 +255,10 @@ describe("analysis: random sections", () => {
         },
         { requiredKeys: [] },
       ),
-      test: fc.record({ kind: fc.constantFrom("mann-whitney", "t-test"), confidence: number }, { requiredKeys: [] }),
+      test: fc.record(
+        { kind: fc.constantFrom("mann-whitney", "t-test"), confidence: number },
+        { requiredKeys: [] },
+      ),
       minData: fc.record(
         { datapoints: number, requests: fc.record({ query: id, min: number }, { requiredKeys: [] }) },
         { requiredKeys: [] },
