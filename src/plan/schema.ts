@@ -294,7 +294,11 @@ export const AnalysisDimension = z
 
 export const AnalysisMetricStat = z
   .strictObject({
-    namespace: z.string().min(1).max(255).meta({ description: "Metric namespace, e.g. `AWS/ApplicationELB`." }),
+    namespace: z
+      .string()
+      .min(1)
+      .max(255)
+      .meta({ description: "Metric namespace, e.g. `AWS/ApplicationELB`." }),
     metricName: z.string().min(1).max(255).meta({ description: "Metric name, e.g. `RequestCount`." }),
     dimensions: z.array(AnalysisDimension).max(30).default([]).meta({
       description: "Dimensions (at most 30); templated per side.",
@@ -322,7 +326,8 @@ export const AnalysisQuery = z
       .meta({ description: "Id of this query within the metric; expressions refer to it." }),
     metricStat: AnalysisMetricStat.optional(),
     expression: z.string().min(1).max(2048).optional().meta({
-      description: "Metric math over the metric's other ids, e.g. `errors / requests * 100`. Give it or metricStat.",
+      description:
+        "Metric math over the metric's other ids, e.g. `errors / requests * 100`. Give it or metricStat.",
     }),
     label: z.string().max(255).optional().meta({ description: "Label shown in the evidence." }),
     returnData: z.boolean().optional().meta({
@@ -339,7 +344,8 @@ export const AnalysisCompare = z
       .default("higher-is-worse")
       .meta({ description: "Which way green is worse than blue." }),
     maxIncrease: z.number().min(0).optional().meta({
-      description: "Allowed absolute difference green − blue in the worse direction, e.g. 0.5 (points of 5xx %).",
+      description:
+        "Allowed absolute difference green − blue in the worse direction, e.g. 0.5 (points of 5xx %).",
     }),
     maxRatio: z.number().min(1).optional().meta({
       description:
@@ -425,7 +431,8 @@ export const AnalysisSplit = z
     }),
     window: Duration.default("3m").meta({ description: "Green's share is counted over this lookback." }),
     tolerance: z.number().min(0).max(100).optional().meta({
-      description: "Allowed distance in percentage points from the written weight. Default: max(2, 25% of it).",
+      description:
+        "Allowed distance in percentage points from the written weight. Default: max(2, 25% of it).",
     }),
     maxConvergence: Duration.default("15m").meta({
       description: "How long the observed split may take to reach the written weight.",
@@ -444,12 +451,18 @@ export const Analysis = z
     }),
     variables: z
       .strictObject({
-        blue: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}).meta({
-          description: "Template variables for blue's queries, e.g. `alb: app/shop-blue/0123456789abcdef`.",
-        }),
-        green: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}).meta({
-          description: "Template variables for green's queries.",
-        }),
+        blue: z
+          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+          .default({})
+          .meta({
+            description: "Template variables for blue's queries, e.g. `alb: app/shop-blue/0123456789abcdef`.",
+          }),
+        green: z
+          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+          .default({})
+          .meta({
+            description: "Template variables for green's queries.",
+          }),
       })
       .default({ blue: {}, green: {} })
       .meta({ description: "Per-side values for `{{name}}` in queries; `{{cluster}}` is built in." }),
