@@ -36,11 +36,13 @@ export type {
 export { JUDGEMENT_REASONS, SERIES_STATUSES, VERDICTS } from "./types.ts";
 export { resolveQueries, seriesFor, sideVariables } from "./resolve.ts";
 export type { MetricDataResultLike, ResolvedMetric, ResolvedQueries, ResolvedSide, Side } from "./resolve.ts";
-export { DEFAULT_MAX_RATIO, allowedValue, judgeMetric, valuesInWindow } from "./judge.ts";
+export { DEFAULT_MAX_RATIO, allowedValue, judgeMetric, testConfidence, valuesInWindow } from "./judge.ts";
 export type { MetricPlan } from "./judge.ts";
 export { NO_COUNTS, METRIC_STATUSES, applyLimits, statusOf } from "./limits.ts";
 export type { LimitCounts, Limits, MetricStatus } from "./limits.ts";
 export { defaultTolerance, metricApplies, observedSplit } from "./split.ts";
 export type { ObservedSplit } from "./split.ts";
 export { mannWhitney, normalCdf } from "./mann-whitney.ts";
+export { binomialRateTest, binomialUpperTail } from "./binomial.ts";
+export type { BinomialResult } from "./binomial.ts";
 export type { Alternative, MannWhitneyResult } from "./mann-whitney.ts";

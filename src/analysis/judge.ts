@@ -8,6 +8,7 @@
  */
 import type { AnalysisMetricDoc } from "../plan/schema.ts";
 import { mannWhitney } from "./mann-whitney.ts";
+import { binomialRateTest } from "./binomial.ts";
 import type {
   Evidence,
   Judgement,
@@ -16,9 +17,15 @@ import type {
   Series,
   SideEvidence,
   SideSeries,
+  TestEvidence,
   Verdict,
   Window,
 } from "./types.ts";
+
+/** The test's confidence: the plan's, else 0.995 for binomial (tuned by bench/judgement.ts) and 0.95 for Mann-Whitney. */
+export function testConfidence(test: Pick<NonNullable<MetricPlan["test"]>, "kind" | "confidence">): number {
+  return test.confidence ?? (test.kind === "binomial" ? 0.995 : 0.95);
+}
 
 /** green ÷ blue allowed when `compare` gives neither maxRatio nor maxIncrease. */
 export const DEFAULT_MAX_RATIO = 1.5;
@@ -72,6 +79,8 @@ export function allowedValue(compare: NonNullable<MetricPlan["compare"]>, blue: 
 function neededSeries(metric: MetricPlan, reading: { blue: SideSeries; green: SideSeries }): Series[] {
   const ids = [metric.queries[metric.queries.length - 1]!.id];
   if (metric.minData.requests) ids.push(metric.minData.requests.query);
+  if (metric.test?.kind === "binomial")
+    ids.push(...[metric.test.count, metric.test.total].filter((x) => x !== undefined));
   const sides = metric.compare ? [reading.green, reading.blue] : [reading.green];
   return sides.flatMap((s) => ids.map((id) => s[id]).filter((x): x is Series => x !== undefined));
 }
@@ -83,6 +92,39 @@ function result(
   evidence: Evidence,
 ): Judgement {
   return { metric: metric.name, verdict, reason, evidence };
+}
+
+function runTest(
+  test: NonNullable<MetricPlan["test"]>,
+  reading: { blue: SideSeries; green: SideSeries },
+  greenValues: number[],
+  blueValues: number[],
+  higher: boolean,
+  window: Window,
+): TestEvidence {
+  const confidence = testConfidence(test);
+  if (test.kind === "binomial" && test.count !== undefined && test.total !== undefined) {
+    const counts = (data: SideSeries) => ({
+      events: sum(valuesInWindow(data[test.count!], window)),
+      requests: sum(valuesInWindow(data[test.total!], window)),
+    });
+    const g = counts(reading.green);
+    const b = counts(reading.blue);
+    const t = binomialRateTest(g, b, higher ? "greater" : "less");
+    const significant = t.pValue < 1 - confidence;
+    return {
+      kind: "binomial",
+      events: t.events,
+      totalEvents: Math.round(g.events + b.events),
+      expectedShare: t.expectedShare,
+      pValue: t.pValue,
+      confidence,
+      significant,
+    };
+  }
+  const t = mannWhitney(greenValues, blueValues, higher ? "greater" : "less");
+  const significant = t.pValue < 1 - confidence;
+  return { kind: "mann-whitney", u: t.u, z: t.z, pValue: t.pValue, confidence, significant };
 }
 
 /** Judges one evaluation of `metric` over `window` from what was read. */
@@ -150,16 +192,8 @@ export function judgeMetric(metric: MetricPlan, reading: MetricReading, window: 
     const beyond = higher ? g > allowed : g < allowed;
     let significant = true;
     if (metric.test) {
-      const t = mannWhitney(green.values, blue.values, higher ? "greater" : "less");
-      significant = t.pValue < 1 - metric.test.confidence;
-      evidence.test = {
-        kind: "mann-whitney",
-        u: t.u,
-        z: t.z,
-        pValue: t.pValue,
-        confidence: metric.test.confidence,
-        significant,
-      };
+      evidence.test = runTest(metric.test, reading, green.values, blue.values, higher, window);
+      significant = evidence.test.significant;
     }
     if (beyond && significant) failed ??= "worse-than-blue";
     else if (beyond) notSignificant = true;

@@ -75,7 +75,9 @@ export function resolveQueries(doc: PlanDoc, side: Side): ResolvedSide {
   const metrics = analysis.metrics.map((m, i): ResolvedMetric => {
     const requestsId = m.minData.requests?.query;
     const value = m.queries[m.queries.length - 1]!.id;
-    const returned = new Set(requestsId === undefined ? [value] : [value, requestsId]);
+    const returned = new Set(
+      [value, requestsId, m.test?.count, m.test?.total].filter((x) => x !== undefined),
+    );
     const resolved = resolveList(m.queries, `${s}${i}`, vars, returned);
     return { name: m.name, ...resolved, ...(requestsId === undefined ? {} : { requestsId }) };
   });

@@ -72,16 +72,29 @@ export interface SideEvidence {
   requests?: number;
 }
 
-export interface TestEvidence {
-  kind: "mann-whitney";
-  /** U of green's datapoints against blue's. */
-  u: number;
-  z: number;
-  /** One-sided, in the direction in which green is worse. */
-  pValue: number;
-  confidence: number;
-  significant: boolean;
-}
+export type TestEvidence =
+  | {
+      kind: "mann-whitney";
+      /** U of green's datapoints against blue's. */
+      u: number;
+      z: number;
+      /** One-sided, in the direction in which green is worse. */
+      pValue: number;
+      confidence: number;
+      significant: boolean;
+    }
+  | {
+      kind: "binomial";
+      /** Green's events (sum of the count query) and all events of both sides in the window. */
+      events: number;
+      totalEvents: number;
+      /** Green's share of the requests: its expected share of the events if the rates were equal. */
+      expectedShare: number;
+      /** One-sided, in the direction in which green is worse. */
+      pValue: number;
+      confidence: number;
+      significant: boolean;
+    };
 
 export interface Evidence {
   window: Window;

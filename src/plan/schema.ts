@@ -332,7 +332,7 @@ export const AnalysisQuery = z
     label: z.string().max(255).optional().meta({ description: "Label shown in the evidence." }),
     returnData: z.boolean().optional().meta({
       description:
-        "Return this query's datapoints. Default: true for the judged (last) query and the minData.requests query.",
+        "Return this query's datapoints. Default: true for the judged (last) query and the queries minData and test name.",
     }),
   })
   .meta({ description: "One CloudWatch MetricDataQuery, written once and templated for each side." });
@@ -356,12 +356,28 @@ export const AnalysisCompare = z
 
 export const AnalysisTest = z
   .strictObject({
-    kind: z.literal("mann-whitney").default("mann-whitney").meta({
-      description: "Mann-Whitney U test of the two sides' per-period datapoints (as Kayenta's judge).",
+    kind: z.enum(["mann-whitney", "binomial"]).default("mann-whitney").meta({
+      description:
+        "mann-whitney: U test of the two sides' per-period datapoints (as Kayenta's judge). binomial: exact test of green's share of the events (e.g. 5xx) given its share of the requests, over the window's sums; for rates, far stronger on small samples.",
     }),
-    confidence: z.number().min(0.5).max(0.9999).default(0.95).meta({
-      description: "A comparison fails only when the difference is significant at this level (one-sided).",
+    confidence: z.number().min(0.5).max(0.9999).optional().meta({
+      description:
+        "A comparison fails only when the difference is significant at this level (one-sided). Default: 0.995 for binomial, 0.95 for mann-whitney.",
     }),
+    count: z
+      .string()
+      .regex(ANALYSIS_QUERY_ID, { message: "must be a query id of this metric" })
+      .optional()
+      .meta({
+        description: "(binomial) Id of the event-count query, e.g. the 5xx count.",
+      }),
+    total: z
+      .string()
+      .regex(ANALYSIS_QUERY_ID, { message: "must be a query id of this metric" })
+      .optional()
+      .meta({
+        description: "(binomial) Id of the request-count query.",
+      }),
   })
   .meta({ description: "A statistical test a comparison must also pass before it fails." });
 
@@ -407,7 +423,7 @@ export const AnalysisMetric = z
       .boolean()
       .default(false)
       .meta({ description: "No datapoint at all on green fails instead of being inconclusive." }),
-    failureLimit: z.number().int().min(0).default(1).meta({
+    failureLimit: z.number().int().min(0).default(2).meta({
       description: "Failed evaluations allowed within one step; one more fails the step (Argo Rollouts).",
     }),
     inconclusiveLimit: z.number().int().min(0).default(5).meta({

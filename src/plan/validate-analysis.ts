@@ -251,6 +251,26 @@ export function checkAnalysis(doc: PlanDoc, errors: SemanticIssue[], warnings: S
         hint: "add `compare: { direction: higher-is-worse }`, or remove `test`",
       });
     }
+    if (m.test?.kind === "binomial") {
+      for (const key of ["count", "total"] as const) {
+        const id = m.test[key];
+        if (id === undefined) {
+          errors.push({
+            code: "test-needs-counts",
+            path: [...base, "test"],
+            message: `a binomial test needs \`${key}\`: the id of the ${key === "count" ? "event-count (e.g. 5xx)" : "request-count"} query`,
+            hint: "add `count: errors` and `total: requests` (ids of this metric's Sum queries), or use kind mann-whitney",
+          });
+        } else if (!m.queries.some((q) => q.id === id)) {
+          errors.push({
+            code: "unknown-query-id",
+            path: [...base, "test", key],
+            message: `"${id}" is not a query of this metric`,
+            hint: `name one of: ${m.queries.map((q) => q.id).join(", ")}`,
+          });
+        }
+      }
+    }
     const period = checkQueries(m.queries, [...base, "queries"], sides, errors);
     checkWindow(m.window, period, [...base, "window"], errors);
     const requests = m.minData.requests?.query;

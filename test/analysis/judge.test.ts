@@ -8,6 +8,8 @@ import fc from "fast-check";
 import { Plan, type AnalysisMetricDoc } from "../../src/plan/schema.ts";
 import {
   NO_COUNTS,
+  binomialRateTest,
+  binomialUpperTail,
   applyLimits,
   judgeMetric,
   mannWhitney,
@@ -186,6 +188,58 @@ describe("mannWhitney", () => {
     expect(tied.pValue).toBeCloseTo(0.5067287, 5);
     expect(mannWhitney([5, 5, 5], [5, 5, 5], "greater")).toMatchObject({ u: 4.5, pValue: 1 });
     expect(mannWhitney([], [1], "greater").pValue).toBe(1);
+  });
+});
+
+describe("binomial rate test", () => {
+  it("matches SciPy's exact binomial tails", () => {
+    expect(binomialUpperTail(16, 160, 0.05)).toBeCloseTo(0.0067067, 6);
+    expect(binomialUpperTail(30, 50, 0.5)).toBeCloseTo(0.1013194, 6);
+    expect(1 - binomialUpperTail(4, 160, 0.05)).toBeCloseTo(0.0388207, 6);
+    expect(binomialUpperTail(0, 10, 0.3)).toBe(1);
+    expect(binomialUpperTail(11, 10, 0.3)).toBe(0);
+  });
+
+  it("green 16 of 160 5xx while it has 5% of the requests: p = 0.0067", () => {
+    const t = binomialRateTest({ events: 16, requests: 1500 }, { events: 144, requests: 28500 }, "greater");
+    expect(t.expectedShare).toBeCloseTo(0.05);
+    expect(t.pValue).toBeCloseTo(0.0067067, 6);
+    expect(binomialRateTest({ events: 0, requests: 10 }, { events: 0, requests: 10 }, "greater").pValue).toBe(
+      1,
+    );
+  });
+
+  it("judges a 5xx rate by the counts: ×3 at 5% green fails, noise passes", () => {
+    const m = metric({
+      queries: [
+        { id: "errors", metricStat: { namespace: "N", metricName: "5xx" } },
+        { id: "requests", metricStat: { namespace: "N", metricName: "RequestCount" } },
+        { id: "v", expression: "100 * FILL(errors, 0) / requests" },
+      ],
+      compare: { maxRatio: 1.5, maxIncrease: 0.1 },
+      test: { kind: "binomial", count: "errors", total: "requests" },
+    });
+    const side = (errors: number[], requests: number[]) => ({
+      errors: per(...errors),
+      requests: per(...requests),
+      v: per(...errors.map((e, i) => (100 * e) / requests[i]!)),
+    });
+    const blue = side([28, 30, 27, 29, 28], [5700, 5700, 5700, 5700, 5700]);
+    // Green: 300 requests a minute, 4–5 errors (1.5%): three times blue's 0.5%.
+    const bad = judgeMetric(m, { green: side([5, 4, 5, 4, 5], [300, 300, 300, 300, 300]), blue }, WINDOW);
+    expect(bad).toMatchObject({ verdict: "fail", reason: "worse-than-blue" });
+    expect(bad.evidence.test).toMatchObject({
+      kind: "binomial",
+      events: 23,
+      totalEvents: 165,
+      confidence: 0.995,
+    });
+    expect(bad.evidence.test!.pValue).toBeLessThan(0.001);
+    // Green: 2, 3, 2, 2, 3 errors (0.8%): beyond the allowance (0.75%), but 12 of 157 5xx against an
+    // expected 5% share is p ≈ 0.096: not significant, so it passes.
+    const noise = judgeMetric(m, { green: side([2, 3, 2, 2, 3], [300, 300, 300, 300, 300]), blue }, WINDOW);
+    expect(noise).toMatchObject({ verdict: "pass", reason: "not-significant" });
+    expect(noise.evidence.test!.pValue).toBeGreaterThan(0.05);
   });
 });
 

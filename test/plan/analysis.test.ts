@@ -32,7 +32,7 @@ describe("analysis: the valid section", () => {
     expect(d.analysis!.interval).toBe("1m");
     expect(d.analysis!.metrics[0]).toMatchObject({
       window: "5m",
-      failureLimit: 1,
+      failureLimit: 2,
       consecutiveErrorLimit: 4,
       mustHaveData: false,
     });
@@ -180,6 +180,18 @@ describe("analysis: refused at validation", () => {
     ).toEqual(["test-needs-compare"]);
     expect(codes(doc((p) => (metric(p).threshold = { min: 2, max: 1 })))).toEqual(["threshold-inverted"]);
     expect(codes(doc((p) => (queries(p)[2]!.expression = "SUM(METRICS())")))).toEqual(["metrics-function"]);
+  });
+
+  it("a binomial test without its count and total queries, or naming unknown ones", () => {
+    expect(codes(doc((p) => (metric(p).test = { kind: "binomial", count: "errors" })))).toEqual([
+      "test-needs-counts",
+    ]);
+    expect(
+      codes(doc((p) => (metric(p).test = { kind: "binomial", count: "errs", total: "requests" }))),
+    ).toEqual(["unknown-query-id"]);
+    expect(
+      codes(doc((p) => (metric(p).test = { kind: "binomial", count: "errors", total: "requests" }))),
+    ).toEqual([]);
   });
 
   it("two metrics with one name; a fromStep past the last step is a warning", () => {
