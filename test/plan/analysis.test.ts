@@ -2,6 +2,10 @@
  * The plan's `analysis` section: what validation refuses (exit 2, with file, line, column and fix), and a
  * property that random analysis sections never crash loading.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Plan, type PlanDoc } from "../../src/plan/schema.ts";
@@ -214,6 +218,35 @@ describe("analysis: refused at validation", () => {
     expect(issue).toMatchObject({ line, column: text.split("\n")[line - 1]!.indexOf("Avg") + 1 });
     expect(error.message).toContain(`gates.yaml:${line}:`);
     expect(error.message).toContain('did you mean "Average"?');
+  });
+});
+
+describe("analysis: the built CLI (npm run build first)", () => {
+  it("refuses a broken metric gate in plans/metric-gates.yaml with exit 2, file:line:column and the fix", () => {
+    const text = readFileSync("plans/metric-gates.yaml", "utf8").replace("stat: p99", "stat: p99.x");
+    const file = join(mkdtempSync(join(tmpdir(), "gates-")), "gates.yaml");
+    writeFileSync(file, text);
+    const r = spawnSync(process.execPath, ["bin/eks-bluegreen.js", "plan", "--offline", file], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    const line = text.split("\n").findIndex((l) => l.includes("stat: p99.x")) + 1;
+    expect(r.stderr).toContain(
+      `gates.yaml:${line}:19: analysis.metrics[1].queries[1].metricStat.stat: CloudWatch has no statistic "p99.x"`,
+    );
+    expect(r.stdout).toBe("");
+  });
+
+  it("previews plans/metric-gates.yaml offline, exit 0", () => {
+    const r = spawnSync(
+      process.execPath,
+      ["bin/eks-bluegreen.js", "plan", "--offline", "plans/metric-gates.yaml"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("No errors: the upgrade can start.");
   });
 });
 
