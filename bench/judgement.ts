@@ -380,7 +380,7 @@ blue in the same minutes cancels.`;
 /** Rewrites the judgement section of docs/performance.md (between `<!-- judgement:start -->` and `<!-- judgement:end -->`). */
 export function writeJudgementSection(
   r: JudgementResult,
-  file = new URL("../docs/performance.md", import.meta.url),
+  file: URL | string = new URL("../docs/performance.md", import.meta.url),
 ): void {
   const text = readFileSync(file, "utf8");
   const start = "<!-- judgement:start -->";
