@@ -305,7 +305,7 @@ export const AnalysisMetricStat = z
     }),
     stat: z.string().min(1).default("Sum").meta({
       description:
-        "CloudWatch statistic: Sum, Average, Minimum, Maximum, SampleCount, pNN or pNN.N, tmNN, wmNN, tcNN, tsNN, prNN, IQM, or a range form like TM(10%:90%).",
+        "CloudWatch statistic: Sum, Average, Minimum, Maximum, SampleCount, pNN or pNN.N, tmNN, wmNN, tcNN, tsNN, IQM, or a range form like TM(10%:90%) or PR(:300).",
     }),
     period: z.number().int().min(1).default(60).meta({
       description: "Seconds per datapoint: 1, 5, 10, 20, 30 or a multiple of 60. ALB metrics have 60.",
