@@ -33,7 +33,7 @@ describe("bad requests get AWS-shaped errors, never a crash", () => {
       method: "POST",
       headers: {
         ...scoped("monitoring"),
-        "x-amz-target": "GraniteServiceVersion20100801.GetMetricData",
+        "x-amz-target": "GraniteServiceVersion20100801.GetMetricWidgetImage",
         "content-type": "application/x-amz-json-1.0",
       },
       body: "{}",

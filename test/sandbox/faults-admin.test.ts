@@ -133,12 +133,13 @@ describe("fault injection", () => {
   });
 
   it("flips a scheduled alarm at its time, with history stamped at that time", async () => {
-    const at = Date.now() + 80;
+    // Margins wide enough for a loaded machine: the first read must come before the first flip.
+    const at = Date.now() + 1_500;
     sandbox.faults.scheduleAlarm("checkout-5xx", "ALARM", { atMs: at }, "scripted");
-    sandbox.faults.scheduleAlarm("checkout-5xx", "OK", { afterMs: 120 });
+    sandbox.faults.scheduleAlarm("checkout-5xx", "OK", { afterMs: 2_000 });
     const before = await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ["checkout-5xx"] }));
     expect(before.MetricAlarms?.[0]?.StateValue).toBe("OK");
-    await new Promise((r) => setTimeout(r, 160));
+    await new Promise((r) => setTimeout(r, Math.max(0, at + 700 - Date.now())));
     const history = await clients.cloudwatch.send(
       new DescribeAlarmHistoryCommand({
         AlarmName: "checkout-5xx",
