@@ -7,7 +7,7 @@ import type { CompiledPlan } from "../plan/compile.ts";
 import { createAlarmsPort } from "./cloudwatch.ts";
 import { createClientFactory, type ClientFactory, type ClientScope } from "./clients.ts";
 import { createClustersPort } from "./eks.ts";
-import type { Ports } from "./ports.ts";
+import type { Ports, ServerTimeReading } from "./ports.ts";
 import { createCaller, type OnRetry, type RetryPolicy } from "./retry.ts";
 import { createTrafficPort } from "./route53.ts";
 import { createObjectStore } from "./s3.ts";
@@ -29,6 +29,8 @@ export interface PortsOptions {
   env?: NodeJS.ProcessEnv;
   /** Polling of GetChange and of EKS while it works (tests shorten them). */
   poll?: { route53?: Poll; eks?: Poll };
+  /** Hears every S3 response's `Date` beside this machine's clock (clock skew for `--debug`). */
+  onServerTime?: (reading: ServerTimeReading) => void;
 }
 
 export async function createPorts(
@@ -66,7 +68,12 @@ export async function createPorts(
   }
   if (doc.state.backend === "s3") {
     const scope: ClientScope = { ...planScope, ...(doc.state.region ? { region: doc.state.region } : {}) };
-    ports.objects = createObjectStore({ client: () => clients.s3(scope), caller, bucket: doc.state.bucket });
+    ports.objects = createObjectStore({
+      client: () => clients.s3(scope),
+      caller,
+      bucket: doc.state.bucket,
+      ...(options.onServerTime ? { onServerTime: options.onServerTime } : {}),
+    });
   }
   return ports;
 }

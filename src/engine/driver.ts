@@ -8,6 +8,7 @@ import type { Ports } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Lease, LockOwner, StateStore } from "../state/store.ts";
 import { crashFromEnv, type CrashPoint } from "./crash-points.ts";
+import { explainLostWrite } from "./lost-write.ts";
 import type { Action } from "./draft.ts";
 import type { Finding, Observation } from "./observation.ts";
 import { observe as realObserve, type ObserveOptions } from "./observe.ts";
@@ -138,7 +139,10 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
         for (let i = first; i < r.state.events.length; i++) r.state.events[i]!.seq = i + 1;
         r.events.unshift(takeover);
       }
-      version = await deps.store.write(serializeState(r.state), version);
+      const known = r.state.events.length - r.events.length;
+      version = await deps.store.write(serializeState(r.state), version).catch(async (error: unknown) => {
+        throw await explainLostWrite(error, deps.store, deps.plan, known);
+      });
       for (const e of r.events) {
         events.push(e);
         deps.onEvent?.(e);

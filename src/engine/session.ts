@@ -7,6 +7,7 @@ import type { CommandContext } from "../cli/context.ts";
 import type { Ports } from "../aws/ports.ts";
 import { loadPlan, type LoadedPlan } from "../plan/load.ts";
 import type { StateStore } from "../state/store.ts";
+import { describeServerTime } from "../state/lock-info.ts";
 import type { DriverDeps } from "./driver.ts";
 
 export interface Session {
@@ -33,8 +34,13 @@ export async function openSession(file: string, ctx: CommandContext, command: st
   const ports = await createPorts(plan, ctx.aws, {
     env: ctx.env,
     onRetry: (info) => ctx.out.debug(`retry: ${JSON.stringify(info)}`),
+    onServerTime: (t) => ctx.out.debug(`clock: ${t.operation} ${describeServerTime(t)}`),
   });
-  const store = openStateStore(plan, { cwd: ctx.cwd, ...(ports.objects ? { objects: ports.objects } : {}) });
+  const store = openStateStore(plan, {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    ...(ports.objects ? { objects: ports.objects } : {}),
+  });
   const timeout = insyncTimeout(ctx.env);
   const deps: DriverDeps = {
     plan,

@@ -2,14 +2,25 @@ import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { S3StateStore } from "../../src/state/s3.ts";
 import { FakeObjectStore } from "./fake-objects.ts";
-import { describeStoreContract, owner, PLAN_FILE } from "./contract.ts";
+import { describeStoreContract, manualClock, owner, PLAN_FILE } from "./contract.ts";
 
 describeStoreContract("S3 over an in-memory ObjectStorePort", async () => {
-  const objects = new FakeObjectStore();
+  let s3Time = Date.now();
+  const objects = new FakeObjectStore(() => s3Time);
   const key = `upgrades/${randomUUID()}/state.json`;
   return {
     open: (o = {}) => new S3StateStore({ objects, bucket: "state-bucket", key, planFile: PLAN_FILE, ...o }),
     writeRawLock: async (text) => void (await objects.put(`${key}.lock`, text, undefined)),
+    time: () => {
+      const runner = manualClock();
+      return {
+        now: runner.now,
+        pass: async (ms) => {
+          runner.advance(ms);
+          s3Time += ms;
+        },
+      };
+    },
   };
 });
 

@@ -21,7 +21,11 @@ describe.skipIf(skip !== undefined)(`S3 store on moto${skip ? ` (skipped: ${skip
   });
   afterAll(async () => moto?.close());
 
-  describeStoreContract("S3 adapter on moto", () => s3Harness(moto!.endpoint), 3);
+  describeStoreContract(
+    "S3 adapter on moto",
+    () => s3Harness(moto!.endpoint, (ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    3,
+  );
 
   it("moto answers conditional writes as S3 does", async () => {
     const objects = await adapterObjects(moto!.endpoint, "probe");

@@ -9,7 +9,7 @@ import { compilePlan } from "../../src/plan/compile.ts";
 import { Plan } from "../../src/plan/schema.ts";
 import { S3StateStore } from "../../src/state/s3.ts";
 import type { ObjectStorePort } from "../../src/aws/ports.ts";
-import { PLAN_FILE, type StoreHarness } from "./contract.ts";
+import { manualClock, PLAN_FILE, type StoreHarness } from "./contract.ts";
 
 export const BUCKET = "eks-bluegreen-state";
 
@@ -48,11 +48,28 @@ export async function adapterObjects(endpoint: string, key: string): Promise<Obj
   return ports.objects!;
 }
 
-export async function s3Harness(endpoint: string): Promise<StoreHarness> {
+/**
+ * `passS3Time` lets time pass on the endpoint's clock: the sandbox's clock is moved by hand; moto's is
+ * the real one, so it sleeps.
+ */
+export async function s3Harness(
+  endpoint: string,
+  passS3Time: (ms: number) => Promise<void>,
+): Promise<StoreHarness> {
   const key = `upgrades/${randomUUID()}/state.json`;
   const objects = await adapterObjects(endpoint, key);
   return {
     open: (o = {}) => new S3StateStore({ objects, bucket: BUCKET, key, planFile: PLAN_FILE, ...o }),
     writeRawLock: async (text) => void (await objects.put(`${key}.lock`, text, undefined)),
+    time: () => {
+      const runner = manualClock();
+      return {
+        now: runner.now,
+        pass: async (ms) => {
+          runner.advance(ms);
+          await passS3Time(ms);
+        },
+      };
+    },
   };
 }
