@@ -213,6 +213,23 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       expect(await store.readLock()).toBeUndefined();
     });
 
+    it("forceUnlock refuses a holder alive on this host (exit 5), unless evenIfAlive", async () => {
+      const lease = await h.open().lock(owner(77, "run", "runner-a"), 60_000);
+      const here = h.open({ host: "runner-a", isAlive: (pid) => pid === 77 });
+      const error = await caught(here.forceUnlock());
+      expect(error).toBeInstanceOf(LockedError);
+      expect(error.code).toBe("lock-holder-alive");
+      expect(error.exitCode).toBe(ExitCode.Locked);
+      expect(error.message).toMatch(/`run`, pid 77 on this host \(runner-a\).*is alive.*Nothing was removed/);
+      expect(error.hint).toContain(`eks-bluegreen unlock ${PLAN_FILE} --force --even-if-alive`);
+      expect(await here.readLock()).toEqual(lease.owner);
+      // Dead on this host, or alive on another host (this host cannot tell): removed.
+      expect(await h.open({ host: "runner-b", isAlive: () => true }).forceUnlock()).toEqual(lease.owner);
+      const again = await h.open().lock(owner(78, "run", "runner-a"), 60_000);
+      expect(await here.forceUnlock({ evenIfAlive: true })).toEqual(again.owner);
+      expect(await here.readLock()).toBeUndefined();
+    });
+
     it("a damaged lock is reported clearly, never taken over, and can be forced", async () => {
       await h.writeRawLock("{ not json");
       const store = h.open();

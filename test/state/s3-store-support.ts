@@ -8,7 +8,7 @@ import { createPorts } from "../../src/aws/index.ts";
 import { compilePlan } from "../../src/plan/compile.ts";
 import { Plan } from "../../src/plan/schema.ts";
 import { S3StateStore } from "../../src/state/s3.ts";
-import type { ObjectStorePort } from "../../src/aws/ports.ts";
+import type { ObjectStorePort, ServerTimeReading } from "../../src/aws/ports.ts";
 import { manualClock, PLAN_FILE, type StoreHarness } from "./contract.ts";
 
 export const BUCKET = "eks-bluegreen-state";
@@ -27,7 +27,11 @@ export async function createBucket(endpoint: string): Promise<void> {
   s3.destroy();
 }
 
-export async function adapterObjects(endpoint: string, key: string): Promise<ObjectStorePort> {
+export async function adapterObjects(
+  endpoint: string,
+  key: string,
+  onServerTime?: (reading: ServerTimeReading) => void,
+): Promise<ObjectStorePort> {
   const doc = Plan.parse({
     apiVersion: "eks-bluegreen/v1",
     metadata: { name: "contract" },
@@ -43,6 +47,7 @@ export async function adapterObjects(endpoint: string, key: string): Promise<Obj
     {
       env: {},
       retry: { retries: 2, baseDelayMs: 20, maxDelayMs: 100 },
+      ...(onServerTime ? { onServerTime } : {}),
     },
   );
   return ports.objects!;
