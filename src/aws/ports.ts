@@ -185,6 +185,7 @@ export interface StoredObject {
 /** One response's `Date` header beside this machine's clock when the response arrived. */
 export interface ServerTimeReading {
   operation: string;
+  key: string;
   /** S3's time (the `Date` header, whole seconds). */
   serverTime: Date;
   /** This machine's clock when the response arrived. */

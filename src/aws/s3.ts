@@ -61,9 +61,10 @@ const sdk = () => import("@aws-sdk/client-s3");
 export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
   const { caller, bucket } = deps;
   const heard =
-    (operation: string, also?: (serverTime: Date) => void) => (serverTime: Date, localTime: Date) => {
+    (operation: string, key: string, also?: (serverTime: Date) => void) =>
+    (serverTime: Date, localTime: Date) => {
       also?.(serverTime);
-      deps.onServerTime?.({ operation, serverTime, localTime });
+      deps.onServerTime?.({ operation, key, serverTime, localTime });
     };
 
   async function guarded<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -86,7 +87,7 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
             let date: Date | undefined;
             const command = timed(
               new GetObjectCommand({ Bucket: bucket, Key: key }),
-              heard("s3:GetObject", (d) => (date = d)),
+              heard("s3:GetObject", key, (d) => (date = d)),
             );
             const out = await client.send(command, { abortSignal });
             // Read the body inside the retried call: a connection cut mid-body is retried too.
@@ -130,7 +131,7 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
                   ...(condition && "ifMatch" in condition ? { IfMatch: condition.ifMatch } : {}),
                   ...(condition && "ifNoneMatch" in condition ? { IfNoneMatch: condition.ifNoneMatch } : {}),
                 }),
-                heard("s3:PutObject"),
+                heard("s3:PutObject", key),
               ),
               { abortSignal },
             ),
@@ -154,7 +155,7 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
                   Key: key,
                   ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
                 }),
-                heard("s3:DeleteObject"),
+                heard("s3:DeleteObject", key),
               ),
               { abortSignal },
             ),

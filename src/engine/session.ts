@@ -34,7 +34,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
   const ports = await createPorts(plan, ctx.aws, {
     env: ctx.env,
     onRetry: (info) => ctx.out.debug(`retry: ${JSON.stringify(info)}`),
-    onServerTime: (t) => ctx.out.debug(`clock: ${t.operation} ${describeServerTime(t)}`),
+    onServerTime: (t) => ctx.out.debug(`clock: ${t.operation} ${t.key}: ${describeServerTime(t)}`),
   });
   const store = openStateStore(plan, {
     cwd: ctx.cwd,

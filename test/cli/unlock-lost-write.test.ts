@@ -1,0 +1,75 @@
+/**
+ * Issue 10 M2 and L8: `unlock --force` never removes the lock of a holder alive on this host (unless
+ * `--even-if-alive`), says "no lock" plainly, and a run whose write lost to another command says what
+ * that command did, in words that fit a local file.
+ */
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { PreconditionFailedError, type ToolError } from "../../src/errors.ts";
+import { explainLostWrite } from "../../src/engine/lost-write.ts";
+import { compilePlan } from "../../src/plan/compile.ts";
+import { Plan } from "../../src/plan/schema.ts";
+import { openStateStore } from "../../src/state/index.ts";
+import { compressedPlan, setup, type Env } from "./harness.ts";
+
+let env: Env | undefined;
+afterEach(async () => {
+  await env?.close();
+  env = undefined;
+});
+
+const plan = () => compilePlan(Plan.parse(compressedPlan()), "plan.yaml");
+
+describe("unlock --force", () => {
+  it("refuses (exit 5) while the holder runs on this host and is alive; --even-if-alive removes it", async () => {
+    env = await setup();
+    const store = openStateStore(plan(), { cwd: env.dir });
+    // The holder is this test process: on this host, and alive.
+    const lease = await store.lock(
+      { host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), command: "run" },
+      600_000,
+    );
+    let r = await env.cli(["--output", "json", "unlock", "plan.yaml", "--force"]);
+    expect(r.code).toBe(5);
+    expect(r.json.error.code).toBe("lock-holder-alive");
+    expect(r.json.error.message).toContain(`pid ${process.pid} on this host`);
+    expect(r.json.error.message).toMatch(/is alive/);
+    expect(r.json.error.hint).toContain("--even-if-alive");
+    expect((await store.readLock())?.pid).toBe(process.pid);
+
+    r = await env.cli(["--output", "json", "unlock", "plan.yaml", "--force", "--even-if-alive"]);
+    expect(r.code).toBe(0);
+    expect(r.json.removed.pid).toBe(process.pid);
+    expect(await store.readLock()).toBeUndefined();
+    await store.unlock(lease); // the holder's release removes nothing that is not its own
+  });
+
+  it("with no lock says so, without naming the state file as if it were the lock", async () => {
+    env = await setup();
+    const r = await env.cli(["unlock", "plan.yaml", "--force"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("No lock is held on e2e: nothing to remove.");
+    expect(r.stdout).not.toMatch(/state\.json/);
+  });
+});
+
+describe("a write that lost to another command", () => {
+  it("re-reads the state and says what the other command did; local words, exit 5", async () => {
+    env = await setup();
+    expect((await env.cli(["advance", "plan.yaml"])).code).toBe(0);
+    const store = openStateStore(plan(), { cwd: env.dir });
+    const known = JSON.parse((await store.read())!.text).events.length as number;
+    // Meanwhile, from another shell:
+    expect((await env.cli(["rollback", "plan.yaml", "--reason", "emergency"])).code).toBe(3);
+
+    const lost = new PreconditionFailedError(join(env.dir, ".eks-bluegreen/e2e/state.json"), "file");
+    const error = (await explainLostWrite(lost, store, plan(), known)) as ToolError;
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(error.exitCode).toBe(5);
+    expect(error.message).toMatch(/^Another run moved first: the state file .* changed under this run/);
+    expect(error.message).toMatch(/Meanwhile another run recorded: .*Manual rollback by tester: emergency\./);
+    expect(error.message).not.toMatch(/HTTP|412/);
+    expect(error.hint).toContain("eks-bluegreen status plan.yaml");
+  });
+});
