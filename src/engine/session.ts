@@ -28,6 +28,8 @@ export async function openSession(file: string, ctx: CommandContext, command: st
   const plan = await loadPlan(file);
   for (const w of plan.warnings) ctx.out.debug(`plan warning: ${w.path}: ${w.message}`);
   const { createPorts } = await import("../aws/index.ts");
+  // The SDK loads before any lock is taken, so a locked tick is I/O, not seconds of module loading.
+  if (command !== "unlock") await (await import("../aws/preload.ts")).preloadSdk();
   const { openStateStore } = await import("../state/index.ts");
   // No port-wide abort signal: a Route 53 change that has started must finish (or fail) on its own;
   // the driver passes Ctrl-C to the reads and waits, where stopping early is safe.

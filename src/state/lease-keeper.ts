@@ -96,9 +96,11 @@ export class LeaseKeeper {
   private async beat(held: Held): Promise<void> {
     await this.serially(held, async () => {
       if (held.released || held.lost) return;
-      await this.rewriteHeld(held).then(() => void (this.beats += 1)).catch(() => {
-        // A failed call (network, throttling) is tried again at the next beat; a loss is kept in `lost`.
-      });
+      await this.rewriteHeld(held)
+        .then(() => void (this.beats += 1))
+        .catch(() => {
+          // A failed call (network, throttling) is tried again at the next beat; a loss is kept in `lost`.
+        });
     });
     this.schedule(held);
   }

@@ -32,18 +32,27 @@ describe.skipIf(skip !== undefined)(
       async (backend) => {
         const ms: number[] = [];
         const lockWrites: number[] = [];
+        const failures: string[] = [];
+        // Every round runs (a failure is kept, not thrown at once), so the figures say how many held.
         for (let round = 0; round < ROUNDS; round++) {
-          const outcome = await skewRace({ s3: s3(backend), leaseMs: 2_000, inSyncDelayMs: 3_000 });
-          ms.push(outcome.ms);
-          lockWrites.push(outcome.lockWrites);
+          try {
+            const outcome = await skewRace({ s3: s3(backend), leaseMs: 2_000, inSyncDelayMs: 3_000 });
+            ms.push(outcome.ms);
+            lockWrites.push(outcome.lockWrites);
+          } catch (error) {
+            failures.push(`round ${round + 1}: ${(error as Error).message.split("\n")[0]!.slice(0, 300)}`);
+          }
         }
-        expect(ms).toHaveLength(ROUNDS);
         recordFigure("clock-skew", `${backend}: ${ROUNDS} rounds, lease 2 s, INSYNC 3 s`, {
           rounds: ROUNDS,
-          passed: ROUNDS,
-          raceMs: { min: Math.min(...ms), max: Math.max(...ms) },
-          winnerLockWrites: { min: Math.min(...lockWrites), max: Math.max(...lockWrites) },
+          passed: ROUNDS - failures.length,
+          ...(ms.length ? { raceMs: { min: Math.min(...ms), max: Math.max(...ms) } } : {}),
+          ...(lockWrites.length
+            ? { winnerLockWrites: { min: Math.min(...lockWrites), max: Math.max(...lockWrites) } }
+            : {}),
+          failures,
         });
+        expect(failures).toEqual([]);
       },
       900_000,
     );
