@@ -3,6 +3,9 @@
  * `--even-if-alive`), says "no lock" plainly, and a run whose write lost to another command says what
  * that command did, in words that fit a local file.
  */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,7 +14,7 @@ import { explainLostWrite } from "../../src/engine/lost-write.ts";
 import { compilePlan } from "../../src/plan/compile.ts";
 import { Plan } from "../../src/plan/schema.ts";
 import { openStateStore } from "../../src/state/index.ts";
-import { compressedPlan, setup, type Env } from "./harness.ts";
+import { BIN, compressedPlan, setup, type Env } from "./harness.ts";
 
 let env: Env | undefined;
 afterEach(async () => {
@@ -72,4 +75,49 @@ describe("a write that lost to another command", () => {
     expect(error.message).not.toMatch(/HTTP|412/);
     expect(error.hint).toContain("eks-bluegreen status plan.yaml");
   });
+});
+
+describe("status: the lock part", () => {
+  it("shows a lock it cannot read as unreadable, never as free", async () => {
+    env = await setup();
+    await mkdir(join(env.dir, ".eks-bluegreen/e2e"), { recursive: true });
+    await writeFile(join(env.dir, ".eks-bluegreen/e2e/lock.json"), "{ not json");
+    const text = await env.cli(["status", "plan.yaml"]);
+    expect(text.stdout).toMatch(/lock {5}unreadable: The lock .*lock\.json is damaged: it is not JSON/);
+    expect(text.stdout).not.toMatch(/lock {5}free/);
+    const json = await env.cli(["--output", "json", "status", "plan.yaml"]);
+    expect(json.json.lockError.code).toBe("locked");
+  });
+
+  it.skipIf(!existsSync("/usr/bin/faketime"))(
+    "shows the skew between this machine and S3 past 5 s (here an hour, under faketime)",
+    async () => {
+      env = await setup(
+        compressedPlan({ state: { backend: "s3", bucket: "upgrade-state", key: "e2e/state.json" } }),
+      );
+      expect((await env.cli(["advance", "plan.yaml"])).code).toBe(0);
+      const e = env;
+      const run = (offset: string) =>
+        new Promise<string>((done) =>
+          execFile(
+            "/usr/bin/faketime",
+            [
+              "-f",
+              offset,
+              process.execPath,
+              BIN,
+              "--endpoint-url",
+              e.sandbox.endpoint,
+              "status",
+              "plan.yaml",
+            ],
+            { cwd: e.dir, env: { PATH: process.env.PATH ?? "", HOME: e.dir, ...e.sandbox.env } },
+            (_error, stdout) => done(stdout),
+          ),
+        );
+      expect(await run("+1h")).toMatch(/clock {4}this machine's clock is 3600 s ahead of S3's/);
+      expect(await run("-1h")).toMatch(/clock {4}this machine's clock is 3600 s behind S3's/);
+      expect((await env.cli(["status", "plan.yaml"])).stdout).not.toMatch(/clock {4}/);
+    },
+  );
 });
