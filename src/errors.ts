@@ -117,10 +117,10 @@ export class PlanError extends ToolError {
   }
 }
 
-/** Another run holds the lock (exit 5). */
+/** Another run holds the lock (exit 5). `lock-holder-alive`: `unlock --force` refused for a live holder. */
 export class LockedError extends ToolError {
-  constructor(message: string, hint: string) {
-    super("locked", message, { hint, exitCode: ExitCode.Locked, fault: "user" });
+  constructor(message: string, hint: string, code: "locked" | "lock-holder-alive" = "locked") {
+    super(code, message, { hint, exitCode: ExitCode.Locked, fault: "user" });
   }
 }
 
@@ -163,13 +163,27 @@ export class AwsError extends ToolError {
   }
 }
 
-/** A conditional write lost: the object changed (If-Match) or already exists (If-None-Match). */
+/**
+ * A conditional write lost: another run moved first (exit 5, like a lock held by another run). The words
+ * fit the backend: S3 answered 412 to a conditional write; a local state file changed under this run.
+ */
 export class PreconditionFailedError extends ToolError {
-  constructor(key: string) {
-    super("precondition-failed", `The object ${key} changed or already exists (HTTP 412).`, {
-      hint: "Another run wrote it first; read it again.",
-      exitCode: ExitCode.Locked,
-      fault: "user",
-    });
+  readonly where: string;
+  readonly backend: "s3" | "file";
+
+  constructor(where: string, backend: "s3" | "file" = "s3", detail = "", planFile = "<plan>") {
+    super(
+      "precondition-failed",
+      backend === "file"
+        ? `Another run moved first: the state file ${where} changed under this run, so this run's write was not made.${detail}`
+        : `Another run moved first: ${where} changed or was created by another run (S3 refused this run's conditional write, HTTP 412), so this run's write was not made.${detail}`,
+      {
+        hint: `Nothing of this run's last step was stored. Run \`eks-bluegreen status ${planFile}\` to see where the upgrade is now; the next tick goes on from there.`,
+        exitCode: ExitCode.Locked,
+        fault: "user",
+      },
+    );
+    this.where = where;
+    this.backend = backend;
   }
 }

@@ -9,7 +9,7 @@ import { createAlarmsPort } from "./cloudwatch.ts";
 import { createClientFactory, type ClientFactory, type ClientScope } from "./clients.ts";
 import { createClustersPort } from "./eks.ts";
 import { createMetricsPort } from "./metrics.ts";
-import type { Ports } from "./ports.ts";
+import type { Ports, ServerTimeReading } from "./ports.ts";
 import { createCaller, type OnRetry, type RetryPolicy } from "./retry.ts";
 import { createTrafficPort } from "./route53.ts";
 import { createObjectStore } from "./s3.ts";
@@ -33,6 +33,8 @@ export interface PortsOptions {
   poll?: { route53?: Poll; eks?: Poll };
   /** Where the AWS SDK's own log lines go (`--debug`); without it they are dropped, never printed. */
   log?: (line: string) => void;
+  /** Hears every S3 response's `Date` beside this machine's clock (clock skew for `--debug`). */
+  onServerTime?: (reading: ServerTimeReading) => void;
 }
 
 export const RETRY_BUDGET_ENV = "EKS_BLUEGREEN_AWS_RETRY_BUDGET_MS";
@@ -97,7 +99,12 @@ export async function createPorts(
   }
   if (doc.state.backend === "s3") {
     const scope: ClientScope = { ...planScope, ...(doc.state.region ? { region: doc.state.region } : {}) };
-    ports.objects = createObjectStore({ client: () => clients.s3(scope), caller, bucket: doc.state.bucket });
+    ports.objects = createObjectStore({
+      client: () => clients.s3(scope),
+      caller,
+      bucket: doc.state.bucket,
+      ...(options.onServerTime ? { onServerTime: options.onServerTime } : {}),
+    });
   }
   return ports;
 }

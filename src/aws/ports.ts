@@ -289,6 +289,20 @@ export interface ClustersPort {
 export interface StoredObject {
   body: string;
   etag: string;
+  /** The object's `Last-Modified` (S3's clock, whole seconds), when the store sends it. */
+  lastModified?: Date;
+  /** The response's `Date` header: S3's own time when it answered (whole seconds), when sent. */
+  date?: Date;
+}
+
+/** One response's `Date` header beside this machine's clock when the response arrived. */
+export interface ServerTimeReading {
+  operation: string;
+  key: string;
+  /** S3's time (the `Date` header, whole seconds). */
+  serverTime: Date;
+  /** This machine's clock when the response arrived. */
+  localTime: Date;
 }
 
 export interface ObjectStorePort {

@@ -1,10 +1,14 @@
 /**
  * ObjectStorePort over S3: conditional get/put/delete for the shared state store. A lost condition
  * (HTTP 412, or 409 ConditionalRequestConflict when two writers race) is a PreconditionFailedError.
+ *
+ * Every response's `Date` header (S3's own clock) is read beside this machine's clock, success or error:
+ * `get` returns it with the object's `LastModified`, so the state store judges leases by S3's clock
+ * alone, and `onServerTime` hears every call's reading (the skew shown by `--debug` and `status`).
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AwsError, PreconditionFailedError } from "../errors.ts";
-import type { ObjectStorePort } from "./ports.ts";
+import type { ObjectStorePort, ServerTimeReading } from "./ports.ts";
 import { requireAnswer } from "./answers.ts";
 import type { Caller } from "./retry.ts";
 
@@ -14,12 +18,57 @@ export interface ObjectStoreDeps {
   bucket: string;
   /** Keys per ListObjectsV2 page (S3's default and maximum is 1,000); tests make it small to page. */
   pageSize?: number;
+  /** Hears the `Date` header of every S3 response beside this machine's clock. */
+  onServerTime?: (reading: ServerTimeReading) => void;
+}
+
+/** The slice of a command the `Date` middleware needs (every SDK command has it). */
+interface Stackable {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      options: { step: "deserialize"; priority: "low"; name: string },
+    ): void;
+  };
+}
+
+/** The `Date` header of a raw HTTP response, parsed; undefined when absent or not a date. */
+function dateHeader(result: unknown): Date | undefined {
+  const headers = (result as { response?: { headers?: Record<string, string | undefined> } } | undefined)
+    ?.response?.headers;
+  const raw = headers?.date ?? headers?.Date;
+  if (raw === undefined) return undefined;
+  const ms = Date.parse(raw);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+/**
+ * Adds a middleware inside the deserializer (so it sees the raw response of errors as well as of
+ * successes) that records the response's `Date` header and this machine's clock at that moment.
+ */
+function timed<C>(command: C, seen: (serverTime: Date, localTime: Date) => void): C {
+  (command as unknown as Stackable).middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const serverTime = dateHeader(result);
+      if (serverTime) seen(serverTime, new Date());
+      return result;
+    },
+    { step: "deserialize", priority: "low", name: "eksBluegreenServerTime" },
+  );
+  return command;
 }
 
 const sdk = () => import("@aws-sdk/client-s3");
 
 export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
   const { caller, bucket } = deps;
+  const heard =
+    (operation: string, key: string, also?: (serverTime: Date) => void) =>
+    (serverTime: Date, localTime: Date) => {
+      also?.(serverTime);
+      deps.onServerTime?.({ operation, key, serverTime, localTime });
+    };
 
   async function guarded<T>(key: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -38,13 +87,21 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
         return await caller.call(
           "s3:GetObject",
           async (abortSignal) => {
-            const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
-              abortSignal,
-            });
+            let date: Date | undefined;
+            const command = timed(
+              new GetObjectCommand({ Bucket: bucket, Key: key }),
+              heard("s3:GetObject", key, (d) => (date = d)),
+            );
+            const out = await client.send(command, { abortSignal });
             // Read the body inside the retried call: a connection cut mid-body is retried too.
             requireAnswer(out, Boolean(out.ETag), "S3", "an `ETag`");
             const body = (await out.Body?.transformToString("utf8")) ?? "";
-            return { body, etag: out.ETag ?? "" };
+            return {
+              body,
+              etag: out.ETag ?? "",
+              ...(out.LastModified ? { lastModified: out.LastModified } : {}),
+              ...(date ? { date } : {}),
+            };
           },
           options.signal,
         );
@@ -70,14 +127,19 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
           (abortSignal) =>
             client
               .send(
-                new PutObjectCommand({
-                  Bucket: bucket,
-                  Key: key,
-                  Body: body,
-                  ContentType: "application/json",
-                  ...(condition && "ifMatch" in condition ? { IfMatch: condition.ifMatch } : {}),
-                  ...(condition && "ifNoneMatch" in condition ? { IfNoneMatch: condition.ifNoneMatch } : {}),
-                }),
+                timed(
+                  new PutObjectCommand({
+                    Bucket: bucket,
+                    Key: key,
+                    Body: body,
+                    ContentType: "application/json",
+                    ...(condition && "ifMatch" in condition ? { IfMatch: condition.ifMatch } : {}),
+                    ...(condition && "ifNoneMatch" in condition
+                      ? { IfNoneMatch: condition.ifNoneMatch }
+                      : {}),
+                  }),
+                  heard("s3:PutObject", key),
+                ),
                 { abortSignal },
               )
               // S3 answers every write with the new ETag; a 2xx without one did not come from S3, and the
@@ -97,11 +159,14 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
           "s3:DeleteObject",
           (abortSignal) =>
             client.send(
-              new DeleteObjectCommand({
-                Bucket: bucket,
-                Key: key,
-                ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
-              }),
+              timed(
+                new DeleteObjectCommand({
+                  Bucket: bucket,
+                  Key: key,
+                  ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
+                }),
+                heard("s3:DeleteObject", key),
+              ),
               { abortSignal },
             ),
           options.signal,

@@ -184,7 +184,8 @@ export function buildProgram(): Command {
     .description("remove another run's lock (only when you know it is gone)")
     .argument("<plan>", "plan file (YAML)")
     .option("--force", "required: confirms the holder is gone", false)
-    .action(action(() => import("./commands/unlock.ts"), withFile<{ force: boolean }>));
+    .option("--even-if-alive", "remove it even though its holder runs on this host and is alive", false)
+    .action(action(() => import("./commands/unlock.ts"), withFile<{ force: boolean; evenIfAlive: boolean }>));
 
   program
     .command("audit")

@@ -16,6 +16,7 @@ import type { Ports } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Lease, LockInfo, LockOwner, StateStore } from "../state/store.ts";
 import { pointHooksFromEnv, type CrashPoint, type PointHook } from "./crash-points.ts";
+import { explainLostWrite } from "./lost-write.ts";
 import type { Action } from "./draft.ts";
 import type { Finding, Observation, SiblingUpgrade } from "./observation.ts";
 import { observe as realObserve, type ObserveOptions, type RetryLog } from "./observe.ts";
@@ -369,7 +370,11 @@ class Tick {
       r.events.unshift(takeover);
     }
     const text = serializeState(r.state);
-    this.version = await deps.store.write(text, this.version);
+    const known = r.state.events.length - r.events.length;
+    this.version = await deps.store.write(text, this.version).catch(async (error: unknown) => {
+      // A lost write says what the other run did meanwhile, in words that fit the backend.
+      throw await explainLostWrite(error, deps.store, deps.plan, known);
+    });
     this.written = text;
     this.takeover = undefined;
     this.state = r.state;

@@ -7,6 +7,7 @@ import type { CommandContext } from "../cli/context.ts";
 import type { Ports } from "../aws/ports.ts";
 import { loadPlan, type LoadedPlan } from "../plan/load.ts";
 import type { StateStore } from "../state/store.ts";
+import { describeServerTime } from "../state/lock-info.ts";
 import type { DriverDeps } from "./driver.ts";
 import { retryLog } from "./observe.ts";
 
@@ -30,6 +31,8 @@ export async function openSession(file: string, ctx: CommandContext, command: st
   const plan = await loadPlan(file);
   for (const w of plan.warnings) ctx.out.debug(`plan warning: ${w.path}: ${w.message}`);
   const { createPorts } = await import("../aws/index.ts");
+  // The SDK loads before any lock is taken, so a locked tick is I/O, not seconds of module loading.
+  if (command !== "unlock") await (await import("../aws/preload.ts")).preloadSdk();
   const { openStateStore } = await import("../state/index.ts");
   // No port-wide abort signal: a Route 53 change that has started must finish (or fail) on its own;
   // the driver passes Ctrl-C to the reads and waits, where stopping early is safe.
@@ -42,8 +45,13 @@ export async function openSession(file: string, ctx: CommandContext, command: st
       ctx.out.debug(`retry: ${JSON.stringify(info)}`);
     },
     log: (line) => ctx.out.debug(line),
+    onServerTime: (t) => ctx.out.debug(`clock: ${t.operation} ${t.key}: ${describeServerTime(t)}`),
   });
-  const store = openStateStore(plan, { cwd: ctx.cwd, ...(ports.objects ? { objects: ports.objects } : {}) });
+  const store = openStateStore(plan, {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    ...(ports.objects ? { objects: ports.objects } : {}),
+  });
   const timeout = insyncTimeout(ctx.env);
   const deps: DriverDeps = {
     plan,

@@ -33,6 +33,8 @@ export interface SandboxOptions {
   inSyncDelayMs?: number;
   /** How long EKS resources stay CREATING / UPDATING / DELETING. Default 0. */
   eksDelayMs?: number;
+  /** The sandbox's clock (epoch ms), e.g. S3's `Date` and `Last-Modified`. Default: the system clock. */
+  now?: () => number;
 }
 
 export interface Sandbox {
@@ -58,6 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accountId,
     inSyncDelayMs: options.inSyncDelayMs ?? 0,
     eksDelayMs: options.eksDelayMs ?? 0,
+    ...(options.now ? { now: options.now } : {}),
   });
   const faults = new Faults(world.cloudwatch);
   const calls: CallRecord[] = [];

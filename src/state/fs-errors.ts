@@ -44,7 +44,7 @@ export function withFsErrors(store: StateStore, dir: string): StateStore {
     lock: wrap("take the lock", (o: Parameters<StateStore["lock"]>[0], ms: number) => store.lock(o, ms)),
     renew: wrap("renew the lock", (l: Parameters<StateStore["renew"]>[0], ms: number) => store.renew(l, ms)),
     unlock: wrap("release the lock", (l: Parameters<StateStore["unlock"]>[0]) => store.unlock(l)),
-    forceUnlock: wrap("remove the lock", () => store.forceUnlock()),
+    forceUnlock: wrap("remove the lock", (o?: { evenIfAlive?: boolean }) => store.forceUnlock(o)),
     others: wrap("read the other upgrades' states", () => store.others()),
   };
 }

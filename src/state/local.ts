@@ -6,6 +6,10 @@
  * `lock.json.takeover`, so two runs that both find a stale lock cannot both take it, and a late release
  * cannot delete a lock that was taken over meanwhile. The lock file itself is replaced by rename, so it
  * never disappears while a run holds it.
+ *
+ * Leases are judged by this machine's clock, the only one involved: a lock may be taken over when its
+ * `leaseUntil` has passed or its owner on this host is dead. A held lock is renewed every third of its
+ * lease (LeaseKeeper), so a live run that waits longer than its lease keeps it.
  */
 import { chmod, mkdir, rename, rm, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
@@ -16,6 +20,7 @@ import { LockedError, PreconditionFailedError } from "../errors.ts";
 import {
   CorruptLock,
   corruptLockError,
+  holderAliveError,
   lockBody,
   lockedError,
   lostLeaseError,
@@ -23,6 +28,7 @@ import {
   processAlive,
   staleReason,
 } from "./lock-info.ts";
+import { LeaseKeeper } from "./lease-keeper.ts";
 import {
   DIR_MODE,
   createExclusive,
@@ -48,6 +54,10 @@ export interface LocalStoreOptions {
   /** Tests replace these to stage a dead owner or another host. */
   isAlive?: (pid: number) => boolean;
   host?: string;
+  /** Every lease is this long, whatever the caller asks (EKS_BLUEGREEN_LEASE_MS). */
+  leaseMs?: number;
+  /** false: held leases are not renewed on their own (tests stage a holder that died). */
+  heartbeat?: boolean;
 }
 
 /** A guard older than this is left over from a crash (a takeover holds it for milliseconds). */
@@ -69,6 +79,8 @@ export class LocalStateStore implements StateStore {
   private readonly host: string;
   private readonly cwd: string | undefined;
   private dirReady = false;
+  private readonly leaseOverride: number | undefined;
+  private readonly keeper: LeaseKeeper;
 
   constructor(options: LocalStoreOptions) {
     this.dir = options.dir;
@@ -83,6 +95,16 @@ export class LocalStateStore implements StateStore {
     this.cwd = options.cwd;
     const shown = options.cwd ? relative(options.cwd, this.statePath) : this.statePath;
     this.location = `file ${shown.startsWith("..") || isAbsolute(shown) ? this.statePath : shown}`;
+    this.leaseOverride = options.leaseMs;
+    this.keeper = new LeaseKeeper(
+      (token, owner, ms) => this.rewriteLock(token, owner, ms),
+      options.heartbeat ?? true,
+    );
+  }
+
+  /** Heartbeats done by this store (tests). */
+  get heartbeats(): number {
+    return this.keeper.beats;
   }
 
   private get lockLocation(): string {
@@ -109,7 +131,7 @@ export class LocalStateStore implements StateStore {
     await this.ensureDir();
     if (expectedVersion === undefined) {
       if (!(await createExclusive(this.dir, this.statePath, "state.json", text))) {
-        throw new PreconditionFailedError(this.statePath);
+        throw new PreconditionFailedError(this.statePath, "file");
       }
       return sha256(text);
     }
@@ -119,7 +141,7 @@ export class LocalStateStore implements StateStore {
       // Compare and rename under the write guard, so two writers at one version cannot both win.
       await this.withGuard(this.writeGuardPath, async () => {
         const current = await this.read();
-        if (current?.version !== expectedVersion) throw new PreconditionFailedError(this.statePath);
+        if (current?.version !== expectedVersion) throw new PreconditionFailedError(this.statePath, "file");
         await rename(temp, this.statePath);
         await syncDir(this.dir);
       });
@@ -139,12 +161,13 @@ export class LocalStateStore implements StateStore {
     return parsed;
   }
 
-  async lock(owner: LockOwner, leaseMs: number): Promise<Lease> {
+  async lock(owner: LockOwner, requestedMs: number): Promise<Lease> {
     await this.ensureDir();
+    const leaseMs = this.leaseOverride ?? requestedMs;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const { info, text } = lockBody(owner, new Date(this.now().getTime() + leaseMs));
+      const { info, text } = lockBody(owner, new Date(this.now().getTime() + leaseMs), leaseMs);
       if (await createExclusive(this.dir, this.lockPath, "lock.json", text)) {
-        return { owner: info, token: sha256(text) };
+        return this.keeper.start({ owner: info, token: sha256(text) }, leaseMs);
       }
       const existing = await readTextIfExists(this.lockPath);
       if (existing === undefined) continue; // released between our attempt and our read
@@ -158,7 +181,7 @@ export class LocalStateStore implements StateStore {
         await replaceAtomically(this.dir, this.lockPath, "lock.json", text);
         return true;
       });
-      if (taken) return { owner: info, token: sha256(text), tookOverFrom: held };
+      if (taken) return this.keeper.start({ owner: info, token: sha256(text), tookOverFrom: held }, leaseMs);
       // Someone else changed the lock first: look at it again.
     }
     throw new LockedError(
@@ -168,36 +191,61 @@ export class LocalStateStore implements StateStore {
   }
 
   async renew(lease: Lease, leaseMs: number): Promise<Lease> {
+    return this.keeper.renew(lease, this.leaseOverride ?? leaseMs);
+  }
+
+  /** Rewrites the lock if it still carries `token`; LockedError if it was lost. */
+  private async rewriteLock(
+    token: string,
+    owner: LockInfo,
+    leaseMs: number,
+  ): Promise<Pick<Lease, "token" | "owner">> {
     await this.ensureDir();
     return this.withGuard(this.guardPath, async () => {
       const current = await readTextIfExists(this.lockPath);
-      if (current === undefined || sha256(current) !== lease.token) {
+      if (current === undefined || sha256(current) !== token) {
         const now = current === undefined ? undefined : parseLock(current);
         throw lostLeaseError(this.lockLocation, this.planFile, now instanceof CorruptLock ? undefined : now);
       }
-      const { info, text } = lockBody(lease.owner, new Date(this.now().getTime() + leaseMs));
+      const { info, text } = lockBody(owner, new Date(this.now().getTime() + leaseMs), leaseMs);
       await replaceAtomically(this.dir, this.lockPath, "lock.json", text);
-      return { ...lease, owner: info, token: sha256(text) };
+      return { owner: info, token: sha256(text) };
     });
   }
 
   async unlock(lease: Lease): Promise<void> {
+    const token = await this.keeper.release(lease);
     await this.ensureDir();
     await this.withGuard(this.guardPath, async () => {
       const current = await readTextIfExists(this.lockPath);
-      if (current === undefined || sha256(current) !== lease.token) return;
+      if (current === undefined || sha256(current) !== token) return;
       await unlink(this.lockPath);
       await syncDir(this.dir);
     });
   }
 
-  async forceUnlock(): Promise<LockInfo | undefined> {
+  async forceUnlock(options: { evenIfAlive?: boolean } = {}): Promise<LockInfo | undefined> {
     const text = await readTextIfExists(this.lockPath);
     if (text === undefined) return undefined;
-    await rm(this.lockPath, { force: true });
-    await syncDir(this.dir);
     const parsed = parseLock(text);
-    return parsed instanceof CorruptLock ? undefined : parsed;
+    const holder = parsed instanceof CorruptLock ? undefined : parsed;
+    if (holder && holder.host === this.host && this.isAlive(holder.pid) && !options.evenIfAlive) {
+      throw holderAliveError(holder, this.lockLocation, this.planFile);
+    }
+    // Only the lock that was judged: a holder renewing meanwhile is alive and working.
+    await this.withGuard(this.guardPath, async () => {
+      const now = await readTextIfExists(this.lockPath);
+      if (now === undefined) return;
+      if (now !== text) {
+        throw new LockedError(
+          `The lock ${this.lockLocation} changed while it was being removed: its holder renewed it, so it is still working. Nothing was removed.`,
+          `Run \`eks-bluegreen status ${this.planFile}\` to see who holds it, and try again once that run has ended.`,
+        );
+      }
+      await rm(this.lockPath, { force: true });
+      await syncDir(this.dir);
+    });
+    return holder;
   }
 
   /** Runs `fn` while holding a guard file; waits briefly for another holder, removes a crashed one's. */

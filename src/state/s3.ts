@@ -4,22 +4,29 @@
  * renewed and taken over with If-Match, deleted (If-Match) when the tick ends. S3 decides every race:
  * of two conditional writes on one version, exactly one gets 200 and the other 412.
  *
- * Leases are compared with this machine's clock; keep runners' clocks in sync (NTP) and leases long
- * against any skew.
+ * Leases are judged by S3's clock alone (`s3LeaseExpired`): a lock may be taken over once the `Date` of
+ * the response that read it is its `leaseMs` past the object's `LastModified`. No runner's clock enters,
+ * so runners whose clocks disagree (by minutes or hours) never take a live lock from each other. A held
+ * lock is rewritten every third of its lease (LeaseKeeper), which moves `LastModified`. The skew between
+ * this machine and S3 is measured on every read, for `status` and `--debug`.
  */
 import { hostname } from "node:os";
 import { AwsError, LockedError, PreconditionFailedError } from "../errors.ts";
-import type { ObjectStorePort } from "../aws/ports.ts";
+import type { ObjectStorePort, StoredObject } from "../aws/ports.ts";
 import {
   CorruptLock,
+  clockSkewMs,
   corruptLockError,
+  holderAliveError,
   lockBody,
   lockedError,
   lostLeaseError,
   parseLock,
   processAlive,
-  staleReason,
+  s3LeaseExpired,
+  type LockSighting,
 } from "./lock-info.ts";
+import { LeaseKeeper } from "./lease-keeper.ts";
 import { siblingPattern } from "./siblings.ts";
 import type { Lease, LockInfo, LockOwner, OtherUpgrade, StateStore, StoredState } from "./store.ts";
 
@@ -31,6 +38,10 @@ export interface S3StoreOptions {
   now?: () => Date;
   isAlive?: (pid: number) => boolean;
   host?: string;
+  /** Every lease is this long, whatever the caller asks (EKS_BLUEGREEN_LEASE_MS). */
+  leaseMs?: number;
+  /** false: held leases are not renewed on their own (tests stage a holder that died). */
+  heartbeat?: boolean;
 }
 
 /**
@@ -60,6 +71,9 @@ export class S3StateStore implements StateStore {
   private readonly isAlive: (pid: number) => boolean;
   private readonly host: string;
   private readonly bucket: string;
+  private readonly leaseOverride: number | undefined;
+  private readonly keeper: LeaseKeeper;
+  private skewMs: number | undefined;
 
   constructor(options: S3StoreOptions) {
     this.objects = options.objects;
@@ -71,6 +85,46 @@ export class S3StateStore implements StateStore {
     this.host = options.host ?? hostname();
     this.location = `s3://${options.bucket}/${options.key}`;
     this.bucket = options.bucket;
+    this.leaseOverride = options.leaseMs;
+    this.keeper = new LeaseKeeper(
+      (token, owner, ms) => this.rewriteLock(token, owner, ms),
+      options.heartbeat ?? true,
+    );
+  }
+
+  clockSkewMs(): number | undefined {
+    return this.skewMs;
+  }
+
+  /** Heartbeats done by this store (tests). */
+  get heartbeats(): number {
+    return this.keeper.beats;
+  }
+
+  private leaseFor(requested: number): number {
+    return this.leaseOverride ?? requested;
+  }
+
+  /** The lock body for `leaseMs`; `leaseUntil` (for people) by S3's clock as last measured. */
+  private body(owner: LockOwner, leaseMs: number): { info: LockInfo; text: string } {
+    const s3Now = this.now().getTime() - (this.skewMs ?? 0);
+    return lockBody(owner, new Date(s3Now + leaseMs), leaseMs);
+  }
+
+  /** Gets an object and notes S3's time against this machine's. */
+  private async getSeen(key: string): Promise<{ object: StoredObject; seen: LockSighting } | undefined> {
+    const object = await this.objects.get(key);
+    const localNow = this.now();
+    if (object?.date) this.skewMs = clockSkewMs(object.date, localNow);
+    if (object === undefined) return undefined;
+    return {
+      object,
+      seen: {
+        localNow,
+        ...(object.date ? { date: object.date } : {}),
+        ...(object.lastModified ? { lastModified: object.lastModified } : {}),
+      },
+    };
   }
 
   private get lockLocation(): string {
@@ -78,8 +132,8 @@ export class S3StateStore implements StateStore {
   }
 
   async read(): Promise<StoredState | undefined> {
-    const object = await this.objects.get(this.key);
-    return object === undefined ? undefined : { text: object.body, version: object.etag };
+    const got = await this.getSeen(this.key);
+    return got === undefined ? undefined : { text: got.object.body, version: got.object.etag };
   }
 
   async write(text: string, expectedVersion: string | undefined): Promise<string> {
@@ -90,38 +144,44 @@ export class S3StateStore implements StateStore {
         expectedVersion === undefined ? { ifNoneMatch: "*" } : { ifMatch: expectedVersion },
       );
     } catch (error) {
-      if (lostRace(error, expectedVersion !== undefined)) throw new PreconditionFailedError(this.location);
+      if (lostRace(error, expectedVersion !== undefined))
+        throw new PreconditionFailedError(this.location, "s3");
       throw error;
     }
   }
 
   async readLock(): Promise<LockInfo | undefined> {
-    const object = await this.objects.get(this.lockKey);
-    if (object === undefined) return undefined;
-    const parsed = parseLock(object.body);
+    const got = await this.getSeen(this.lockKey);
+    if (got === undefined) return undefined;
+    const parsed = parseLock(got.object.body);
     if (parsed instanceof CorruptLock) throw corruptLockError(parsed, this.lockLocation, this.planFile);
     return parsed;
   }
 
-  async lock(owner: LockOwner, leaseMs: number): Promise<Lease> {
+  async lock(owner: LockOwner, requestedMs: number): Promise<Lease> {
+    const leaseMs = this.leaseFor(requestedMs);
     for (let attempt = 0; attempt < 10; attempt++) {
-      const { info, text } = lockBody(owner, new Date(this.now().getTime() + leaseMs));
+      const { info, text } = this.body(owner, leaseMs);
       try {
         const etag = await this.objects.put(this.lockKey, text, { ifNoneMatch: "*" });
-        return { owner: info, token: etag };
+        return this.keeper.start({ owner: info, token: etag }, leaseMs);
       } catch (error) {
         if (!lostRace(error)) throw error;
       }
-      const existing = await this.objects.get(this.lockKey);
-      if (existing === undefined) continue; // released between our put and our get
+      const got = await this.getSeen(this.lockKey);
+      if (got === undefined) continue; // released between our put and our get
+      const { object: existing, seen } = got;
       const held = parseLock(existing.body);
       if (held instanceof CorruptLock) throw corruptLockError(held, this.lockLocation, this.planFile);
-      if (!staleReason(held, this.now(), this.isAlive, this.host)) {
-        throw lockedError(held, this.lockLocation, this.planFile);
+      const judgement = s3LeaseExpired(held, seen);
+      const ownerDead = held.host === this.host && !this.isAlive(held.pid);
+      if (!judgement.expired && !ownerDead) {
+        throw lockedError(held, this.lockLocation, this.planFile, judgement);
       }
+      const fresh = this.body(owner, leaseMs);
       try {
-        const etag = await this.objects.put(this.lockKey, text, { ifMatch: existing.etag });
-        return { owner: info, token: etag, tookOverFrom: held };
+        const etag = await this.objects.put(this.lockKey, fresh.text, { ifMatch: existing.etag });
+        return this.keeper.start({ owner: fresh.info, token: etag, tookOverFrom: held }, leaseMs);
       } catch (error) {
         if (!lostRace(error, true)) throw error;
         // Another run took it over (or it was released) first: look again.
@@ -134,10 +194,19 @@ export class S3StateStore implements StateStore {
   }
 
   async renew(lease: Lease, leaseMs: number): Promise<Lease> {
-    const { info, text } = lockBody(lease.owner, new Date(this.now().getTime() + leaseMs));
+    return this.keeper.renew(lease, this.leaseFor(leaseMs));
+  }
+
+  /** Rewrites the lock if it still carries `token` (a new `LastModified`); LockedError if it was lost. */
+  private async rewriteLock(
+    token: string,
+    owner: LockInfo,
+    leaseMs: number,
+  ): Promise<Pick<Lease, "token" | "owner">> {
+    const { info, text } = this.body(owner, leaseMs);
     try {
-      const etag = await this.objects.put(this.lockKey, text, { ifMatch: lease.token });
-      return { ...lease, owner: info, token: etag };
+      const etag = await this.objects.put(this.lockKey, text, { ifMatch: token });
+      return { owner: info, token: etag };
     } catch (error) {
       if (!lostRace(error, true)) throw error;
       const now = await this.objects.get(this.lockKey);
@@ -151,9 +220,10 @@ export class S3StateStore implements StateStore {
   }
 
   async unlock(lease: Lease): Promise<void> {
+    const token = await this.keeper.release(lease);
     // Read first: a store whose DeleteObject ignores If-Match must still never delete another run's lock.
     const current = await this.objects.get(this.lockKey);
-    if (current === undefined || !sameEtag(current.etag, lease.token)) return;
+    if (current === undefined || !sameEtag(current.etag, token)) return;
     try {
       await this.objects.delete(this.lockKey, { ifMatch: current.etag });
     } catch (error) {
@@ -161,12 +231,26 @@ export class S3StateStore implements StateStore {
     }
   }
 
-  async forceUnlock(): Promise<LockInfo | undefined> {
+  async forceUnlock(options: { evenIfAlive?: boolean } = {}): Promise<LockInfo | undefined> {
     const current = await this.objects.get(this.lockKey);
     if (current === undefined) return undefined;
-    await this.objects.delete(this.lockKey);
     const parsed = parseLock(current.body);
-    return parsed instanceof CorruptLock ? undefined : parsed;
+    const holder = parsed instanceof CorruptLock ? undefined : parsed;
+    if (holder && holder.host === this.host && this.isAlive(holder.pid) && !options.evenIfAlive) {
+      throw holderAliveError(holder, this.lockLocation, this.planFile);
+    }
+    try {
+      // Only the lock that was judged: a holder renewing meanwhile is alive and working.
+      await this.objects.delete(this.lockKey, { ifMatch: current.etag });
+    } catch (error) {
+      if (!lostRace(error, true)) throw error;
+      if (error instanceof AwsError && error.httpStatus === 404) return holder; // gone meanwhile
+      throw new LockedError(
+        `The lock ${this.lockLocation} changed while it was being removed: its holder renewed it, so it is still working. Nothing was removed.`,
+        `Run \`eks-bluegreen status ${this.planFile}\` to see who holds it, and try again once that run has ended.`,
+      );
+    }
+    return holder;
   }
 
   // ------------------------------------------------------------------ other upgrades

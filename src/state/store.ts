@@ -15,8 +15,13 @@ export interface LockOwner {
 }
 
 export interface LockInfo extends LockOwner {
-  /** ISO time after which the lock may be taken over */
+  /** ISO time the lease ends by the writer's best idea of the time: for people (S3 judges by `leaseMs`). */
   leaseUntil: string;
+  /**
+   * The lease's length. On S3 the lock may be taken over once S3's clock (a response's `Date`) is this far
+   * past the lock object's `LastModified`; every renewal rewrites the object. Absent in older locks.
+   */
+  leaseMs?: number;
 }
 
 export interface Lease {
@@ -40,19 +45,28 @@ export interface StateStore {
   /** Where it lives, for messages: "file .eks-bluegreen/prod/state.json" or "s3://bucket/key". */
   readonly location: string;
   /**
-   * Takes the lock for one tick. A lock whose lease has run out, or whose owner on this host is no longer
-   * alive, is taken over (reported in `tookOverFrom`); otherwise throws LockedError (exit 5) naming the
-   * holder and how to remove a stale lock.
+   * Takes the lock for one tick. A lock whose lease has run out (on S3: by S3's clock), or whose owner on
+   * this host is no longer alive, is taken over (reported in `tookOverFrom`); otherwise throws LockedError
+   * (exit 5) naming the holder and how to remove a stale lock. While held, the lock is renewed every third
+   * of its lease until `unlock`, so a tick that waits longer than its lease keeps it.
    */
   lock(owner: LockOwner, leaseMs: number): Promise<Lease>;
-  /** Extends a held lease (for a tick that waits on Route 53). Throws LockedError if it was lost. */
+  /** Extends a held lease now (for a tick that waits on Route 53). Throws LockedError if it was lost. */
   renew(lease: Lease, leaseMs: number): Promise<Lease>;
   /** Releases a held lease; never removes someone else's lock. */
   unlock(lease: Lease): Promise<void>;
-  /** Removes whatever lock exists (`unlock --force`); returns who held it. */
-  forceUnlock(): Promise<LockInfo | undefined>;
+  /**
+   * Removes the lock (`unlock --force`) and returns who held it. Refuses (LockedError
+   * `lock-holder-alive`, exit 5) when the holder runs on this host and is alive, unless `evenIfAlive`.
+   */
+  forceUnlock(options?: { evenIfAlive?: boolean }): Promise<LockInfo | undefined>;
   /** The current lock, if any (for `status`). */
   readLock(): Promise<LockInfo | undefined>;
+  /**
+   * This machine's clock minus the store's (S3's `Date` header), in ms, as last measured; undefined when
+   * the store has no clock of its own (a local folder) or no call has answered yet.
+   */
+  clockSkewMs?(): number | undefined;
   /** The state document, or undefined when no upgrade has started. */
   read(): Promise<StoredState | undefined>;
   /**

@@ -2,7 +2,7 @@
  * The StateStore contract, run against every store (local folder, S3 over a fake, the sandbox and moto).
  * Each test gets a fresh location; `open` returns a new store on it, as another process would have.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ExitCode, LockedError, PreconditionFailedError, type ToolError } from "../../src/errors.ts";
 import type { Lease, LockOwner, StateStore } from "../../src/state/store.ts";
 
@@ -10,12 +10,23 @@ export interface OpenOptions {
   now?: () => Date;
   isAlive?: (pid: number) => boolean;
   host?: string;
+  /** false: the store does not renew what it holds (a holder that died). */
+  heartbeat?: boolean;
+}
+
+/** The clocks of one test: the runner's (passed to `open` as `now`) and the store's own (S3's). */
+export interface TestTime {
+  now: () => Date;
+  /** Lets `ms` pass on both. */
+  pass(ms: number): Promise<void>;
 }
 
 export interface StoreHarness {
   open(options?: OpenOptions): StateStore;
   /** Puts raw bytes where the lock lives (to stage a damaged lock). */
   writeRawLock(text: string): Promise<void>;
+  /** Fresh clocks for a test; the default moves only the runner's (a local folder has no clock of its own). */
+  time?(): TestTime;
 }
 
 export const PLAN_FILE = "plans/contract.yaml";
@@ -31,6 +42,9 @@ export function manualClock(start = T0): { now: () => Date; advance(ms: number):
   return { now: () => new Date(t), advance: (ms) => void (t += ms) };
 }
 
+/** A lease of 1 s has run out on every store after this long (S3's clocks count whole seconds). */
+const PAST_A_1S_LEASE = 3_100;
+
 async function caught(promise: Promise<unknown>): Promise<ToolError> {
   try {
     await promise;
@@ -43,8 +57,14 @@ async function caught(promise: Promise<unknown>): Promise<ToolError> {
 export function describeStoreContract(name: string, setup: () => Promise<StoreHarness>, rounds = 5): void {
   describe(`StateStore contract: ${name}`, () => {
     let h: StoreHarness;
+    let time: () => TestTime;
     beforeEach(async () => {
       h = await setup();
+      time = () => {
+        if (h.time) return h.time();
+        const clock = manualClock();
+        return { now: clock.now, pass: async (ms) => clock.advance(ms) };
+      };
     });
 
     it("starts empty: no state, no lock", async () => {
@@ -99,7 +119,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       const clock = manualClock();
       const store = h.open({ now: clock.now });
       const lease = await store.lock(owner(101, "run", "runner-a"), 60_000);
-      expect(lease.owner).toMatchObject({ host: "runner-a", pid: 101, command: "run" });
+      expect(lease.owner).toMatchObject({ host: "runner-a", pid: 101, command: "run", leaseMs: 60_000 });
       expect(lease.owner.leaseUntil).toBe(new Date(T0 + 60_000).toISOString());
       expect(lease.tookOverFrom).toBeUndefined();
       expect(await h.open().readLock()).toEqual(lease.owner);
@@ -123,12 +143,29 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
     });
 
     it("a lock whose lease ran out is taken over and reported", async () => {
-      const clock = manualClock();
-      const first = await h.open({ now: clock.now }).lock(owner(1, "advance", "runner-a"), 30_000);
-      clock.advance(30_001);
-      const second = await h.open({ now: clock.now }).lock(owner(2, "advance", "runner-b"), 30_000);
+      const t = time();
+      const first = await h
+        .open({ now: t.now, heartbeat: false })
+        .lock(owner(1, "advance", "runner-a"), 1_000);
+      await t.pass(PAST_A_1S_LEASE);
+      const second = await h.open({ now: t.now }).lock(owner(2, "advance", "runner-b"), 30_000);
       expect(second.tookOverFrom).toEqual(first.owner);
       expect(await h.open().readLock()).toEqual(second.owner);
+    });
+
+    it("a live holder renews on its own: its lock is not taken over after its lease", async () => {
+      const t = time();
+      const holder = h.open({ now: t.now });
+      const lease = await holder.lock(owner(1, "run", "runner-a"), 1_000);
+      await t.pass(PAST_A_1S_LEASE);
+      // The holder's heartbeat (every third of the lease) rewrites the lock before anyone looks.
+      const beats = () => (holder as unknown as { heartbeats: number }).heartbeats;
+      const seen = beats();
+      await vi.waitFor(() => expect(beats()).toBeGreaterThan(seen), { timeout: 3_000, interval: 20 });
+      const error = await caught(h.open({ now: t.now }).lock(owner(2, "advance", "runner-b"), 30_000));
+      expect(error).toBeInstanceOf(LockedError);
+      await holder.unlock(lease);
+      expect(await h.open().readLock()).toBeUndefined();
     });
 
     it("a lock whose owner on this host is dead is taken over; on another host it is not", async () => {
@@ -147,17 +184,19 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
     });
 
     it("renew extends the lease; a lease that was taken over cannot renew or release", async () => {
-      const clock = manualClock();
-      const store = h.open({ now: clock.now });
+      const t = time();
+      const store = h.open({ now: t.now, heartbeat: false });
       const lease = await store.lock(owner(1), 10_000);
-      clock.advance(5_000);
-      const renewed = await store.renew(lease, 10_000);
-      expect(renewed.owner.leaseUntil).toBe(new Date(T0 + 15_000).toISOString());
-      expect((await store.readLock())?.leaseUntil).toBe(renewed.owner.leaseUntil);
-      expect(await caught(store.renew(lease, 10_000))).toBeInstanceOf(LockedError); // the old token
+      await t.pass(500);
+      const renewed = await store.renew(lease, 1_000);
+      expect(renewed.owner.leaseMs).toBe(1_000);
+      expect(renewed.token).not.toBe(lease.token);
+      expect(await store.readLock()).toEqual(renewed.owner);
+      // The lease's first token, on a store that did not take it, is out of date.
+      expect(await caught(h.open().renew(lease, 10_000))).toBeInstanceOf(LockedError);
 
-      clock.advance(10_001);
-      const taker = await h.open({ now: clock.now }).lock(owner(2, "advance", "runner-b"), 60_000);
+      await t.pass(PAST_A_1S_LEASE);
+      const taker = await h.open({ now: t.now }).lock(owner(2, "advance", "runner-b"), 60_000);
       expect(taker.tookOverFrom?.pid).toBe(1);
       const lost = await caught(store.renew(renewed, 10_000));
       expect(lost).toBeInstanceOf(LockedError);
@@ -172,6 +211,23 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
       const lease = await store.lock(owner(31), 60_000);
       expect(await h.open().forceUnlock()).toEqual(lease.owner);
       expect(await store.readLock()).toBeUndefined();
+    });
+
+    it("forceUnlock refuses a holder alive on this host (exit 5), unless evenIfAlive", async () => {
+      const lease = await h.open().lock(owner(77, "run", "runner-a"), 60_000);
+      const here = h.open({ host: "runner-a", isAlive: (pid) => pid === 77 });
+      const error = await caught(here.forceUnlock());
+      expect(error).toBeInstanceOf(LockedError);
+      expect(error.code).toBe("lock-holder-alive");
+      expect(error.exitCode).toBe(ExitCode.Locked);
+      expect(error.message).toMatch(/`run`, pid 77 on this host \(runner-a\).*is alive.*Nothing was removed/);
+      expect(error.hint).toContain(`eks-bluegreen unlock ${PLAN_FILE} --force --even-if-alive`);
+      expect(await here.readLock()).toEqual(lease.owner);
+      // Dead on this host, or alive on another host (this host cannot tell): removed.
+      expect(await h.open({ host: "runner-b", isAlive: () => true }).forceUnlock()).toEqual(lease.owner);
+      const again = await h.open().lock(owner(78, "run", "runner-a"), 60_000);
+      expect(await here.forceUnlock({ evenIfAlive: true })).toEqual(again.owner);
+      expect(await here.readLock()).toBeUndefined();
     });
 
     it("a damaged lock is reported clearly, never taken over, and can be forced", async () => {
@@ -202,11 +258,11 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreHa
     });
 
     it("ten concurrent takers of one stale lock: exactly one takes it over", async () => {
-      const clock = manualClock();
-      const stale = await h.open({ now: clock.now }).lock(owner(1), 1_000);
-      clock.advance(2_000);
+      const t = time();
+      const stale = await h.open({ now: t.now, heartbeat: false }).lock(owner(1), 1_000);
+      await t.pass(PAST_A_1S_LEASE);
       const results = await Promise.allSettled(
-        Array.from({ length: 10 }, (_, i) => h.open({ now: clock.now }).lock(owner(500 + i), 60_000)),
+        Array.from({ length: 10 }, (_, i) => h.open({ now: t.now }).lock(owner(500 + i), 60_000)),
       );
       const winners = results.flatMap((r) => (r.status === "fulfilled" ? [r.value as Lease] : []));
       expect(winners).toHaveLength(1);

@@ -7,6 +7,7 @@ import { openStateStore } from "../../src/state/index.ts";
 import { compilePlan } from "../../src/plan/compile.ts";
 import { Plan } from "../../src/plan/schema.ts";
 import { describeStoreContract, owner, PLAN_FILE } from "./contract.ts";
+import { PreconditionFailedError, type ToolError } from "../../src/errors.ts";
 
 const roots: string[] = [];
 async function tempRoot(): Promise<string> {
@@ -78,7 +79,17 @@ describe("local store on disk", () => {
     const version = await store.write('{"a":1}', undefined);
     expect(version).toBe("015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862");
     await writeFile(join(dir, "state.json"), '{"a":2}');
-    await expect(store.write('{"a":3}', version)).rejects.toThrow(/changed or already exists/);
+    const error = (await store.write('{"a":3}', version).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as ToolError;
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    // Words for a local file: no S3 status code, and exit 5 ("another run moved first").
+    expect(error.message).toMatch(
+      /Another run moved first: the state file .*state\.json changed under this run/,
+    );
+    expect(error.message).not.toMatch(/HTTP|412|object/);
+    expect(error.exitCode).toBe(5);
   });
 
   it("sweeps temp files left by a writer that died, keeps a live writer's", async () => {

@@ -21,7 +21,11 @@ describe.skipIf(skip !== undefined)(`S3 store on moto${skip ? ` (skipped: ${skip
   });
   afterAll(async () => moto?.close());
 
-  describeStoreContract("S3 adapter on moto", () => s3Harness(moto!.endpoint), 3);
+  describeStoreContract(
+    "S3 adapter on moto",
+    () => s3Harness(moto!.endpoint, (ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    3,
+  );
 
   it("moto answers conditional writes as S3 does", async () => {
     const objects = await adapterObjects(moto!.endpoint, "probe");
@@ -40,5 +44,23 @@ describe.skipIf(skip !== undefined)(`S3 store on moto${skip ? ` (skipped: ${skip
     expect((missing as AwsError).httpStatus).toBe(404);
     expect(await objects.get("absent")).toBeUndefined();
     expect((await objects.get("probe"))?.body).toBe("1");
+  });
+
+  it("moto sends Date and Last-Modified, from which leases are judged", async () => {
+    const heard: string[] = [];
+    const objects = await adapterObjects(moto!.endpoint, "dated", (t) => heard.push(t.operation));
+    const before = Date.now();
+    await objects.put("dated", "1", undefined);
+    const got = (await objects.get("dated"))!;
+    // Whole seconds, from moto's clock (this machine's here): within the call's second.
+    for (const t of [got.lastModified!, got.date!]) {
+      expect(t.getTime() % 1000).toBe(0);
+      expect(t.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+      expect(t.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    expect(got.date!.getTime()).toBeGreaterThanOrEqual(got.lastModified!.getTime());
+    // Every call's Date is heard, a refused one's too (the skew `--debug` shows).
+    await objects.put("dated", "2", { ifNoneMatch: "*" }).catch(() => undefined);
+    expect(heard).toEqual(["s3:PutObject", "s3:GetObject", "s3:PutObject"]);
   });
 });

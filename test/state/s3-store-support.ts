@@ -8,8 +8,8 @@ import { createPorts } from "../../src/aws/index.ts";
 import { compilePlan } from "../../src/plan/compile.ts";
 import { Plan } from "../../src/plan/schema.ts";
 import { S3StateStore } from "../../src/state/s3.ts";
-import type { ObjectStorePort } from "../../src/aws/ports.ts";
-import { PLAN_FILE, type StoreHarness } from "./contract.ts";
+import type { ObjectStorePort, ServerTimeReading } from "../../src/aws/ports.ts";
+import { manualClock, PLAN_FILE, type StoreHarness } from "./contract.ts";
 
 export const BUCKET = "eks-bluegreen-state";
 
@@ -27,7 +27,11 @@ export async function createBucket(endpoint: string): Promise<void> {
   s3.destroy();
 }
 
-export async function adapterObjects(endpoint: string, key: string): Promise<ObjectStorePort> {
+export async function adapterObjects(
+  endpoint: string,
+  key: string,
+  onServerTime?: (reading: ServerTimeReading) => void,
+): Promise<ObjectStorePort> {
   const doc = Plan.parse({
     apiVersion: "eks-bluegreen/v1",
     metadata: { name: "contract" },
@@ -43,16 +47,34 @@ export async function adapterObjects(endpoint: string, key: string): Promise<Obj
     {
       env: {},
       retry: { retries: 2, baseDelayMs: 20, maxDelayMs: 100 },
+      ...(onServerTime ? { onServerTime } : {}),
     },
   );
   return ports.objects!;
 }
 
-export async function s3Harness(endpoint: string): Promise<StoreHarness> {
+/**
+ * `passS3Time` lets time pass on the endpoint's clock: the sandbox's clock is moved by hand; moto's is
+ * the real one, so it sleeps.
+ */
+export async function s3Harness(
+  endpoint: string,
+  passS3Time: (ms: number) => Promise<void>,
+): Promise<StoreHarness> {
   const key = `upgrades/${randomUUID()}/state.json`;
   const objects = await adapterObjects(endpoint, key);
   return {
     open: (o = {}) => new S3StateStore({ objects, bucket: BUCKET, key, planFile: PLAN_FILE, ...o }),
     writeRawLock: async (text) => void (await objects.put(`${key}.lock`, text, undefined)),
+    time: () => {
+      const runner = manualClock();
+      return {
+        now: runner.now,
+        pass: async (ms) => {
+          runner.advance(ms);
+          await passS3Time(ms);
+        },
+      };
+    },
   };
 }

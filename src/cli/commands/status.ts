@@ -9,20 +9,27 @@ import { observe } from "../../engine/observe.ts";
 import { openSession } from "../../engine/session.ts";
 import { transition } from "../../engine/transition.ts";
 import { statusJson, statusText } from "../render/text.ts";
+import { describeSkew, SKEW_SHOWN_MS } from "../../state/lock-info.ts";
 import { statusKubernetesJson, statusKubernetesText } from "../render/status-kubernetes.ts";
 
 export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
   const { plan, ports, store } = await openSession(options.file, ctx, "status");
   // A damaged state still gets the live weights shown: the operator needs to know where traffic is.
   let damaged: ToolError | undefined;
+  let lockError: Error | undefined;
   const [state, lock] = await Promise.all([
     loadState(store, plan).catch((error: unknown) => {
       if (!(error instanceof ToolError)) throw error;
       damaged = error;
       return undefined;
     }),
-    store.readLock().catch(() => undefined),
+    // A lock that cannot be read is shown as such, never as "free".
+    store.readLock().catch((error: unknown) => {
+      lockError = error instanceof Error ? error : new Error(String(error));
+      return undefined;
+    }),
   ]);
+  const skewMs = store.clockSkewMs?.();
   const observation = await observe(ports, plan, {
     ...(state?.alarmsSince ? { historySince: new Date(state.alarmsSince) } : {}),
     signal: ctx.signal,
@@ -62,6 +69,7 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   // Green's Kubernetes lines go after the alarms, before the reason and the lock.
   const at = text.findIndex((l) => l.startsWith("  reason "));
   text.splice(at < 0 ? text.length : at, 0, ...statusKubernetesText(plan, observation));
+  text.push(...lockLines(text, lockError, skewMs));
   for (const line of text) ctx.out.print(line);
   // An AWS read that failed (timed out, not an AWS answer, refused) needs a person: exit 4, as `plan`.
   const unreadable = !observation.traffic.ok || !observation.alarms.ok || !observation.green.ok;
@@ -71,6 +79,28 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
       ...statusJson(input),
       ...statusKubernetesJson(plan, observation),
       ...(damaged ? { error: { code: damaged.code, message: damaged.message } } : {}),
+      ...(lockError
+        ? {
+            lockError: {
+              code: lockError instanceof ToolError ? lockError.code : "lock-unreadable",
+              message: lockError.message,
+            },
+          }
+        : {}),
+      ...(skewMs === undefined ? {} : { clockSkewMs: Math.round(skewMs) }),
     },
   };
+}
+
+/** Replaces "lock free" by "unreadable" when the lock could not be read; adds the clock skew past 5 s. */
+function lockLines(text: string[], lockError: Error | undefined, skewMs: number | undefined): string[] {
+  if (lockError) {
+    const at = text.findIndex((l) => l.startsWith("  lock "));
+    const line = `  lock     unreadable: ${lockError.message}`;
+    if (at >= 0) text[at] = line;
+    else text.push(line);
+  }
+  return skewMs !== undefined && Math.abs(skewMs) > SKEW_SHOWN_MS
+    ? [`  clock    ${describeSkew(skewMs)} (locks are judged by S3's clock, so this does not affect them)`]
+    : [];
 }

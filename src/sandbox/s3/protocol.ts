@@ -1,4 +1,8 @@
-/** S3 over REST-XML, path-style (`/bucket/key`), with the conditional headers the state store uses. */
+/**
+ * S3 over REST-XML, path-style (`/bucket/key`), with the conditional headers the state store uses.
+ * Every answer carries `Date` from the sandbox's clock and objects `Last-Modified`, both HTTP-dates in
+ * whole seconds (truncated, as S3 sends them): the state store judges lock leases by these two alone.
+ */
 import {
   xmlResponse,
   type Route,
@@ -13,6 +17,27 @@ import { s3Error, sameEtag, type S3World, type StoredObject } from "./world.ts";
 const NS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 export function s3Protocol(world: S3World): ServiceProtocol {
+  const dated = (response: SandboxResponse): SandboxResponse => ({
+    ...response,
+    headers: { ...response.headers, date: httpDate(world.now()) },
+  });
+  const inner = innerProtocol(world);
+  return {
+    ...inner,
+    renderError: (error, request) => dated(inner.renderError(error, request)),
+    route(request) {
+      const route = inner.route(request);
+      return route && { ...route, run: async () => dated(await route.run()) };
+    },
+  };
+}
+
+/** RFC 9110 HTTP-date (`Thu, 03 Dec 2026 07:26:40 GMT`): whole seconds, the fraction dropped. */
+export function httpDate(ms: number): string {
+  return new Date(ms).toUTCString();
+}
+
+function innerProtocol(world: S3World): ServiceProtocol {
   return {
     service: "s3",
     throttling: { status: 503, code: "SlowDown", message: "Please reduce your request rate." },
@@ -119,7 +144,7 @@ export function s3Protocol(world: S3World): ServiceProtocol {
 function objectHeaders(object: StoredObject): Record<string, string> {
   return {
     etag: object.etag,
-    "last-modified": new Date(object.lastModified).toUTCString(),
+    "last-modified": httpDate(object.lastModified),
     "content-type": object.contentType,
     "content-length": String(object.body.length),
   };
