@@ -269,7 +269,8 @@ Where the time goes (\`node --cpu-prof\` on the live preview): parsing the 6,000
 Document API (kept for line/column errors) ~220 ms and validating it with zod ~65 ms; loading the AWS SDK
 clients ~300 ms; parsing the Route 53 XML of ~2,000 records. The Route 53 adapter's \`read\` used to match
 every pair against every record of its zone with a regex-normalised name (1,000 × ~670 comparisons, ~150 ms of
-CPU on every observation, \`run\`'s ticks included); this benchmark found it (/work/notes/findings.md P1) and
+CPU on every observation, \`run\`'s ticks included); this benchmark found it (finding P1, from its first runs on 25 Nov 2026, when the live preview took 1.1–1.6 s
+against its 1 s goal) and
 src/aws/route53.ts now indexes each zone's listing once and lists the zones concurrently. Measured on a patched
 copy before that change landed (medians of 6 interleaved runs): 743 → 682 ms wall, 932 → 798 ms CPU. The sandbox answers
 on the same machine, so its XML rendering shares the CPU and counts in the wall time too.

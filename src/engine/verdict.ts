@@ -38,6 +38,26 @@ export function greenProblems(green: ClusterReading): string[] {
 }
 
 /**
+ * The containers that restarted more than `maxRestarts` times since `baseline` (the counts taken when
+ * the bake started), keyed `namespace/pod/container`. A container absent from the baseline (a new pod)
+ * counts from zero; so does a count that went down: the pod was recreated under the same name, and
+ * every restart of the new one happened during the bake.
+ */
+export function excessRestarts(
+  baseline: Readonly<Record<string, number>>,
+  current: Readonly<Record<string, number>>,
+  maxRestarts: number,
+): { container: string; grew: number }[] {
+  const out: { container: string; grew: number }[] = [];
+  for (const [container, count] of Object.entries(current)) {
+    const before = baseline[container] ?? 0;
+    const grew = count < before ? count : count - before;
+    if (grew > maxRestarts) out.push({ container, grew });
+  }
+  return out;
+}
+
+/**
  * `since`: when the current step's change was submitted; an ALARM in the history from then on fails the
  * step even if the alarm is OK again now.
  */
@@ -89,11 +109,8 @@ export function judge(
       if (f.severity === "error") fail.push(`${f.subject ? `${f.subject}: ` : ""}${f.message}`);
     const allowed = plan.doc.health?.kubernetes?.maxRestarts;
     if (restartBaseline && allowed !== undefined) {
-      for (const [container, count] of Object.entries(k8s.value.restarts)) {
-        const grew = count - (restartBaseline[container] ?? 0);
-        if (grew > allowed)
-          fail.push(`container ${container} restarted ${grew} times during the bake (at most ${allowed})`);
-      }
+      for (const { container, grew } of excessRestarts(restartBaseline, k8s.value.restarts, allowed))
+        fail.push(`container ${container} restarted ${grew} times during the bake (at most ${allowed})`);
     }
   }
 

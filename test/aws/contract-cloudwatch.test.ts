@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import {
   DescribeAlarmsCommand,
   PutCompositeAlarmCommand,
@@ -35,7 +35,8 @@ describeEachBackend("CloudWatch alarms adapter", (spec) => {
   const caps = CAPABILITIES[spec.name];
   const many = Array.from({ length: 130 }, (_, i) => `bulk-${String(i).padStart(3, "0")}`);
 
-  it("setup: 130 metric alarms and two prefixed ones", async () => {
+  // Fixture for every test below: 130 metric alarms and two prefixed ones.
+  beforeAll(async () => {
     const b = backend.current;
     for (const name of [...many, "green-latency", "green-errors"]) await putAlarm(b, name);
     await setState(b, "green-errors", "ALARM");

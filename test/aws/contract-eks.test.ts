@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { DeleteClusterCommand, DescribeClusterCommand } from "@aws-sdk/client-eks";
 import { AwsError } from "../../src/errors.ts";
 import { CAPABILITIES, describeEachBackend } from "../support/backends.ts";
@@ -8,7 +8,8 @@ describeEachBackend("EKS clusters adapter", (spec) => {
   const backend = useBackend(spec);
   const caps = CAPABILITIES[spec.name];
 
-  it("setup: green with two node groups and a Fargate profile, blue to retire, one to scale", async () => {
+  // Fixture for every test below: green with two node groups and a Fargate profile, blue to retire, one to scale.
+  beforeAll(async () => {
     const b = backend.current;
     await b.seedCluster({
       name: "green",

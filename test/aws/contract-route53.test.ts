@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import {
   ChangeResourceRecordSetsCommand,
   CreateHostedZoneCommand,
@@ -86,7 +86,8 @@ describeEachBackend("Route 53 traffic adapter", (spec) => {
     green: "green",
   };
 
-  it("setup: zones with weighted pairs and enough records to need several pages", async () => {
+  // Fixture for every test below: zones with weighted pairs and enough records to need several pages.
+  beforeAll(async () => {
     const b = backend.current;
     zone = await createZone(b, "example.test", [
       create({ ...weighted("api.example.test", "blue", 100, "10.0.0.1"), TTL: 30 }),

@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from "@aws-sdk/client-route-53";
 import { createPorts, whoAmI } from "../../src/aws/index.ts";
@@ -27,7 +27,8 @@ function plan(overrides: Partial<PlanInput> = {}) {
 describeEachBackend("S3 object store, STS and createPorts", (spec) => {
   const backend = useBackend(spec);
 
-  it("setup: the state bucket and a zone with one pair", async () => {
+  // Fixture for every test below: the state bucket and a zone with one pair.
+  beforeAll(async () => {
     const b = backend.current;
     await b.raw.s3.send(new CreateBucketCommand({ Bucket: "eks-bluegreen-state" }));
     const zone = await b.raw.route53.send(
@@ -117,7 +118,8 @@ describeEachBackend("S3 object store, STS and createPorts", (spec) => {
       const [reading] = await ports.traffic.read(plan().doc.traffic.records);
       expect(reading!.blue?.Weight).toBe(100);
       // S3 goes path-style at a custom endpoint (no bucket.127.0.0.1 host names).
-      expect((await ports.objects!.get("wired/state.json"))?.body).toBe("{}");
+      await ports.objects!.put("wired/from-env.json", "{}", { ifNoneMatch: "*" });
+      expect((await ports.objects!.get("wired/from-env.json"))?.body).toBe("{}");
     } finally {
       delete process.env.AWS_ENDPOINT_URL;
     }

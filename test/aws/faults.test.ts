@@ -2,7 +2,7 @@
  * Retries, backoff and named errors under injected faults. Only the sandbox can inject faults; moto has
  * no such switch, which the moto block states and checks rather than skipping.
  */
-import { beforeEach, expect, it } from "vitest";
+import { beforeAll, beforeEach, expect, it } from "vitest";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from "@aws-sdk/client-route-53";
 import { PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { AwsError } from "../../src/errors.ts";
@@ -26,7 +26,8 @@ describeEachBackend("retries under injected faults", (spec) => {
     faults.reset();
   });
 
-  it("setup: a zone with a pair and an alarm", async () => {
+  // Fixture for every test below: a zone with a pair and an alarm.
+  beforeAll(async () => {
     const b = backend.current;
     const zone = await b.raw.route53.send(
       new CreateHostedZoneCommand({ Name: "faults.test", CallerReference: "f" }),

@@ -1,4 +1,3 @@
-import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import {
   argoFindings,
@@ -6,7 +5,6 @@ import {
   parityFindings,
   podFindings,
   restartCounts,
-  restartFindings,
   workloadFindings,
   type WorkloadCount,
 } from "../../src/health/kubernetes/checks.ts";
@@ -131,25 +129,6 @@ describe("pods", () => {
   });
   test("restart counts are keyed namespace/pod/container", () => {
     expect(restartCounts([pod()])).toEqual({ "shop/p/c": 7 });
-  });
-});
-
-describe("restart growth", () => {
-  test("counts from the baseline; new pods and recreated pods count from zero", () => {
-    expect(restartFindings({ "a/p/c": 10 }, { "a/p/c": 13 }, 3)).toEqual([]);
-    expect(restartFindings({ "a/p/c": 10 }, { "a/p/c": 14 }, 3)).toMatchObject([
-      { code: "container-restarts", subject: "pod/a/p" },
-    ]);
-    expect(restartFindings({}, { "a/new/c": 4 }, 3)).toHaveLength(1);
-    expect(restartFindings({ "a/p/c": 10 }, { "a/p/c": 2 }, 3)).toEqual([]);
-  });
-  test("property: a finding exactly when growth exceeds the allowance", () => {
-    fc.assert(
-      fc.property(fc.nat(1000), fc.nat(50), fc.nat(20), (base, grown, max) => {
-        const f = restartFindings({ "n/p/c": base }, { "n/p/c": base + grown }, max);
-        return f.length === (grown > max ? 1 : 0);
-      }),
-    );
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { KubernetesObservation, Part } from "../../src/engine/observation.ts";
-import { restartFindings } from "../../src/health/kubernetes/checks.ts";
+import { excessRestarts } from "../../src/engine/verdict.ts";
 import { connectKubeconfig } from "../../src/health/kubernetes/connect.ts";
 import { observeKubernetes, readBlueInventory } from "../../src/health/kubernetes/observe.ts";
 import { readSnapshot } from "../../src/health/kubernetes/snapshot.ts";
@@ -104,13 +104,14 @@ describe("Kubernetes health through the sandbox's API (EKS token, own CA)", () =
     const baseline = value(await observe(api)).restarts;
     api.objects.addRestarts("shop", "payments", 3);
     const within = value(await observe(api)).restarts;
-    expect(restartFindings(baseline, within, 3)).toEqual([]);
+    expect(excessRestarts(baseline, within, 3)).toEqual([]);
     api.objects.addRestarts("shop", "payments", 1);
-    const beyond = restartFindings(baseline, value(await observe(api)).restarts, 3);
-    expect(beyond.map((f) => f.code)).toEqual(["container-restarts", "container-restarts"]);
-    expect(beyond[0]!.message).toContain(
-      "container payments restarted 4 times since the bake started (the plan allows 3)",
-    );
+    const beyond = excessRestarts(baseline, value(await observe(api)).restarts, 3);
+    expect(beyond.map((e) => e.grew)).toEqual([4, 4]);
+    expect(beyond.map((e) => e.container)).toEqual([
+      expect.stringMatching(/^shop\/payments-.*\/payments$/),
+      expect.stringMatching(/^shop\/payments-.*\/payments$/),
+    ]);
   });
 
   test("Argo CD: not installed is no finding; Applications must be Synced and Healthy", async () => {

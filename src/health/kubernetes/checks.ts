@@ -197,33 +197,6 @@ export function restartCounts(pods: readonly V1Pod[]): Record<string, number> {
   return counts;
 }
 
-/**
- * Containers that restarted more than `maxRestarts` times since `baseline` (taken when the bake
- * started). A container absent from the baseline (a new pod) counts from zero; a count that went down
- * (the pod was recreated under the same name) counts from zero too.
- */
-export function restartFindings(
-  baseline: Readonly<Record<string, number>>,
-  current: Readonly<Record<string, number>>,
-  maxRestarts: number,
-): Finding[] {
-  const findings: Finding[] = [];
-  for (const [key, count] of Object.entries(current)) {
-    const before = baseline[key];
-    const grown = before === undefined || count < before ? count : count - before;
-    if (grown <= maxRestarts) continue;
-    const [namespace, pod, container] = key.split("/");
-    const { subject, label } = ref("Pod", namespace, pod);
-    findings.push({
-      severity: "error",
-      code: "container-restarts",
-      subject,
-      message: `${label}: container ${container} restarted ${grown} times since the bake started (the plan allows ${maxRestarts}); its liveness probe or process is failing.`,
-    });
-  }
-  return findings;
-}
-
 export function argoFindings(applications: readonly ArgoApplication[] | undefined): Finding[] {
   if (!applications) return [];
   const findings: Finding[] = [];

@@ -2,7 +2,7 @@
  * One look at green's Kubernetes health, for the engine's Observation: connect (EKS token or
  * kubeconfig), read a snapshot, run the checks. An API that does not answer is `{ ok: false }` (an
  * error verdict: hold and look again), never a failing finding. Restart growth is judged by the engine
- * against its bake baseline with `restartFindings`; this returns the current counts.
+ * against its bake baseline with `excessRestarts` (engine/verdict.ts); this returns the current counts.
  */
 import type { ClusterReading } from "../../aws/ports.ts";
 import type { Finding, KubernetesObservation, Part } from "../../engine/observation.ts";
