@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // The engine holds the rules (STYLE.md rule 1): the clock comes in through a context, I/O only through ports.
-    files: ["src/engine/**/*.ts"],
+    files: ["src/engine/**/*.ts", "src/analysis/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: ["@aws-sdk/*", "node:fs", "node:fs/promises", "fs"] }],
       "no-restricted-syntax": [

@@ -17,6 +17,7 @@ import type { Machine } from "./lib/machine.ts";
 import type { RawResults } from "./lib/raw.ts";
 import { formatMb, formatMs } from "./lib/stats.ts";
 import type { Figure } from "./run.ts";
+import { judgementSection } from "./judgement.ts";
 
 export interface BenchFigure {
   bench: string;
@@ -280,6 +281,9 @@ ${Object.entries(u.calls)
   .sort()
   .map(([op, n]) => `${op} ${n}`)
   .join(", ")}.${u.error ? `\n\nIt failed: ${u.error}` : ""}`);
+  }
+  if (r.judgement) {
+    parts.push(`<!-- judgement:start -->\n${judgementSection(r.judgement)}\n<!-- judgement:end -->`);
   }
   return `${parts.join("\n\n")}\n`;
 }

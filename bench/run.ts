@@ -7,6 +7,7 @@ import { bench as coldStartBench } from "./cold-start.ts";
 import { bench as economyBench } from "./economy.ts";
 import { bench as scaleBench } from "./scale.ts";
 import { bench as reactionBench } from "./reaction.ts";
+import { bench as judgementBench } from "./judgement.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { raw } from "./lib/raw.ts";
 
@@ -28,7 +29,7 @@ export interface Bench {
 }
 
 // Cold start first, while nothing else of the bench runs; reaction last (parallel child processes).
-const BENCHES: Bench[] = [planBench, coldStartBench, economyBench, scaleBench, reactionBench];
+const BENCHES: Bench[] = [planBench, coldStartBench, economyBench, scaleBench, reactionBench, judgementBench];
 
 function format(value: number, unit: Figure["unit"]): string {
   if (!Number.isFinite(value)) return "n/a";

@@ -17,6 +17,13 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * `run` and `advance` stopped by a signal exit as shells report it (128 + the signal's number), after
+ * their safe stop, so a cancelled CI job does not look green. Beside the table above, not in it.
+ */
+export const SignalExitCode = { SIGINT: 130, SIGTERM: 143 } as const;
+export type SignalExitCode = (typeof SignalExitCode)[keyof typeof SignalExitCode];
+
 /** Who is at fault decides the wording: the user fixes input, AWS answers need a person, a bug is reported. */
 export type Fault = "user" | "aws" | "tool";
 
@@ -30,11 +37,19 @@ export class ToolError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
   readonly fault: Fault;
+  /** Fields added beside `error` in the `--output json` error document (e.g. a failed tick's `events`). */
+  readonly details: Record<string, unknown> | undefined;
 
   constructor(
     code: string,
     message: string,
-    options: { hint?: string; exitCode?: ExitCode; fault?: Fault; cause?: unknown } = {},
+    options: {
+      hint?: string;
+      exitCode?: ExitCode;
+      fault?: Fault;
+      cause?: unknown;
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -42,7 +57,21 @@ export class ToolError extends Error {
     this.hint = options.hint;
     this.exitCode = options.exitCode ?? ExitCode.Usage;
     this.fault = options.fault ?? "user";
+    this.details = options.details;
   }
+}
+
+/** The reason of the command's abort signal when Ctrl-C or SIGTERM arrived. */
+export class InterruptedError extends ToolError {
+  constructor(readonly signal: keyof typeof SignalExitCode) {
+    super("interrupted", `Interrupted by ${signal}.`, { exitCode: ExitCode.Ok });
+  }
+}
+
+/** The exit code of a command its abort signal stopped (130 unless the signal was SIGTERM). */
+export function signalExitCode(signal: AbortSignal): SignalExitCode {
+  const reason: unknown = signal.reason;
+  return reason instanceof InterruptedError ? SignalExitCode[reason.signal] : SignalExitCode.SIGINT;
 }
 
 /** Invalid flags or usage (exit 2). */

@@ -6,12 +6,14 @@ import type { EconomyCase } from "../economy.ts";
 import type { ColdStartCpu } from "../cold-start.ts";
 import type { ReactionResult } from "../reaction.ts";
 import type { ScaleResult } from "../scale.ts";
+import type { JudgementResult } from "../judgement.ts";
 
 export interface RawResults {
   reaction?: ReactionResult;
   economy?: EconomyCase[];
   coldStart?: ColdStartCpu;
   scale?: ScaleResult;
+  judgement?: JudgementResult;
 }
 
 export const raw: RawResults = {};

@@ -304,6 +304,8 @@ export interface ObjectStorePort {
     options?: CallOptions,
   ): Promise<string>;
   delete(key: string, options?: CallOptions & { ifMatch?: string }): Promise<void>;
+  /** Every key under `prefix` (all pages of ListObjectsV2), for finding other upgrades' states. */
+  list(prefix: string, options?: CallOptions): Promise<string[]>;
 }
 
 // ---------------------------------------------------------------- Kubernetes (green's workloads)

@@ -12,6 +12,8 @@ export interface ObjectStoreDeps {
   client: () => Promise<S3Client>;
   caller: Caller;
   bucket: string;
+  /** Keys per ListObjectsV2 page (S3's default and maximum is 1,000); tests make it small to page. */
+  pageSize?: number;
 }
 
 const sdk = () => import("@aws-sdk/client-s3");
@@ -105,6 +107,34 @@ export function createObjectStore(deps: ObjectStoreDeps): ObjectStorePort {
           options.signal,
         ),
       );
+    },
+
+    async list(prefix, options = {}) {
+      const { ListObjectsV2Command } = await sdk();
+      const client = await deps.client();
+      const keys: string[] = [];
+      let token: string | undefined;
+      // Bounded: a prefix with more than 100 pages (100,000 keys) is not a state folder.
+      for (let page = 0; page < 100; page++) {
+        const out = await caller.call(
+          "s3:ListObjectsV2",
+          (abortSignal) =>
+            client.send(
+              new ListObjectsV2Command({
+                Bucket: bucket,
+                Prefix: prefix,
+                ...(deps.pageSize ? { MaxKeys: deps.pageSize } : {}),
+                ...(token ? { ContinuationToken: token } : {}),
+              }),
+              { abortSignal },
+            ),
+          options.signal,
+        );
+        for (const o of out.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+        if (!token) break;
+      }
+      return keys;
     },
   };
 }

@@ -2,7 +2,7 @@
  * What every command handler receives. All user-facing output goes through `out`, so tests can record
  * it instead of spying on the console, and `--output json` can keep stdout to exactly one document.
  */
-import type { ExitCode } from "../errors.ts";
+import type { ExitCode, SignalExitCode } from "../errors.ts";
 
 export interface AwsSettings {
   region?: string;
@@ -37,6 +37,7 @@ export interface CommandContext {
 
 /** What a handler returns: the exit code, and the one JSON document printed under `--output json`. */
 export interface CommandResult {
-  exitCode: ExitCode;
+  /** 130 / 143 only for `run` and `advance` stopped by SIGINT / SIGTERM. */
+  exitCode: ExitCode | SignalExitCode;
   json?: unknown;
 }

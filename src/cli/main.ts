@@ -4,7 +4,7 @@
  * This is the only file that calls process.exit.
  */
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, ToolError } from "../errors.ts";
+import { ExitCode, InterruptedError, SignalExitCode, ToolError } from "../errors.ts";
 import type { CommandContext, CommandResult } from "./context.ts";
 import { consoleOutput, guardPipes } from "./output.ts";
 import { VERSION } from "../version.ts";
@@ -50,8 +50,9 @@ function printResult(result: CommandResult): void {
 function fail(error: unknown): never {
   if (error instanceof ToolError) {
     if (globals.output === "json") {
+      const findings = (error as { findings?: unknown[] }).findings;
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2)}\n`,
+        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(findings && findings.length > 0 ? { findings } : {}) }, ...error.details }, null, 2)}\n`,
       );
     } else {
       process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
@@ -124,13 +125,15 @@ export function buildProgram(): Command {
     .command("run")
     .description("drive the whole upgrade in the foreground")
     .argument("<plan>", "plan file (YAML)")
-    .action(action(() => import("./commands/run.ts"), withFile<object>));
+    .option("--adopt-live", "start from live weights that are not all-blue (first tick only; logged)", false)
+    .action(action(() => import("./commands/run.ts"), withFile<{ adoptLive: boolean }>));
 
   program
     .command("advance")
     .description("perform one tick (for cron/CI): move at most one step, or roll back")
     .argument("<plan>", "plan file (YAML)")
-    .action(action(() => import("./commands/advance.ts"), withFile<object>));
+    .option("--adopt-live", "start from live weights that are not all-blue (first tick only; logged)", false)
+    .action(action(() => import("./commands/advance.ts"), withFile<{ adoptLive: boolean }>));
 
   program
     .command("status")
@@ -158,8 +161,16 @@ export function buildProgram(): Command {
     .argument("<plan>", "plan file (YAML)")
     .option("--adopt", "accept the live Route 53 weights as the expected ones (after drift)", false)
     .option("--accept-plan-change", "accept that the plan file changed mid-upgrade", false)
+    .option(
+      "--accept-dropped-targets",
+      "with --accept-plan-change: drop targets that still carry green traffic (logged)",
+      false,
+    )
     .action(
-      action(() => import("./commands/resume.ts"), withFile<{ adopt: boolean; acceptPlanChange: boolean }>),
+      action(
+        () => import("./commands/resume.ts"),
+        withFile<{ adopt: boolean; acceptPlanChange: boolean; acceptDroppedTargets: boolean }>,
+      ),
     );
 
   program
@@ -287,9 +298,10 @@ function usageError(error: CommanderError, command: string | undefined): ToolErr
 async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      if (interrupted) process.exit(130);
+      // A second signal stops at once; the first lets `run` / `advance` stop safely, then exit 130 / 143.
+      if (interrupted) process.exit(SignalExitCode[signal]);
       interrupted = true;
-      abort.abort(new ToolError("interrupted", `Interrupted by ${signal}.`, { exitCode: ExitCode.Ok }));
+      abort.abort(new InterruptedError(signal));
     });
   }
   guardPipes();

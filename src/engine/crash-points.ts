@@ -13,9 +13,9 @@ export const CRASH_POINTS = [
   "after-write",
   /** Route 53 accepted the change; its id is not yet in the state */
   "after-apply",
-  /** the change id is written; INSYNC not yet awaited */
+  /** the change id is written; INSYNC not yet awaited (the lock is still held: it is released next) */
   "after-submitted",
-  /** Route 53 reported INSYNC; the bake start is not yet written */
+  /** Route 53 reported INSYNC, the lock is held again and the state unchanged; the bake start is not yet written */
   "after-insync",
   /** blue's retirement finished; not yet recorded */
   "after-retire",
@@ -27,16 +27,53 @@ export const CRASH_POINTS = [
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export const CRASH_ENV = "EKS_BLUEGREEN_CRASH_AT";
+/**
+ * Test only: `<point>:<ms>` (or `<point>:<ms>:<n>` for the n-th hit) makes the tick sleep `ms` at that
+ * point, holding whatever it holds there (the lock, except during the INSYNC wait), and prints
+ * `eks-bluegreen paused-at <point>:<n>` on stderr when the sleep starts. The tests use it to issue a
+ * `rollback` from another process at each named moment of a tick.
+ */
+export const PAUSE_ENV = "EKS_BLUEGREEN_PAUSE_AT";
 /** Set to 1 to print `eks-bluegreen crash-point <point>:<n>` on stderr at every point reached (for the crash matrix). */
 export const CRASH_TRACE_ENV = "EKS_BLUEGREEN_CRASH_TRACE";
 
 /** Hits of each point in this process: `point:N` names the N-th (a `run` counts across its ticks). */
 const hits = new Map<string, number>();
+const pauseHits = new Map<string, number>();
 
 /** `after-write` (first hit) or `after-write:3` (third hit in this process). */
 export function parseCrashTarget(value: string): { point: string; nth: number } {
   const m = /^(.*?)(?::(\d+))?$/.exec(value.trim())!;
   return { point: m[1]!, nth: m[2] === undefined ? 1 : Number(m[2]) };
+}
+
+/** A hook called at every named point; it may kill the process (crash tests) or sleep there (pause tests). */
+export type PointHook = (point: CrashPoint) => void | Promise<void>;
+
+/** The hooks the environment asks for: the crash hook and the pause hook, in that order. */
+export function pointHooksFromEnv(env: NodeJS.ProcessEnv): PointHook {
+  const crash = crashFromEnv(env);
+  const pause = pauseFromEnv(env);
+  return (point) => {
+    crash(point);
+    return pause(point);
+  };
+}
+
+/** `after-apply:1500` sleeps 1.5 s at the first hit of after-apply; `after-write:1500:3` at the third. */
+export function pauseFromEnv(env: NodeJS.ProcessEnv): PointHook {
+  const wanted = env[PAUSE_ENV];
+  const m = wanted ? /^([a-z-]+):(\d+)(?::(\d+))?$/.exec(wanted.trim()) : null;
+  if (!m) return () => {};
+  const [, at, ms, nth] = m;
+  return (point) => {
+    // Counted per process, like the crash hits: a `run` counts across its ticks.
+    const n = (pauseHits.get(point) ?? 0) + 1;
+    pauseHits.set(point, n);
+    if (point !== at || n !== Number(nth ?? 1)) return;
+    process.stderr.write(`eks-bluegreen paused-at ${point}:${n}\n`);
+    return new Promise((resolve) => setTimeout(resolve, Number(ms)));
+  };
 }
 
 /** The default hook: SIGKILL at the point named in the environment (no cleanup runs, like a real kill). */

@@ -1,18 +1,27 @@
 /**
- * The imperative shell around `transition`: one tick = lock → load → observe → transition (which also
- * reconciles an interrupted side effect with what Route 53 says) → persist the intent → perform the
- * action through the ports → persist the outcome → unlock. The lock is held for this tick only.
+ * The imperative shell around `transition`. One tick:
+ *
+ *   lock → load → observe → transition (which also reconciles an interrupted side effect with what
+ *   Route 53 says) → persist the intent → renew the lease → perform the action through the ports →
+ *   persist the outcome → UNLOCK → wait for INSYNC → LOCK again → re-read: if another command wrote the
+ *   state meanwhile (a rollback, an approval), report it and end; else persist `in-sync` → unlock.
+ *
+ * The lock is held for the short sections of a tick only, never while waiting on Route 53, so a
+ * `rollback` from another shell gets it within one locked section. Retirement keeps the lock and renews
+ * the lease before its wait and during it. Every state write is conditional on the version this tick
+ * read or wrote: that check, not the lock, is what keeps two writers from both winning.
  */
-import { AwsError, ExitCode, ToolError } from "../errors.ts";
+import { AwsError, ExitCode, LockedError, StateError, ToolError } from "../errors.ts";
 import type { Ports } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
-import type { Lease, LockOwner, StateStore } from "../state/store.ts";
-import { crashFromEnv, type CrashPoint } from "./crash-points.ts";
+import type { Lease, LockInfo, LockOwner, StateStore } from "../state/store.ts";
+import { pointHooksFromEnv, type CrashPoint, type PointHook } from "./crash-points.ts";
 import type { Action } from "./draft.ts";
-import type { Finding, Observation } from "./observation.ts";
+import type { Finding, Observation, SiblingUpgrade } from "./observation.ts";
 import { observe as realObserve, type ObserveOptions, type RetryLog } from "./observe.ts";
 import { newState, parseState, serializeState, type EventRecord, type UpgradeState } from "./state.ts";
-import { transition, type Input, type TransitionResult } from "./transition.ts";
+import { formerTargets, pairRef, readSibling } from "./targets.ts";
+import { phaseExitCode, transition, type Input, type TransitionResult } from "./transition.ts";
 import type { Verdict } from "./verdict.ts";
 import { pairLabel } from "./weights.ts";
 
@@ -28,16 +37,25 @@ export interface DriverDeps {
   insyncTimeoutMs?: number;
   /** Longest wait for blue's deletion or scale-down. */
   retireTimeoutMs?: number;
+  /**
+   * How long to keep asking for a lock another command holds before giving up with exit 5 (operator
+   * commands: `rollback`, `approve`, `resume`; a tick's locked sections are short). 0 by default.
+   */
+  lockWaitMs?: number;
+  /** Resolves after `ms` (lock retries); tests pass the fake clock's. */
+  sleep?: (ms: number) => Promise<void>;
   env?: NodeJS.ProcessEnv;
-  /** Tests replace the SIGKILL hook. */
-  crash?: (point: CrashPoint) => void;
+  /** Tests replace the SIGKILL (and pause) hook. */
+  crash?: PointHook;
   onEvent?: (event: EventRecord) => void;
-  /** The state as loaded at the start of a tick (shows what other shells wrote since). */
+  /** The state as loaded at the start of a tick, or as another command left it (shows what other shells wrote). */
   onLoad?: (state: UpgradeState) => void;
   onProgress?: (message: string) => void;
   observe?: (ports: Ports, plan: CompiledPlan, options: ObserveOptions) => Promise<Observation>;
   /** The retry layer's log of the session's ports: reads that had to retry count as unwatched time. */
   retries?: RetryLog;
+  /** Notes for `--debug` (a sibling state that could not be read, …). */
+  debug?: (message: string) => void;
 }
 
 export interface TickResult {
@@ -49,6 +67,11 @@ export interface TickResult {
   findings: Finding[];
   verdict?: Verdict;
   observation?: Observation;
+  /**
+   * Events other commands logged while this tick waited for Route 53 without the lock (a rollback, an
+   * approval). When set, the tick ended there: `state` is what they left and `exitCode` its phase's.
+   */
+  meanwhile?: EventRecord[];
 }
 
 /** A command the engine refused (preflight errors, changed plan, drift, nothing to approve…). */
@@ -60,8 +83,42 @@ export class RefusedError extends ToolError {
   }
 }
 
+/**
+ * A tick that failed after it had logged events (or left the upgrade rolling back): the failure's code,
+ * message and hint, plus the events, which the commands print before the error (and `--output json`
+ * adds as `events`). A rollback that could not finish exits 3: the upgrade is rolling back.
+ */
+export class TickFailedError extends ToolError {
+  constructor(
+    readonly failure: ToolError,
+    readonly events: EventRecord[],
+    readonly state: UpgradeState | undefined,
+    planFile: string,
+  ) {
+    const rolling = state?.phase === "rolling-back";
+    super(failure.code, failure.message, {
+      hint: rolling
+        ? `The upgrade is rolling back (phase rolling-back), but this tick could not finish it. Run \`eks-bluegreen advance ${planFile}\` (or \`run\`) to put every pair back on blue; it reads Route 53 again first.`
+        : failure.hint,
+      exitCode: rolling ? ExitCode.RolledBack : failure.exitCode,
+      fault: failure.fault,
+      cause: failure,
+      details: { events },
+    });
+  }
+}
+
+/** The events a failed tick logged before it failed (empty for any other error). */
+export function eventsOfFailedTick(error: unknown): EventRecord[] {
+  return error instanceof TickFailedError ? error.events : [];
+}
+
 export const DEFAULT_INSYNC_TIMEOUT_MS = 180_000;
-const LEASE_MARGIN_MS = 120_000;
+/** The lease of one locked section: an observation and at most one AWS change, each within the retry budget. */
+export const LOCK_LEASE_MS = 300_000;
+/** Operator commands ask again for a held lock this long (polling every 100–250 ms) before exit 5. */
+export const OPERATOR_LOCK_WAIT_MS = 10_000;
+const KEEPALIVE_EVERY_MS = 60_000;
 const MAX_ACTIONS_PER_TICK = 8;
 
 function noUpgrade(plan: CompiledPlan, location: string): ToolError {
@@ -79,21 +136,59 @@ export async function loadState(store: StateStore, plan: CompiledPlan): Promise<
 
 /** One tick, or one operator input (approve, rollback, resume) followed by what it sets in motion. */
 export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" }): Promise<TickResult> {
-  const insyncTimeoutMs = deps.insyncTimeoutMs ?? DEFAULT_INSYNC_TIMEOUT_MS;
-  const crash = deps.crash ?? crashFromEnv(deps.env ?? {});
-  let lease: Lease = await deps.store.lock(deps.owner, insyncTimeoutMs + LEASE_MARGIN_MS);
-  let crashed = false;
-  try {
-    crash("after-lock");
+  return new Tick(deps, deps.crash ?? pointHooksFromEnv(deps.env ?? {})).run(input);
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How a tick that waited for INSYNC without the lock ends early. */
+type Early = Pick<TickResult, "state" | "exitCode" | "reason"> & { meanwhile?: EventRecord[] };
+
+class Tick {
+  /** Undefined while this tick does not hold the lock. */
+  private lease: Lease | undefined;
+  /** A stale lock taken over: logged before the next persisted transition's events. */
+  private takeover: LockInfo | undefined;
+  /** The version of the state this tick read or last wrote (every write is conditional on it). */
+  private version: string | undefined;
+  /** The state as last persisted (or loaded). */
+  private state: UpgradeState | undefined;
+  /** The text this tick last wrote: compared too, as stores may spell one version two ways (quoted ETags). */
+  private written: string | undefined;
+  private readonly events: EventRecord[] = [];
+
+  constructor(
+    private readonly deps: DriverDeps,
+    private readonly hook: PointHook,
+  ) {}
+
+  async run(input: Input): Promise<TickResult> {
+    let crashed = false;
+    try {
+      await this.lock();
+      return await this.body(input);
+    } catch (error) {
+      crashed = error instanceof SimulatedCrash;
+      throw crashed ? error : this.failed(error);
+    } finally {
+      if (!crashed) await this.unlock();
+    }
+  }
+
+  private async body(input: Input): Promise<TickResult> {
+    const { deps } = this;
+    await this.hook("after-lock");
     const stored = await deps.store.read();
-    let version = stored?.version;
+    this.version = stored?.version;
     const existing = stored ? parseState(stored.text, deps.plan.name, deps.store.location) : undefined;
     if (!existing && input.kind !== "tick") throw noUpgrade(deps.plan, deps.store.location);
-    let state = existing ?? newState(deps.plan, deps.now());
+    this.state = existing;
     if (existing) deps.onLoad?.(existing);
+    const state = existing ?? newState(deps.plan, deps.now());
 
     // The resilience audit is read on the ticks that run preflight only (never during bakes).
     const preflightTick = state.phase === "pending" || state.phase === "preflight";
+    const former = formerTargets(state, deps.plan).map(pairRef);
     const observation =
       input.kind === "approve"
         ? undefined
@@ -103,7 +198,12 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
             now: deps.now(),
             ...(preflightTick ? { audit: true } : {}),
             ...(deps.retries ? { retries: deps.retries } : {}),
+            ...(former.length > 0 ? { formerTargets: former } : {}),
           });
+    // Other upgrades beside this one matter before the first shift: preflight refuses to share targets.
+    if (observation && preflightTick && input.kind === "tick") {
+      observation.others = await readOtherUpgrades(deps.store, deps.debug);
+    }
     if (deps.signal?.aborted && input.kind === "tick") {
       return {
         state: existing,
@@ -114,91 +214,244 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
       };
     }
 
-    const events: EventRecord[] = [];
-    const persist = async (r: TransitionResult, point: CrashPoint) => {
-      if (r.refusal) {
-        throw new RefusedError(
-          r.refusal.code,
-          r.refusal.message,
-          r.refusal.hint,
-          r.refusal.exitCode,
-          r.refusal.findings,
-        );
-      }
-      if (lease.tookOverFrom && events.length === 0) {
-        const from = lease.tookOverFrom;
-        // The takeover came first: it goes before this transition's events, which are renumbered after it.
-        const first = r.state.events.length - r.events.length;
-        const takeover: EventRecord = {
-          seq: first + 1,
-          at: deps.now().toISOString(),
-          type: "lock-takeover",
-          step: state.step,
-          message: `Took over a stale lock held by ${from.command} (pid ${from.pid} on ${from.host}, lease until ${from.leaseUntil}).`,
-          evidence: { tookOverFrom: `${from.host}:${from.pid}` },
-        };
-        r.state.events.splice(first, 0, takeover);
-        for (let i = first; i < r.state.events.length; i++) r.state.events[i]!.seq = i + 1;
-        r.events.unshift(takeover);
-      }
-      version = await deps.store.write(serializeState(r.state), version);
-      for (const e of r.events) {
-        events.push(e);
-        deps.onEvent?.(e);
-      }
-      crash(r.state.intent ? "after-intent" : point);
-    };
-
     let r = transition(state, observation, deps.plan, deps.now(), input);
-    await persist(r, "after-write");
+    await this.persist(r, "after-write");
     if (input.kind === "resume") {
       r = transition(r.state, observation, deps.plan, deps.now(), { kind: "tick" });
-      await persist(r, "after-write");
+      await this.persist(r, "after-write");
     }
-    let findings = r.findings;
+    const findings = r.findings;
     const verdict = r.verdict;
+    const finish = (end: Early): TickResult => ({
+      ...end,
+      events: this.events,
+      findings: findings.length > 0 ? findings : r.findings,
+      ...(verdict ? { verdict } : {}),
+      ...(observation ? { observation } : {}),
+    });
     let pending = [...r.actions];
     let performed = 0;
     while (pending.length > 0 && performed < MAX_ACTIONS_PER_TICK) {
       const action = pending.shift()!;
       performed += 1;
-      let result: Input;
-      let failure: unknown;
-      try {
-        if (action.type === "wait-insync" || action.type === "retire") {
-          lease = await deps.store.renew(lease, leaseFor(action, insyncTimeoutMs, deps.retireTimeoutMs));
-        }
-        result = await perform(deps, action, observation, insyncTimeoutMs, crash);
-      } catch (error) {
-        failure = error;
-        result = {
-          kind: "action-failed",
-          action,
-          error: error instanceof Error ? error.message : String(error),
-        };
+      if (action.type === "wait-insync" && action.changeIds.length > 0) {
+        const waited = await this.waitInSync(action, r, observation);
+        if (waited.ended) return finish(waited.ended);
+        r = waited.next;
+      } else {
+        r = await this.act(action, r, observation);
       }
-      r = transition(r.state, observation, deps.plan, deps.now(), result);
-      await persist(r, action.type === "shift" ? "after-submitted" : "after-write");
-      if (failure !== undefined) throw failure;
       pending = [...r.actions, ...pending];
     }
-    state = r.state;
-    findings = findings.length > 0 ? findings : r.findings;
-    crash("before-unlock");
+    await this.hook("before-unlock");
+    return finish({ state: r.state, exitCode: r.exitCode, reason: r.reason });
+  }
+
+  /** A side effect under the lock: the lease is renewed first (it also proves the lock is still ours). */
+  private async act(action: Action, r: TransitionResult, observation: Observation | undefined) {
+    const { deps } = this;
+    if (action.type !== "wait-insync") {
+      // Nothing is done yet if this throws: the intent stays and the next tick reconciles.
+      this.lease = await deps.store.renew(this.lease!, LOCK_LEASE_MS);
+    }
+    const keepAlive = action.type === "retire" ? this.keepAlive() : undefined;
+    let result: Input;
+    let failure: unknown;
+    try {
+      result = await perform(deps, action, observation, this.hook);
+    } catch (error) {
+      failure = error;
+      result = {
+        kind: "action-failed",
+        action,
+        error: error instanceof Error ? error.message : String(error),
+      };
+    } finally {
+      await keepAlive?.stop();
+    }
+    const next = transition(r.state, observation, deps.plan, deps.now(), result);
+    // Written even if the lease was lost meanwhile: the version check guards it, and a change Route 53
+    // accepted must be recorded (if another run wrote first, its reconciliation finds the change applied).
+    await this.persist(next, action.type === "shift" ? "after-submitted" : "after-write");
+    if (failure !== undefined) throw failure;
+    return next;
+  }
+
+  /** Waits for INSYNC without the lock, then takes it again and records the outcome, unless another command wrote meanwhile. */
+  private async waitInSync(
+    action: Extract<Action, { type: "wait-insync" }>,
+    r: TransitionResult,
+    observation: Observation | undefined,
+  ): Promise<{ ended: Early; next?: undefined } | { ended?: undefined; next: TransitionResult }> {
+    const { deps } = this;
+    await this.unlock();
+    // A failed wait records nothing (the change was applied; the next tick asks Route 53 again).
+    const result = await perform(deps, action, observation, this.hook);
+    const phase = r.state.phase;
+    if (deps.signal?.aborted) {
+      return {
+        ended: {
+          state: r.state,
+          exitCode: phaseExitCode(phase),
+          reason: `Stopped while waiting for Route 53 to report INSYNC (${r.state.writtenGreen}% green); the next tick checks it again.`,
+        },
+      };
+    }
+    try {
+      await this.lock();
+    } catch (error) {
+      if (!(error instanceof LockedError)) throw error;
+      return {
+        ended: {
+          state: r.state,
+          exitCode: phaseExitCode(phase),
+          reason: `${result.kind === "in-sync" ? "Route 53 reported INSYNC" : "Route 53 has not reported INSYNC yet"}, but another command holds the lock now; the next tick checks INSYNC again and continues. (${error.message})`,
+        },
+      };
+    }
+    const now = await deps.store.read();
+    const unchanged = now !== undefined && (now.version === this.version || now.text === this.written);
+    if (!unchanged) return { ended: this.superseded(now?.text, r.state) };
+    if (result.kind === "in-sync") await this.hook("after-insync");
+    const next = transition(r.state, observation, deps.plan, deps.now(), result);
+    await this.persist(next, "after-write");
+    return { next };
+  }
+
+  /** Another command wrote the state while this tick waited: report what it did, in its phase's exit code. */
+  private superseded(text: string | undefined, mine: UpgradeState): Early {
+    const { deps } = this;
+    if (text === undefined) {
+      throw new StateError(
+        "state-missing",
+        `The state ${deps.store.location} disappeared while this run waited for Route 53.`,
+        `Nothing more was written. Run \`eks-bluegreen status ${deps.plan.file}\` to see where traffic is.`,
+      );
+    }
+    const theirs = parseState(text, deps.plan.name, deps.store.location);
+    this.state = theirs;
+    deps.onLoad?.(theirs);
+    const meanwhile = theirs.events.filter((e) => e.seq > mine.events.length);
+    const what = meanwhile.length > 0 ? meanwhile.map((e) => e.message).join(" ") : "it wrote the state.";
     return {
-      state,
-      exitCode: r.exitCode,
-      reason: r.reason,
-      events,
-      findings,
-      ...(verdict ? { verdict } : {}),
-      ...(observation ? { observation } : {}),
+      state: theirs,
+      exitCode: phaseExitCode(theirs.phase),
+      reason: `While this run waited for Route 53, another command changed the upgrade: ${what} It is now ${theirs.phase}; this tick recorded nothing more.`,
+      meanwhile,
     };
+  }
+
+  private async persist(r: TransitionResult, point: CrashPoint): Promise<void> {
+    const { deps } = this;
+    if (r.refusal) {
+      throw new RefusedError(
+        r.refusal.code,
+        r.refusal.message,
+        r.refusal.hint,
+        r.refusal.exitCode,
+        r.refusal.findings,
+      );
+    }
+    if (this.takeover) {
+      const from = this.takeover;
+      // The takeover came first: it goes before this transition's events, which are renumbered after it.
+      const first = r.state.events.length - r.events.length;
+      const takeover: EventRecord = {
+        seq: first + 1,
+        at: deps.now().toISOString(),
+        type: "lock-takeover",
+        step: r.state.step,
+        message: `Took over a stale lock held by ${from.command} (pid ${from.pid} on ${from.host}, lease until ${from.leaseUntil}).`,
+        evidence: { tookOverFrom: `${from.host}:${from.pid}` },
+      };
+      r.state.events.splice(first, 0, takeover);
+      for (let i = first; i < r.state.events.length; i++) r.state.events[i]!.seq = i + 1;
+      r.events.unshift(takeover);
+    }
+    const text = serializeState(r.state);
+    this.version = await deps.store.write(text, this.version);
+    this.written = text;
+    this.takeover = undefined;
+    this.state = r.state;
+    for (const e of r.events) {
+      this.events.push(e);
+      deps.onEvent?.(e);
+    }
+    await this.hook(r.state.intent ? "after-intent" : point);
+  }
+
+  /** Takes the lock; operator commands ask again for a while when another command holds it. */
+  private async lock(): Promise<void> {
+    const { deps } = this;
+    const started = deps.now().getTime();
+    for (;;) {
+      try {
+        const lease = await deps.store.lock(deps.owner, LOCK_LEASE_MS);
+        this.lease = lease;
+        if (lease.tookOverFrom) this.takeover = lease.tookOverFrom;
+        return;
+      } catch (error) {
+        const waited = deps.now().getTime() - started;
+        if (!(error instanceof LockedError) || waited >= (deps.lockWaitMs ?? 0) || deps.signal?.aborted) {
+          throw error;
+        }
+        await (deps.sleep ?? realSleep)(100 + Math.floor(Math.random() * 150));
+      }
+    }
+  }
+
+  private async unlock(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    if (lease) await this.deps.store.unlock(lease).catch(() => {});
+  }
+
+  /** Renews the lease during a long wait under the lock (retirement). A lost lease is not fatal here. */
+  private keepAlive(): { stop(): Promise<void> } {
+    let chain: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      chain = chain.then(async () => {
+        if (!this.lease) return;
+        // If it was lost, the state write after the wait is still conditional on this tick's version.
+        this.lease = await this.deps.store.renew(this.lease, LOCK_LEASE_MS).catch(() => this.lease);
+      });
+    }, KEEPALIVE_EVERY_MS);
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await chain;
+      },
+    };
+  }
+
+  /** Adds the events this tick logged to its failure, so the commands can show them before the error. */
+  private failed(error: unknown): unknown {
+    if (!(error instanceof ToolError) || error instanceof RefusedError || error instanceof TickFailedError) {
+      return error;
+    }
+    if (this.events.length === 0 && this.state?.phase !== "rolling-back") return error;
+    return new TickFailedError(error, this.events, this.state, this.deps.plan.file);
+  }
+}
+
+/** The other upgrades' states beside this one, read leniently: an unreadable one is skipped (noted under --debug). */
+export async function readOtherUpgrades(
+  store: Pick<StateStore, "others">,
+  debug?: (message: string) => void,
+): Promise<NonNullable<Observation["others"]>> {
+  try {
+    const found: SiblingUpgrade[] = [];
+    for (const other of await store.others()) {
+      const read =
+        "error" in other
+          ? { skipped: `${other.location}: ${other.error}` }
+          : readSibling(other.text, other.location);
+      if ("skipped" in read) debug?.(`other upgrades: skipped ${read.skipped}`);
+      else found.push(read);
+    }
+    return { ok: true, value: found };
   } catch (error) {
-    crashed = error instanceof SimulatedCrash;
-    throw error;
-  } finally {
-    if (!crashed) await deps.store.unlock(lease).catch(() => {});
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -209,17 +462,13 @@ export class SimulatedCrash extends Error {
   }
 }
 
-function leaseFor(action: Action, insyncMs: number, retireMs: number | undefined): number {
-  return (action.type === "retire" ? (retireMs ?? 3_600_000) : insyncMs) + LEASE_MARGIN_MS;
-}
-
 async function perform(
   deps: DriverDeps,
   action: Action,
   observation: Observation | undefined,
-  insyncTimeoutMs: number,
-  crash: (point: CrashPoint) => void,
+  hook: PointHook,
 ): Promise<Input> {
+  const insyncTimeoutMs = deps.insyncTimeoutMs ?? DEFAULT_INSYNC_TIMEOUT_MS;
   const readings = () => {
     if (!observation?.traffic.ok) {
       throw new AwsError({
@@ -239,7 +488,7 @@ async function perform(
       const only = action.only;
       const send = only ? all.filter((r) => only.includes(pairLabel(r))) : all;
       const changes = await deps.ports.traffic.apply(send, action.green);
-      crash("after-apply");
+      await hook("after-apply");
       return { kind: "submitted", changes };
     }
     case "wait-insync": {
@@ -250,7 +499,6 @@ async function perform(
           timeoutMs: insyncTimeoutMs,
           ...(deps.signal ? { signal: deps.signal } : {}),
         });
-        if (still.length === 0) crash("after-insync");
         return still.length === 0 ? { kind: "in-sync" } : { kind: "still-pending" };
       } catch (error) {
         if (deps.signal?.aborted) return { kind: "still-pending" };
@@ -271,12 +519,12 @@ async function perform(
         if (error instanceof ToolError && error.code === "retire-timeout") return { kind: "retire-pending" };
         throw error;
       }
-      crash("after-retire");
+      await hook("after-retire");
       return { kind: "retired" };
     }
     case "delete-blue-records": {
       await deps.ports.traffic.deleteBlue(readings().filter((r) => r.blue !== undefined));
-      crash("after-delete-records");
+      await hook("after-delete-records");
       return { kind: "blue-records-deleted" };
     }
   }

@@ -4,6 +4,7 @@
  * could not be read is an `error` verdict (hold and look again), never a failure.
  */
 import type { AlarmReading, AlarmTransition, ClusterReading, PairReading } from "../aws/ports.ts";
+import type { Target } from "./state.ts";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -36,8 +37,22 @@ export interface KubernetesObservation {
   restarts: Record<string, number>;
 }
 
+/** Another upgrade's state found beside this one (same state dir or S3 prefix), as far as it matters here. */
+export interface SiblingUpgrade {
+  plan: string;
+  /** Where its state lives, for messages. */
+  location: string;
+  phase: string;
+  /** The targets it has written; empty for states older than the `targets` field. */
+  targets: Target[];
+}
+
 export interface Observation {
   traffic: Part<PairReading[]>;
+  /** Targets the state has written that the current plan no longer names (read, never written by shifts). */
+  formerTraffic?: Part<PairReading[]>;
+  /** Other upgrades' states beside this one; read on the ticks that run preflight. */
+  others?: Part<SiblingUpgrade[]>;
   alarms: Part<AlarmsObservation>;
   green: Part<ClusterReading>;
   /** Present when the plan enables Kubernetes health checks. */

@@ -18,6 +18,8 @@ export interface ObserveOptions {
   audit?: boolean;
   /** The retry layer's log: parts read only after retrying say since when (`Part.retriedSince`). */
   retries?: RetryLog;
+  /** Targets the state has written that the plan no longer names: read into `formerTraffic` (retirement checks them). */
+  formerTargets?: RecordPairRef[];
 }
 
 /** The AWS services an observation reads, as the retry layer names operations (`cloudwatch:DescribeAlarms`). */
@@ -115,6 +117,10 @@ export async function observe(
     alarms: withRetries(alarms, log, "cloudwatch"),
     green: withRetries(cluster, log, "eks"),
   };
+  const former = options.formerTargets;
+  if (former && former.length > 0) {
+    observation.formerTraffic = await part(() => ports.traffic.read(former, call));
+  }
   const k8s = ports.kubernetes;
   if (k8s && options.now && cluster.ok && kubernetesReadable(cluster.value)) {
     const reading = cluster.value;

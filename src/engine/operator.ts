@@ -4,6 +4,7 @@ import type { Draft } from "./draft.ts";
 import { fightHint, recentDrift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
 import { approvalGate, planChangedRefusal, startRollback } from "./rules.ts";
+import { droppedLiveTargets } from "./targets.ts";
 import { resetBakeWatch } from "./watch.ts";
 import { describeWeights, differingPairs, readWeights, uniformPercent } from "./weights.ts";
 // -------------------------------------------------------------------------------- operator inputs
@@ -53,7 +54,7 @@ export function manualRollback(d: Draft, by: string, reason: string | undefined)
 export function resume(
   d: Draft,
   obs: Observation | undefined,
-  input: { by: string; adopt: boolean; acceptPlanChange: boolean },
+  input: { by: string; adopt: boolean; acceptPlanChange: boolean; acceptDroppedTargets?: boolean },
 ): void {
   const s = d.state;
   if (s.plan.hash !== d.plan.hash) {
@@ -70,13 +71,32 @@ export function resume(
       });
       return;
     }
+    // A target the new plan drops is never shifted again: refuse while it still sends traffic to green.
+    const dropped = droppedLiveTargets(s, d.plan, obs);
+    if (dropped.live.length > 0 && !input.acceptDroppedTargets) {
+      d.refuse({
+        code: "plan-change-drops-live-targets",
+        message: `The changed plan drops ${dropped.live.length} target(s) whose live weights are not all on blue, so the upgrade would never move them again: ${describeWeights(dropped.live)}.`,
+        hint: `Put them back in the plan, or move them to blue by hand (green weight 0) first; to drop them anyway run \`eks-bluegreen resume ${d.plan.file} --accept-plan-change --accept-dropped-targets\` (blue is still not retired while they send it traffic).`,
+        exitCode: ExitCode.NeedsPerson,
+      });
+      return;
+    }
     const old = s.plan.hash;
     s.plan.hash = d.plan.hash;
+    const droppedNote =
+      dropped.all.length > 0
+        ? ` It drops ${dropped.all.length} target(s)${dropped.live.length > 0 ? ` (accepted with --accept-dropped-targets)` : ""}: ${describeWeights(dropped.all)}.`
+        : "";
     d.event(
       "plan-change-accepted",
-      `${input.by} accepted the changed plan (${old.slice(0, 12)} → ${d.plan.hash.slice(0, 12)}).`,
+      `${input.by} accepted the changed plan (${old.slice(0, 12)} → ${d.plan.hash.slice(0, 12)}).${droppedNote}`,
       {
-        evidence: { planHash: d.plan.hash, approvedBy: input.by },
+        evidence: {
+          planHash: d.plan.hash,
+          approvedBy: input.by,
+          ...(dropped.all.length > 0 ? { weights: dropped.all } : {}),
+        },
       },
     );
   }

@@ -11,6 +11,7 @@ import {
   drift,
   enterBaking,
   finishRollback,
+  mayRetire,
   phaseExitCode,
   retireOrComplete,
 } from "./rules.ts";
@@ -25,6 +26,8 @@ export function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | u
   const s = d.state;
   const intent = s.intent!;
   if (intent.action === "retire") {
+    // The check before retiring holds for a repeat too: blue must carry no traffic.
+    if (!mayRetire(d, obs)) return;
     d.event("reconciled", `Retiring blue was interrupted; doing it again (it is safe to repeat).`);
     d.actions.push({ type: "retire", mode: intent.mode });
     return;
@@ -50,9 +53,13 @@ export function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | u
     return;
   }
   if (differingPairs(weights, intent.green).length === 0) {
-    d.event("reconciled", `The interrupted shift to ${intent.green}% green had been applied.`, {
-      evidence: { weights, expectedGreen: intent.green },
-    });
+    d.event(
+      "reconciled",
+      `The interrupted shift to ${intent.green}% green had been applied (found by reading Route 53).`,
+      {
+        evidence: { weights, expectedGreen: intent.green },
+      },
+    );
     applied(d, [], intent.at);
     if (s.phase === "rolling-back") finishRollback(d);
     else enterBaking(d, obs);

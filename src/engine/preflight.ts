@@ -6,6 +6,7 @@ import type { ClusterReading, PairReading, HealthIssue } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { liveGreenPercent } from "../aws/route53-batch.ts";
 import type { AlarmsObservation, Finding, Observation } from "./observation.ts";
+import { conflictingUpgrades, targetLabels } from "./targets.ts";
 
 function describeIssues(issues: readonly HealthIssue[]): string {
   return issues.map((i) => `${i.code}: ${i.message}`).join("; ");
@@ -113,7 +114,11 @@ function componentFindings(
   return findings;
 }
 
-function trafficFindings(plan: CompiledPlan, readings: readonly PairReading[]): Finding[] {
+function trafficFindings(
+  plan: CompiledPlan,
+  readings: readonly PairReading[],
+  options: PreflightOptions,
+): Finding[] {
   const findings: Finding[] = [];
   const firstGreen = plan.steps[0]?.green ?? 0;
   const shortestBake = Math.min(...plan.steps.map((s) => s.bakeMs)) / 1000;
@@ -165,11 +170,15 @@ function trafficFindings(plan: CompiledPlan, readings: readonly PairReading[]): 
         subject,
       });
     } else {
-      // Before the first shift only "all on blue" is the expected start (DESIGN.md, "Weights").
+      // Before the first shift only "all on blue" is the expected start (DESIGN.md, "Weights"): anything
+      // else is another upgrade or a hand edit, which the first shift would overwrite. Only an explicit
+      // --adopt-live starts from it.
       findings.push({
-        severity: "warning",
+        severity: options.adoptLive ? "warning" : "error",
         code: "weights-not-all-blue",
-        message: `${pairLabel(r)}: green already receives ${formatPercent(percent)} (weights blue ${blueWeight}, green ${greenWeight}); step 1 sets it to ${firstGreen}%.`,
+        message: options.adoptLive
+          ? `${pairLabel(r)}: green already receives ${formatPercent(percent)} (weights blue ${blueWeight}, green ${greenWeight}); --adopt-live starts from it.`
+          : `${pairLabel(r)}: green already receives ${formatPercent(percent)} (weights blue ${blueWeight}, green ${greenWeight}); an upgrade starts only from all-blue (green 0), or from the live weights with --adopt-live.`,
         subject,
       });
     }
@@ -248,7 +257,32 @@ function unreadable(code: string, what: string, error: string): Finding {
   return { severity: "error", code, message: `Could not read ${what}: ${error}` };
 }
 
-export function preflight(plan: CompiledPlan, observation: Observation): Finding[] {
+export interface PreflightOptions {
+  /** `--adopt-live`: live weights that are not all-blue are a warning (the start adopts them), not an error. */
+  adoptLive?: boolean;
+}
+
+/** Another upgrade, not finished, that has written one of this plan's targets: two writers would fight. */
+function otherUpgradeFindings(plan: CompiledPlan, others: Observation["others"]): Finding[] {
+  if (!others) return [];
+  if (!others.ok) {
+    return [
+      unreadable("other-upgrades-unreadable", "the other upgrades' states beside this one", others.error),
+    ];
+  }
+  return conflictingUpgrades(plan, others.value).map(({ other, shared }) => ({
+    severity: "error",
+    code: "target-in-other-upgrade",
+    message: `The upgrade "${other.plan}" (${other.phase}, state ${other.location}) also shifts ${targetLabels(shared)}; two upgrades must never move the same records.`,
+    subject: `upgrade/${other.plan}`,
+  }));
+}
+
+export function preflight(
+  plan: CompiledPlan,
+  observation: Observation,
+  options: PreflightOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
   const { green, traffic, alarms, kubernetes } = observation;
   findings.push(
@@ -256,8 +290,9 @@ export function preflight(plan: CompiledPlan, observation: Observation): Finding
       ? clusterFindings(plan, green.value)
       : [unreadable("green-unreadable", "green's cluster", green.error)]),
     ...(traffic.ok
-      ? trafficFindings(plan, traffic.value)
+      ? trafficFindings(plan, traffic.value, options)
       : [unreadable("traffic-unreadable", "the Route 53 records", traffic.error)]),
+    ...otherUpgradeFindings(plan, observation.others),
     ...(alarms.ok
       ? alarmFindings(plan, alarms.value)
       : [unreadable("alarms-unreadable", "the CloudWatch alarms", alarms.error)]),

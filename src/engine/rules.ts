@@ -8,6 +8,7 @@ import type { Draft, Refusal } from "./draft.ts";
 import { fightMessage, recentDrift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
 import type { Approval, Evidence, PairWeights, Pause, Phase, UpgradeState } from "./state.ts";
+import { recordTargets, targetsOnBlue } from "./targets.ts";
 import { resetBakeWatch } from "./watch.ts";
 import { describeWeights, differingPairs } from "./weights.ts";
 import { checkWindows } from "./windows.ts";
@@ -130,6 +131,7 @@ export function forward(d: Draft, k: number, obs: Observation): void {
   resetBakeWatch(s);
   delete s.change;
   s.intent = { action: "shift", green: step.green, step: k, at: d.iso };
+  recordTargets(s, d.plan);
   d.actions.push({ type: "shift", green: step.green, step: k });
   d.enter(
     "shifting",
@@ -170,6 +172,7 @@ export function startRollback(
   delete s.change;
   delete s.pause;
   s.intent = { action: "shift", green: 0, step: 0, at: d.iso };
+  recordTargets(s, d.plan);
   d.actions.push({ type: "shift", green: 0, step: 0 });
   d.enter("rolling-back", "rollback-started", `Rolling back to blue: ${reason}`, {
     ...evidence,
@@ -201,8 +204,30 @@ export function retireNeedsApproval(d: Draft): boolean {
   return d.plan.doc.retire.mode === "delete" || d.plan.doc.retire.approval;
 }
 
+/**
+ * Blue may be retired only when no target the state ever wrote (the plan's and those a changed plan
+ * dropped) still sends it traffic. Returns false after pausing (`targets-on-blue`) or holding (unreadable).
+ */
+export function mayRetire(d: Draft, obs: Observation | undefined): boolean {
+  const { onBlue, unreadable } = targetsOnBlue(d.state, d.plan, obs);
+  if (unreadable.length > 0) {
+    d.wait(
+      `Not retiring blue: cannot read ${unreadable.join(", ")} to check that none still sends traffic to blue; looking again.`,
+    );
+    return false;
+  }
+  if (onBlue.length === 0) return true;
+  pause(
+    d,
+    "targets-on-blue",
+    `Not retiring blue cluster ${d.plan.doc.clusters.blue.name}: ${onBlue.length} target(s) still send traffic to blue (${describeWeights(onBlue)}).`,
+    { evidence: { weights: onBlue }, live: onBlue },
+  );
+  return false;
+}
+
 /** Holding at 100%: wait retire.after, then (with approval) retire blue, delete its records, complete. */
-export function retireOrComplete(d: Draft, retired = false): void {
+export function retireOrComplete(d: Draft, retired = false, obs?: Observation): void {
   const s = d.state;
   const retire = d.plan.doc.retire;
   const work = retire.mode !== "keep" || retire.blueRecords === "delete";
@@ -217,6 +242,8 @@ export function retireOrComplete(d: Draft, retired = false): void {
       d.enter("completed", "completed", completedMessage(d.plan));
       return;
     }
+    // Deleting or scaling blue cuts off whatever still points at it (`keep` leaves blue running).
+    if (retire.mode !== "keep" && !mayRetire(d, obs)) return;
     const waitingFor = `Green has held 100% for ${retire.after}; ${retireLabel(d.plan)} needs approval: run \`eks-bluegreen approve ${d.plan.file}\`.`;
     if (!mayMoveForward(d, "retire", retireNeedsApproval(d), "waiting-to-retire", waitingFor)) return;
     useApproval(d, "retire");

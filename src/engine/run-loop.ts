@@ -2,10 +2,13 @@
  * `run`: a loop of ticks with sleeps between them. The lock is held one tick at a time, so `approve`,
  * `status` and `rollback` work from another shell while it waits. It stops when the upgrade completes,
  * rolls back or pauses (a person is needed), or when the signal aborts (the state is consistent after
- * every tick, so stopping between two is always safe).
+ * every tick, so stopping between two is always safe). Like `advance`, every tick reads the plan file
+ * again: an edited plan stops `run` with the `plan-changed` refusal (exit 4). A rollback that another
+ * shell started while a tick waited for Route 53 stops `run` too (exit 3): that command drives it.
  */
 import { AwsError, LockedError } from "../errors.ts";
-import { runTick, type DriverDeps, type TickResult } from "./driver.ts";
+import type { CompiledPlan } from "../plan/compile.ts";
+import { runTick, TickFailedError, type DriverDeps, type TickResult } from "./driver.ts";
 import type { UpgradeState } from "./state.ts";
 import { bakeEndsAt } from "./watch.ts";
 
@@ -15,6 +18,10 @@ export interface LoopDeps extends DriverDeps {
   onTick?(result: TickResult): void;
   /** A tick failed for a reason worth retrying (lock briefly held by `approve`, AWS unreachable). */
   onRetry?(error: Error): void;
+  /** `--adopt-live`: the first tick may start from live weights that are not all-blue. */
+  adoptLive?: boolean;
+  /** Reads and compiles the plan file again (before every tick but the first). */
+  reloadPlan?(): Promise<CompiledPlan>;
 }
 
 export interface LoopResult {
@@ -45,22 +52,31 @@ export function nextDelay(state: UpgradeState | undefined, deps: Pick<DriverDeps
 export async function runLoop(deps: LoopDeps): Promise<LoopResult> {
   let last: TickResult | undefined;
   let ticks = 0;
+  let plan = deps.plan;
   for (;;) {
     if (deps.signal?.aborted && last) return { last, interrupted: true, ticks };
     try {
-      last = await runTick(deps);
+      // The plan file is read at every tick, as `advance` does: an edit is refused (plan-changed).
+      if (ticks > 0 && deps.reloadPlan) plan = await deps.reloadPlan();
+      last = await runTick(
+        { ...deps, plan },
+        { kind: "tick", ...(deps.adoptLive ? { adoptLive: true } : {}) },
+      );
       ticks += 1;
       deps.onTick?.(last);
     } catch (error) {
       // The first tick reports a held lock (another run is active); later a short `approve` or `status`
       // may hold it for a moment, and AWS may be briefly unreachable: look again at the next poll.
-      const transient = error instanceof AwsError || (error instanceof LockedError && last !== undefined);
+      const cause = error instanceof TickFailedError ? error.failure : error;
+      const transient = cause instanceof AwsError || (cause instanceof LockedError && last !== undefined);
       if (!transient || !last) throw error;
-      deps.onRetry?.(error as Error);
+      deps.onRetry?.(cause as Error);
     }
     const phase = last.state?.phase;
     if (phase && STOP.has(phase)) return { last, interrupted: false, ticks };
+    // Another shell rolled back while this tick waited for Route 53: that command drives the rollback.
+    if (last.meanwhile && phase === "rolling-back") return { last, interrupted: false, ticks };
     if (deps.signal?.aborted) return { last, interrupted: true, ticks };
-    await deps.sleep(nextDelay(last.state, deps));
+    await deps.sleep(nextDelay(last.state, { ...deps, plan }));
   }
 }

@@ -15,6 +15,8 @@ export interface Session {
   ports: Ports;
   store: StateStore;
   deps: DriverDeps;
+  /** Reads and compiles the plan file again (`run` does at every tick, so an edit is refused). */
+  reloadPlan(): Promise<LoadedPlan>;
 }
 
 /** Route 53 INSYNC timeout for one tick; the sandbox and tests shorten it with the environment. */
@@ -52,7 +54,8 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     signal: ctx.signal,
     env: ctx.env,
     retries,
+    debug: (m) => ctx.out.debug(m),
     ...(timeout ? { insyncTimeoutMs: timeout } : {}),
   };
-  return { plan, ports, store, deps };
+  return { plan, ports, store, deps, reloadPlan: () => loadPlan(file) };
 }

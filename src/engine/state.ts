@@ -110,6 +110,25 @@ export const Pause = z.strictObject({
 });
 export type Pause = z.infer<typeof Pause>;
 
+/**
+ * A traffic target this upgrade has written (or adopted): retirement re-reads every one of them, even
+ * those a changed plan no longer names. A union on `kind`, so ALB listeners and Global Accelerator
+ * endpoint groups can join later.
+ */
+export const RecordTarget = z.strictObject({
+  kind: z.literal("record"),
+  zoneId: z.string().optional(),
+  zoneName: z.string().optional(),
+  name: z.string().min(1),
+  type: z.string().min(1),
+  /** SetIdentifier of blue's weighted record */
+  blue: z.string(),
+  /** SetIdentifier of green's weighted record */
+  green: z.string(),
+});
+export const Target = z.discriminatedUnion("kind", [RecordTarget]);
+export type Target = z.infer<typeof Target>;
+
 export const UpgradeState = z.strictObject({
   version: z.literal(STATE_VERSION),
   kind: z.literal(STATE_KIND),
@@ -143,6 +162,8 @@ export const UpgradeState = z.strictObject({
   rollbackReason: z.string().optional(),
   /** Container restart counts when the current bake began (Kubernetes health). */
   restartBaseline: z.record(z.string(), z.number()).optional(),
+  /** Every traffic target this upgrade has ever written, recorded with the shift's intent (absent in older states). */
+  targets: z.array(Target).optional(),
   events: z.array(EventRecord),
 });
 export type UpgradeState = z.infer<typeof UpgradeState>;

@@ -26,17 +26,26 @@ import {
 } from "./rules.ts";
 import type { Phase, PairWeights, UpgradeState } from "./state.ts";
 import { judge, type Verdict } from "./verdict.ts";
+import { recordTargets } from "./targets.ts";
 import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
-import { differingPairs, readWeights } from "./weights.ts";
+import { describeWeights, differingPairs, readWeights, uniformPercent } from "./weights.ts";
 
 export type { Action, Refusal } from "./draft.ts";
 export { phaseExitCode, planChangedRefusal } from "./rules.ts";
 
 export type Input =
-  | { kind: "tick" }
+  /** `adoptLive`: a first tick may start from live weights that are not all-blue (`--adopt-live`). */
+  | { kind: "tick"; adoptLive?: boolean }
   | { kind: "approve"; by: string }
   | { kind: "rollback"; by: string; reason?: string }
-  | { kind: "resume"; by: string; adopt: boolean; acceptPlanChange: boolean }
+  | {
+      kind: "resume";
+      by: string;
+      adopt: boolean;
+      acceptPlanChange: boolean;
+      /** Accept a plan change that drops targets still carrying green traffic (`--accept-dropped-targets`). */
+      acceptDroppedTargets?: boolean;
+    }
   /** Outcomes of actions, fed back by the driver. */
   | { kind: "submitted"; changes: SubmittedChange[] }
   | { kind: "in-sync" }
@@ -74,7 +83,7 @@ export function transition(
   let verdict: Verdict | undefined;
   switch (input.kind) {
     case "tick":
-      verdict = tick(d, observation);
+      verdict = tick(d, observation, input.adoptLive === true);
       break;
     case "approve":
       if (state.plan.hash !== plan.hash) d.refuse(planChangedRefusal(state, plan));
@@ -103,7 +112,7 @@ export function transition(
 
 // ------------------------------------------------------------------------------------------- tick
 
-function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
+function tick(d: Draft, obs: Observation | undefined, adoptLive = false): Verdict | undefined {
   const s = d.state;
   if (TERMINAL.includes(s.phase)) {
     d.wait(s.reason);
@@ -120,7 +129,7 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
   }
   if (!obs) throw new Error("a tick needs an observation");
   if (s.phase === "pending" || s.phase === "preflight") {
-    start(d, obs);
+    start(d, obs, adoptLive);
     return undefined;
   }
   const weights = obs.traffic.ok ? readWeights(obs.traffic.value) : undefined;
@@ -171,15 +180,17 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
 }
 
 /** The first tick (or a later one while still pending): preflight, then step 1 if nothing stands before it. */
-function start(d: Draft, obs: Observation): void {
+function start(d: Draft, obs: Observation, adoptLive: boolean): void {
   const s = d.state;
-  const findings = preflight(d.plan, obs);
+  // Live weights adopted by an earlier tick (resting at preflight outside a change window) are expected.
+  const findings = preflight(d.plan, obs, { adoptLive: adoptLive || s.writtenGreen > 0 });
   d.findings = findings;
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length > 0) {
+    const warnings = findings.filter((f) => f.severity === "warning");
     d.refuse({
       code: "preflight-failed",
-      message: `Preflight found ${errors.length} problem(s); nothing was changed:\n  ${errors.map((e) => e.message).join("\n  ")}`,
+      message: `Preflight found ${errors.length} problem(s); nothing was changed:\n  ${errors.map((e) => e.message).join("\n  ")}${warnings.length > 0 ? `\nWarnings:\n  ${warnings.map((w) => w.message).join("\n  ")}` : ""}`,
       hint: `Fix them and run again; \`eks-bluegreen plan ${d.plan.file}\` shows every finding.`,
       exitCode: ExitCode.NeedsPerson,
       findings,
@@ -192,10 +203,27 @@ function start(d: Draft, obs: Observation): void {
       evidence: { planHash: d.plan.hash },
     });
   }
-  // With the change window closed before step 1 the upgrade rests at pending (never at preflight).
-  if (s.phase === "pending" && waitsForWindowBeforeStart(d)) return;
+  const weights = obs.traffic.ok ? readWeights(obs.traffic.value) : undefined;
+  const live = adoptLive && weights ? uniformPercent(weights) : undefined;
+  // Something to adopt: a pair where green already has traffic (all-blue starts as usual).
+  const greenLive = weights?.some((w) => (w.green ?? 0) > 0) ?? false;
+  if (adoptLive && s.step === 0 && !s.change && greenLive) {
+    if (live === undefined) {
+      d.refuse({
+        code: "cannot-adopt-live",
+        message: `Cannot adopt the live weights: ${weights ? `the targets are not at one percentage (${describeWeights(weights)})` : "Route 53 could not be read"}; nothing was changed.`,
+        hint: `Set every pair to the same weights by hand (or all to blue, green 0), then run again.`,
+        exitCode: ExitCode.NeedsPerson,
+        findings,
+      });
+      return;
+    }
+  }
+  const adopting = adoptLive && live !== undefined && live > 0 && s.step === 0 && !s.change;
+  // With the change window closed before step 1 the upgrade rests at pending (never at preflight);
+  // adopting live weights moves no traffic, so no window holds it back.
+  if (s.phase === "pending" && !adopting && waitsForWindowBeforeStart(d)) return;
   if (s.phase === "pending") {
-    const weights = obs.traffic.ok ? readWeights(obs.traffic.value) : undefined;
     d.enter("preflight", "preflight-passed", "Preflight passed.", {
       findings: findings
         .filter((f) => f.severity !== "info")
@@ -206,7 +234,41 @@ function start(d: Draft, obs: Observation): void {
         : {}),
     });
   }
+  if (adopting && adoptedLive(d, obs, live!, weights!)) return;
   forward(d, 1, obs);
+}
+
+/**
+ * `--adopt-live` on the first tick: the live percentage becomes the written one, counted as the highest
+ * plan step at or below it. Returns true when that step is baking now (nothing to shift this tick).
+ */
+function adoptedLive(d: Draft, obs: Observation, live: number, weights: PairWeights[]): boolean {
+  const s = d.state;
+  const step = d.plan.steps
+    .filter((st) => st.green <= live + 1e-9)
+    .reduce((m, st) => Math.max(m, st.index), 0);
+  s.writtenGreen = live;
+  s.step = step;
+  s.alarmsSince = d.iso;
+  s.change = { ids: [], submittedAt: d.iso, green: live };
+  // These targets now carry green traffic this upgrade answers for: retirement checks them.
+  recordTargets(s, d.plan);
+  d.event(
+    "adopted-live",
+    `Started from the live weights (--adopt-live): ${live}% green, counted as step ${step}.`,
+    { evidence: { weights, expectedGreen: live } },
+  );
+  if (step === 0) return false;
+  s.bakeStartedAt = d.iso;
+  if (live >= 100) s.fullSince = d.iso;
+  d.enter(
+    "baking",
+    "bake-restarted",
+    `Baking step ${step} from now (${live}% green, adopted).`,
+    undefined,
+    step,
+  );
+  return true;
 }
 
 /** Decides what the current phase does next, the verdict being pass. */
@@ -260,7 +322,7 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
         `Green holds 100%; ${d.plan.doc.retire.mode === "keep" ? "blue is kept" : `blue is retired (${d.plan.doc.retire.mode})`}; waiting ${d.plan.doc.retire.after} first.`,
         verdict.evidence,
       );
-      retireOrComplete(d);
+      retireOrComplete(d, false, obs);
       return;
     }
     case "awaiting-approval":
@@ -268,7 +330,7 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
       return;
     case "holding":
     case "waiting-to-retire":
-      retireOrComplete(d);
+      retireOrComplete(d, false, obs);
       return;
     default:
       d.wait(s.reason);

@@ -98,6 +98,13 @@ export function judge(
   }
 
   if (!observation.traffic.ok) errors.push(`cannot read Route 53: ${observation.traffic.error}`);
+  // Targets a changed plan dropped are still this upgrade's: not reading them holds, as for the plan's own.
+  const former = observation.formerTraffic;
+  if (former && !former.ok) errors.push(`cannot read the targets the plan no longer names: ${former.error}`);
+  if (former?.ok) {
+    for (const r of former.value)
+      if (r.zoneId === undefined) errors.push(`hosted zone of ${r.pair.name} ${r.pair.type} not found`);
+  }
 
   const kind: VerdictKind =
     fail.length > 0 ? "fail" : errors.length > 0 ? "error" : hold.length > 0 ? "inconclusive" : "pass";

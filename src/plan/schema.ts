@@ -309,6 +309,211 @@ export const Health = z
   })
   .meta({ description: "Green's health beyond EKS status." });
 
+/** A CloudWatch dimension; `{{var}}` in the value is templated per side. */
+export const AnalysisDimension = z
+  .strictObject({
+    name: z.string().min(1).max(255).meta({ description: "Dimension name, e.g. `LoadBalancer`." }),
+    value: z.string().min(1).max(1024).meta({
+      description: "Dimension value; `{{cluster}}` and `analysis.variables` are filled in per side.",
+    }),
+  })
+  .meta({ description: "One dimension of the metric." });
+
+export const AnalysisMetricStat = z
+  .strictObject({
+    namespace: z
+      .string()
+      .min(1)
+      .max(255)
+      .meta({ description: "Metric namespace, e.g. `AWS/ApplicationELB`." }),
+    metricName: z.string().min(1).max(255).meta({ description: "Metric name, e.g. `RequestCount`." }),
+    dimensions: z.array(AnalysisDimension).max(30).default([]).meta({
+      description: "Dimensions (at most 30); templated per side.",
+    }),
+    stat: z.string().min(1).default("Sum").meta({
+      description:
+        "CloudWatch statistic: Sum, Average, Minimum, Maximum, SampleCount, pNN or pNN.N, tmNN, wmNN, tcNN, tsNN, IQM, or a range form like TM(10%:90%) or PR(:300).",
+    }),
+    period: z.number().int().min(1).default(60).meta({
+      description: "Seconds per datapoint: 1, 5, 10, 20, 30 or a multiple of 60. ALB metrics have 60.",
+    }),
+  })
+  .meta({ description: "A metric and statistic (CloudWatch MetricStat)." });
+
+/** An id as CloudWatch allows it: a lower-case letter first, then letters, digits and `_`. */
+export const ANALYSIS_QUERY_ID = /^[a-z][a-zA-Z0-9_]{0,200}$/;
+
+export const AnalysisQuery = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(ANALYSIS_QUERY_ID, {
+        message: "must start with a lower-case letter and hold only letters, digits and _",
+      })
+      .meta({ description: "Id of this query within the metric; expressions refer to it." }),
+    metricStat: AnalysisMetricStat.optional(),
+    expression: z.string().min(1).max(2048).optional().meta({
+      description:
+        "Metric math over the metric's other ids, e.g. `errors / requests * 100`. Give it or metricStat.",
+    }),
+    label: z.string().max(255).optional().meta({ description: "Label shown in the evidence." }),
+    returnData: z.boolean().optional().meta({
+      description:
+        "Return this query's datapoints. Default: true for the judged (last) query and the queries minData and test name.",
+    }),
+  })
+  .meta({ description: "One CloudWatch MetricDataQuery, written once and templated for each side." });
+
+export const AnalysisCompare = z
+  .strictObject({
+    direction: z
+      .enum(["higher-is-worse", "lower-is-worse"])
+      .default("higher-is-worse")
+      .meta({ description: "Which way green is worse than blue." }),
+    maxIncrease: z.number().min(0).optional().meta({
+      description:
+        "Allowed absolute difference green − blue in the worse direction, e.g. 0.5 (points of 5xx %).",
+    }),
+    maxRatio: z.number().min(1).optional().meta({
+      description:
+        "Allowed ratio green ÷ blue in the worse direction, e.g. 1.5. With maxIncrease too, green must exceed both to fail. Neither: 1.5.",
+    }),
+  })
+  .meta({ description: "Compare green with blue over the same window." });
+
+export const AnalysisTest = z
+  .strictObject({
+    kind: z.enum(["mann-whitney", "binomial"]).default("mann-whitney").meta({
+      description:
+        "mann-whitney: U test of the two sides' per-period datapoints (as Kayenta's judge). binomial: exact test of green's share of the events (e.g. 5xx) given its share of the requests, over the window's sums; for rates, far stronger on small samples.",
+    }),
+    confidence: z.number().min(0.5).max(0.9999).optional().meta({
+      description:
+        "A comparison fails only when the difference is significant at this level (one-sided). Default: 0.995 for binomial, 0.95 for mann-whitney.",
+    }),
+    count: z
+      .string()
+      .regex(ANALYSIS_QUERY_ID, { message: "must be a query id of this metric" })
+      .optional()
+      .meta({
+        description: "(binomial) Id of the event-count query, e.g. the 5xx count.",
+      }),
+    total: z
+      .string()
+      .regex(ANALYSIS_QUERY_ID, { message: "must be a query id of this metric" })
+      .optional()
+      .meta({
+        description: "(binomial) Id of the request-count query.",
+      }),
+  })
+  .meta({ description: "A statistical test a comparison must also pass before it fails." });
+
+export const AnalysisMinData = z
+  .strictObject({
+    datapoints: z.number().int().min(1).default(3).meta({
+      description: "Fewer datapoints than this on a judged side: inconclusive, never fail.",
+    }),
+    requests: z
+      .strictObject({
+        query: z.string().regex(ANALYSIS_QUERY_ID, { message: "must be a query id of this metric" }).meta({
+          description: "Id of this metric's request-count query (its Sum over the window is counted).",
+        }),
+        min: z.number().int().min(1).meta({ description: "Fewer requests than this: inconclusive." }),
+      })
+      .optional()
+      .meta({ description: "A minimum number of requests in the window." }),
+  })
+  .meta({ description: "Below this much data a metric is inconclusive, never failed." });
+
+export const AnalysisMetric = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+        message: "must be lower-case letters, digits and dashes, at most 63 characters",
+      })
+      .meta({ description: "Name of the metric in events, status and the preview." }),
+    queries: z.array(AnalysisQuery).min(1, { message: "needs at least one query" }).max(100).meta({
+      description: "MetricDataQueries; the last one is the value judged.",
+    }),
+    threshold: z
+      .strictObject({
+        max: z.number().optional().meta({ description: "Green fails above this value." }),
+        min: z.number().optional().meta({ description: "Green fails below this value." }),
+      })
+      .optional()
+      .meta({ description: "A fixed limit on green's value." }),
+    compare: AnalysisCompare.optional(),
+    test: AnalysisTest.optional(),
+    minData: AnalysisMinData.default({ datapoints: 3 }),
+    mustHaveData: z
+      .boolean()
+      .default(false)
+      .meta({ description: "No datapoint at all on green fails instead of being inconclusive." }),
+    failureLimit: z.number().int().min(0).default(2).meta({
+      description: "Failed evaluations allowed within one step; one more fails the step (Argo Rollouts).",
+    }),
+    inconclusiveLimit: z.number().int().min(0).default(5).meta({
+      description: "Inconclusive evaluations allowed within one step; one more applies the hold policy.",
+    }),
+    consecutiveErrorLimit: z.number().int().min(0).default(4).meta({
+      description: "Unreadable evaluations in a row allowed; one more makes the metric an error (holds).",
+    }),
+    window: Duration.default("5m").meta({ description: "Lookback of each evaluation; at least the period." }),
+    fromStep: z.number().int().min(1).optional().meta({ description: "Judge only from this step on." }),
+    fromGreen: z.number().int().min(1).max(100).optional().meta({
+      description: "Judge only at steps where green has at least this percent.",
+    }),
+  })
+  .meta({ description: "One metric gate, judged on green (threshold) and/or against blue (compare)." });
+
+export const AnalysisSplit = z
+  .strictObject({
+    queries: z.array(AnalysisQuery).min(1, { message: "needs at least one query" }).max(20).meta({
+      description: "Request-count query per side (templated); the last one is the count.",
+    }),
+    window: Duration.default("3m").meta({ description: "Green's share is counted over this lookback." }),
+    tolerance: z.number().min(0).max(100).optional().meta({
+      description:
+        "Allowed distance in percentage points from the written weight. Default: max(2, 25% of it).",
+    }),
+    maxConvergence: Duration.default("15m").meta({
+      description: "How long the observed split may take to reach the written weight.",
+    }),
+    onNoConvergence: z
+      .enum(["hold", "pause", "rollback"])
+      .default("pause")
+      .meta({ description: "What to do when it has not converged after maxConvergence." }),
+  })
+  .meta({ description: "The observed split: green's share of requests, counted per side." });
+
+export const Analysis = z
+  .strictObject({
+    interval: Duration.default("1m").meta({
+      description: "How often metrics are evaluated during a bake (ALB metrics arrive once a minute).",
+    }),
+    variables: z
+      .strictObject({
+        blue: z
+          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+          .default({})
+          .meta({
+            description: "Template variables for blue's queries, e.g. `alb: app/shop-blue/0123456789abcdef`.",
+          }),
+        green: z
+          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+          .default({})
+          .meta({
+            description: "Template variables for green's queries.",
+          }),
+      })
+      .default({ blue: {}, green: {} })
+      .meta({ description: "Per-side values for `{{name}}` in queries; `{{cluster}}` is built in." }),
+    metrics: z.array(AnalysisMetric).default([]).meta({ description: "The metric gates." }),
+    split: AnalysisSplit.optional(),
+  })
+  .meta({ description: "Judge green by CloudWatch metrics, against blue, and check the traffic it gets." });
+
 export const Plan = z
   .strictObject({
     apiVersion: z
@@ -364,6 +569,7 @@ export const Plan = z
       history: true,
     }),
     health: Health.optional(),
+    analysis: Analysis.optional(),
     rollback: Rollback.default({ automatic: true, holdTimeout: "15m", onHoldTimeout: "pause" }),
     retire: Retire.default({ after: "24h", mode: "keep", approval: true, blueRecords: "keep" }),
     approvals: Approvals.default({}),
@@ -382,3 +588,7 @@ export type RecordPairDoc = z.output<typeof RecordPair>;
 export type ListenerTargetDoc = z.output<typeof ListenerTarget>;
 export type AcceleratorTargetDoc = z.output<typeof AcceleratorTarget>;
 export type StepDoc = z.output<typeof Step>;
+export type AnalysisDoc = z.output<typeof Analysis>;
+export type AnalysisMetricDoc = z.output<typeof AnalysisMetric>;
+export type AnalysisQueryDoc = z.output<typeof AnalysisQuery>;
+export type AnalysisSplitDoc = z.output<typeof AnalysisSplit>;

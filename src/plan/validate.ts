@@ -5,6 +5,7 @@
 import type { PlanDoc } from "./schema.ts";
 import { parseDuration, formatDuration } from "./duration.ts";
 import type { FieldPath } from "./source.ts";
+import { analysisDurations, checkAnalysis } from "./validate-analysis.ts";
 
 export interface SemanticIssue {
   code: string;
@@ -47,6 +48,7 @@ function durations(doc: PlanDoc): { path: FieldPath; text: string }[] {
   if (doc.health?.kubernetes) {
     list.push({ path: ["health", "kubernetes", "pendingGrace"], text: doc.health.kubernetes.pendingGrace });
   }
+  list.push(...analysisDurations(doc));
   return list;
 }
 
@@ -307,7 +309,8 @@ function checkWindows(doc: PlanDoc, errors: SemanticIssue[]): void {
 }
 
 function checkAlarms(doc: PlanDoc, warnings: SemanticIssue[]): void {
-  if (doc.alarms.names.length === 0 && doc.alarms.prefixes.length === 0) {
+  const metricGates = (doc.analysis?.metrics.length ?? 0) > 0;
+  if (doc.alarms.names.length === 0 && doc.alarms.prefixes.length === 0 && !metricGates) {
     warnings.push({
       code: "no-alarms",
       path: ["alarms"],
@@ -328,5 +331,6 @@ export function validatePlan(doc: PlanDoc): Validation {
   checkRetire(doc, errors);
   checkWindows(doc, errors);
   checkAlarms(doc, warnings);
+  checkAnalysis(doc, errors, durationsOk ? warnings : []);
   return { errors, warnings };
 }

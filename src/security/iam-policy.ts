@@ -8,6 +8,7 @@
  * DescribeAlarmHistory, which only return composite alarms when granted on `*`.
  */
 import type { PlanDoc } from "../plan/schema.ts";
+import { siblingPattern } from "../state/siblings.ts";
 import {
   accountOfRole,
   bareZoneId,
@@ -214,7 +215,15 @@ function stateStatements(doc: PlanDoc, partition: string): PolicyStatement[] {
       Resource: [s3Arn.object(partition, bucket, key), s3Arn.object(partition, bucket, `${key}.lock`)],
     },
     {
-      // Without ListBucket, S3 answers 403 instead of 404 for a state that does not exist yet.
+      // Preflight reads the other upgrades' states beside this one: two upgrades must not share records.
+      Sid: "S3ReadOtherUpgrades",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [s3Arn.object(partition, bucket, siblingPattern(key).resource)],
+    },
+    {
+      // Without ListBucket, S3 answers 403 instead of 404 for a state that does not exist yet; preflight
+      // also lists the prefix to find other upgrades' states.
       Sid: "S3TellMissingFromDenied",
       Effect: "Allow",
       Action: ["s3:ListBucket"],

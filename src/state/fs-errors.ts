@@ -45,5 +45,6 @@ export function withFsErrors(store: StateStore, dir: string): StateStore {
     renew: wrap("renew the lock", (l: Parameters<StateStore["renew"]>[0], ms: number) => store.renew(l, ms)),
     unlock: wrap("release the lock", (l: Parameters<StateStore["unlock"]>[0]) => store.unlock(l)),
     forceUnlock: wrap("remove the lock", () => store.forceUnlock()),
+    others: wrap("read the other upgrades' states", () => store.others()),
   };
 }

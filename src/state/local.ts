@@ -9,7 +9,9 @@
  */
 import { chmod, mkdir, rename, rm, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
-import { basename, isAbsolute, join, relative } from "node:path";
+import type { Dirent } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { LockedError, PreconditionFailedError } from "../errors.ts";
 import {
   CorruptLock,
@@ -33,7 +35,7 @@ import {
   tempPath,
   writeNewSynced,
 } from "./fs-durable.ts";
-import type { Lease, LockInfo, LockOwner, StateStore, StoredState } from "./store.ts";
+import type { Lease, LockInfo, LockOwner, OtherUpgrade, StateStore, StoredState } from "./store.ts";
 
 export interface LocalStoreOptions {
   /** The plan's own folder, e.g. `/repo/.eks-bluegreen/prod`. */
@@ -65,6 +67,7 @@ export class LocalStateStore implements StateStore {
   private readonly now: () => Date;
   private readonly isAlive: (pid: number) => boolean;
   private readonly host: string;
+  private readonly cwd: string | undefined;
   private dirReady = false;
 
   constructor(options: LocalStoreOptions) {
@@ -77,6 +80,7 @@ export class LocalStateStore implements StateStore {
     this.now = options.now ?? (() => new Date());
     this.isAlive = options.isAlive ?? processAlive;
     this.host = options.host ?? hostname();
+    this.cwd = options.cwd;
     const shown = options.cwd ? relative(options.cwd, this.statePath) : this.statePath;
     this.location = `file ${shown.startsWith("..") || isAbsolute(shown) ? this.statePath : shown}`;
   }
@@ -231,5 +235,37 @@ export class LocalStateStore implements StateStore {
     // A torn guard cannot occur (it is linked in complete), but an unreadable one must not block forever.
     if (guard instanceof CorruptLock) return true;
     return staleReason(guard, this.now(), this.isAlive, this.host) !== undefined;
+  }
+
+  // ------------------------------------------------------------------ other upgrades
+
+  /** `<state.dir>/<other plan>/state.json` except this plan's own; a folder that cannot be read is reported, not thrown. */
+  async others(): Promise<OtherUpgrade[]> {
+    const parent = dirname(this.dir);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(parent, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      return [{ location: `folder ${parent}`, error: (error as Error).message }];
+    }
+    const found: OtherUpgrade[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name === basename(this.dir)) continue;
+      const path = join(parent, entry.name, "state.json");
+      const location = `file ${this.shown(path)}`;
+      try {
+        const text = await readTextIfExists(path);
+        if (text !== undefined) found.push({ location, text });
+      } catch (error) {
+        found.push({ location, error: (error as Error).message });
+      }
+    }
+    return found;
+  }
+
+  private shown(path: string): string {
+    const shown = this.cwd ? relative(this.cwd, path) : path;
+    return shown.startsWith("..") || isAbsolute(shown) ? path : shown;
   }
 }

@@ -20,7 +20,8 @@ import {
   processAlive,
   staleReason,
 } from "./lock-info.ts";
-import type { Lease, LockInfo, LockOwner, StateStore, StoredState } from "./store.ts";
+import { siblingPattern } from "./siblings.ts";
+import type { Lease, LockInfo, LockOwner, OtherUpgrade, StateStore, StoredState } from "./store.ts";
 
 export interface S3StoreOptions {
   objects: ObjectStorePort;
@@ -58,6 +59,7 @@ export class S3StateStore implements StateStore {
   private readonly now: () => Date;
   private readonly isAlive: (pid: number) => boolean;
   private readonly host: string;
+  private readonly bucket: string;
 
   constructor(options: S3StoreOptions) {
     this.objects = options.objects;
@@ -68,6 +70,7 @@ export class S3StateStore implements StateStore {
     this.isAlive = options.isAlive ?? processAlive;
     this.host = options.host ?? hostname();
     this.location = `s3://${options.bucket}/${options.key}`;
+    this.bucket = options.bucket;
   }
 
   private get lockLocation(): string {
@@ -164,5 +167,28 @@ export class S3StateStore implements StateStore {
     await this.objects.delete(this.lockKey);
     const parsed = parseLock(current.body);
     return parsed instanceof CorruptLock ? undefined : parsed;
+  }
+
+  // ------------------------------------------------------------------ other upgrades
+
+  /**
+   * Other upgrades' states under this key's prefix. A key `<p>/<name>/state.json` (one folder per plan)
+   * looks at `<p>/<other>/state.json`; any other key `<p>/<file>` looks at the other objects directly under
+   * `<p>/` (lock objects left out). An object that cannot be read is reported, not thrown.
+   */
+  async others(): Promise<OtherUpgrade[]> {
+    const { prefix, matches } = siblingPattern(this.key);
+    const keys = (await this.objects.list(prefix)).filter((k) => k !== this.key && matches(k));
+    const found: OtherUpgrade[] = [];
+    for (const key of keys) {
+      const location = `s3://${this.bucket}/${key}`;
+      try {
+        const object = await this.objects.get(key);
+        if (object !== undefined) found.push({ location, text: object.body });
+      } catch (error) {
+        found.push({ location, error: (error as Error).message });
+      }
+    }
+    return found;
   }
 }

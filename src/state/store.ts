@@ -33,6 +33,9 @@ export interface StoredState {
   version: string;
 }
 
+/** Another upgrade's state document beside this one (or why it could not be read; such a one is skipped). */
+export type OtherUpgrade = { location: string; text: string } | { location: string; error: string };
+
 export interface StateStore {
   /** Where it lives, for messages: "file .eks-bluegreen/prod/state.json" or "s3://bucket/key". */
   readonly location: string;
@@ -57,4 +60,10 @@ export interface StateStore {
    * fails if one exists. Throws PreconditionFailedError on a lost race. Returns the new version.
    */
   write(text: string, expectedVersion: string | undefined): Promise<string>;
+  /**
+   * The state documents of the other upgrades beside this one: the sibling folders of the local state
+   * dir (`<state.dir>/<other plan>/state.json`), or the S3 objects under the state key's prefix. Lenient: one that
+   * cannot be read is returned with its error, never thrown.
+   */
+  others(): Promise<OtherUpgrade[]>;
 }

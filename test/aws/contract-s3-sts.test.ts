@@ -70,6 +70,14 @@ describeEachBackend("S3 object store, STS and createPorts", (spec) => {
     expect((await store.get("s/state.json"))?.body).toBe('{"v":2}');
   });
 
+  it("lists every key under a prefix, page after page (other upgrades' states)", async () => {
+    const store = adapters(backend.current, { pageSize: 2 }).objects("eks-bluegreen-state");
+    const keys = ["list/a/state.json", "list/b/state.json", "list/b/state.json.lock", "list/c/state.json"];
+    for (const key of [...keys, "listless/state.json"]) await store.put(key, "{}", undefined);
+    expect((await store.list("list/")).sort()).toEqual(keys);
+    expect(await store.list("none/")).toEqual([]);
+  });
+
   it("deletes with If-Match only the version it read", async () => {
     const store = adapters(backend.current).objects("eks-bluegreen-state");
     const etag = await store.put("s/lock", "owner", { ifNoneMatch: "*" });

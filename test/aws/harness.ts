@@ -65,7 +65,13 @@ export function adapters(
     }),
     alarms: createAlarmsPort({ client: () => clients.cloudwatch(), caller }),
     clusters: createClustersPort({ client: () => clients.eks(), caller, poll: FAST_POLL }),
-    objects: (bucket) => createObjectStore({ client: () => clients.s3(), caller, bucket }),
+    objects: (bucket) =>
+      createObjectStore({
+        client: () => clients.s3(),
+        caller,
+        bucket,
+        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      }),
   };
 }
 

@@ -1,7 +1,9 @@
-/** Ctrl-C during `run` leaves the state consistent and no lock behind, and says how to continue. */
-import { spawn } from "node:child_process";
+/**
+ * Ctrl-C or SIGTERM during `run` or `advance` leaves the state consistent and no lock behind, says how
+ * to continue, and exits 130 / 143 as shells do (a cancelled CI job must not look green).
+ */
 import { afterEach, describe, expect, it } from "vitest";
-import { BIN, compressedPlan, setup, type Env } from "./harness.ts";
+import { compressedPlan, setup, type Env } from "./harness.ts";
 
 let env: Env | undefined;
 afterEach(async () => {
@@ -9,38 +11,50 @@ afterEach(async () => {
   env = undefined;
 });
 
-describe("run and Ctrl-C", () => {
-  it("stops on SIGINT mid-bake: exit 0, how to continue, state consistent, no lock left", async () => {
-    env = await setup(
-      compressedPlan({
-        steps: [
-          { green: 10, bake: "30s" },
-          { green: 100, bake: "1s" },
-        ],
-      }),
-    );
+const longBake = () =>
+  compressedPlan({
+    steps: [
+      { green: 10, bake: "30s" },
+      { green: 100, bake: "1s" },
+    ],
+  });
+
+describe("run and advance stopped by a signal", () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)(
+    "run stopped by %s mid-bake: exit %i, how to continue, state consistent, no lock left",
+    async (signal, exit) => {
+      env = await setup(longBake());
+      const e = env;
+      const run = e.spawnCli(["run", "plan.yaml"]);
+      await run.waitFor(/baking for 30s/);
+      run.child.kill(signal);
+      const r = await run.done;
+      expect(r.code).toBe(exit);
+      expect(r.stderr).toMatch(/Stopped; the state is consistent \(baking at step 1\)/);
+      expect(r.stderr).toMatch(/eks-bluegreen run plan\.yaml/);
+      let s = await e.cli(["--output", "json", "status", "plan.yaml"]);
+      expect(s.json).toMatchObject({ phase: "baking", step: 1, lock: null });
+      s = await e.cli(["--output", "json", "history", "plan.yaml"]);
+      expect(s.json.events.filter((x: { type: string }) => x.type === "shift-started")).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  it("advance stopped by SIGTERM while it waits for INSYNC: exit 143, shifting, no lock left; the next advance goes on", async () => {
+    env = await setup(longBake(), { inSyncDelayMs: 5_000 });
     const e = env;
-    const child = spawn(process.execPath, [BIN, "--endpoint-url", e.sandbox.endpoint, "run", "plan.yaml"], {
-      cwd: e.dir,
-      env: { PATH: process.env.PATH ?? "", HOME: e.dir, USER: "tester", ...e.sandbox.env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
-    const started = Date.now();
-    while (!stdout.includes("baking for 30s") && Date.now() - started < 20_000) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill("SIGINT");
-    const code = await exited;
-    expect(code).toBe(0);
-    expect(stderr).toMatch(/Stopped; the state is consistent \(baking at step 1\)/);
-    expect(stderr).toMatch(/eks-bluegreen run plan\.yaml/);
-    let r = await e.cli(["--output", "json", "status", "plan.yaml"]);
-    expect(r.json).toMatchObject({ phase: "baking", step: 1, lock: null });
-    r = await e.cli(["--output", "json", "history", "plan.yaml"]);
-    expect(r.json.events.filter((x: { type: string }) => x.type === "shift-started")).toHaveLength(1);
+    const advance = e.spawnCli(["--debug", "advance", "plan.yaml"]);
+    await advance.waitFor(/waiting for INSYNC/);
+    advance.child.kill("SIGTERM");
+    const r = await advance.done;
+    expect(r.code).toBe(143);
+    let s = await e.cli(["--output", "json", "status", "plan.yaml"]);
+    expect(s.json).toMatchObject({ phase: "shifting", step: 1, lock: null, weights: { green: 10 } });
+    s = await e.cli(["--output", "json", "advance", "plan.yaml"]);
+    expect(s.code).toBe(0);
+    expect(s.json.phase).toBe("baking");
   }, 60_000);
 });

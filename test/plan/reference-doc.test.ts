@@ -13,7 +13,9 @@ describe("docs/plan-reference.md", () => {
 
   it("documents every semantic error and warning code the validator and preflight can give", () => {
     const doc = readFileSync(DOC, "utf8");
-    const source = readFileSync("src/plan/validate.ts", "utf8");
+    const source = ["src/plan/validate.ts", "src/plan/validate-analysis.ts"]
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
     const codes = [...source.matchAll(/code: "([a-z0-9-]+)"/g)].map((m) => m[1]!);
     expect(codes.length).toBeGreaterThan(10);
     for (const code of [...codes, "bake-shorter-than-ttl"]) expect(doc, code).toContain(`\`${code}\``);

@@ -5,7 +5,12 @@ import { replaceSection, syncDoc } from "../plan/docs-support.ts";
 import { testContext } from "./support.ts";
 
 const DOC = "docs/preview-examples.md";
-const PLANS = ["plans/minimal.yaml", "plans/production.yaml", "plans/s3-state.yaml"];
+const PLANS = [
+  "plans/minimal.yaml",
+  "plans/production.yaml",
+  "plans/s3-state.yaml",
+  "plans/metric-gates.yaml",
+];
 
 async function example(file: string): Promise<string> {
   const { ctx, printed } = testContext();
@@ -39,7 +44,7 @@ describe("docs/preview-examples.md", () => {
     ];
     const unreadable = [...source.matchAll(/unreadable\("([a-z-]+)"/g)].map((m) => m[1]!);
     expect(literal.length).toBeGreaterThan(15);
-    expect(unreadable).toHaveLength(4);
+    expect(unreadable).toHaveLength(5);
     for (const code of [...literal, ...built, ...unreadable]) expect(doc, code).toContain(`\`${code}\``);
   });
 });

@@ -113,9 +113,15 @@ describe("preflight", () => {
     };
     const zeros = { ...second!, blue: record(second!.pair, "b", 0), green: record(second!.pair, "g", 0) };
     const found = preflight(PLAN, observation({ traffic: { ok: true, value: [shifted, zeros] } }));
-    expect(found.find((f) => f.code === "weights-not-all-blue")).toMatchObject({ severity: "warning" });
+    // Not all-blue refuses the start (H2): the first shift would overwrite another writer's weights.
+    expect(found.find((f) => f.code === "weights-not-all-blue")).toMatchObject({ severity: "error" });
     expect(found.find((f) => f.code === "weights-not-all-blue")!.message).toContain("20%");
+    expect(found.find((f) => f.code === "weights-not-all-blue")!.message).toContain("--adopt-live");
     expect(found.find((f) => f.code === "weights-all-zero")).toMatchObject({ severity: "warning" });
+    const adopting = preflight(PLAN, observation({ traffic: { ok: true, value: [shifted, zeros] } }), {
+      adoptLive: true,
+    });
+    expect(adopting.find((f) => f.code === "weights-not-all-blue")).toMatchObject({ severity: "warning" });
   });
 
   it("warns when a bake is shorter than a record's TTL", () => {

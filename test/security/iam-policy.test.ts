@@ -193,6 +193,17 @@ describe("IAM policy builder", () => {
       ],
     });
     expect(bySid(policy.Statement, "S3TellMissingFromDenied")!.Resource).toEqual(["arn:aws:s3:::team-state"]);
+    // Preflight reads the other upgrades' states under the same prefix (issue 10, H2): read-only.
+    expect(bySid(policy.Statement, "S3ReadOtherUpgrades")).toMatchObject({
+      Action: ["s3:GetObject"],
+      Resource: ["arn:aws:s3:::team-state/upgrades/*"],
+    });
+    const perPlan = build({
+      state: { backend: "s3", bucket: "team-state", key: "upgrades/shop/state.json" },
+    });
+    expect(bySid(perPlan.policy.Statement, "S3ReadOtherUpgrades")!.Resource).toEqual([
+      "arn:aws:s3:::team-state/upgrades/*/state.json",
+    ]);
     expect(actions(build().policy.Statement).filter((a) => a.startsWith("s3:"))).toEqual([]);
   });
 

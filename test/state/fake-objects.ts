@@ -57,4 +57,9 @@ export class FakeObjectStore implements ObjectStorePort {
     }
     this.objects.delete(key);
   }
+
+  async list(prefix: string): Promise<string[]> {
+    await this.tick();
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
 }

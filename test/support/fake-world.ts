@@ -303,6 +303,9 @@ export function memoryStore(clock: FakeClock): StateStore & {
     async unlock(lease: Lease): Promise<void> {
       if (lock?.pid === lease.owner.pid && lock.startedAt === lease.owner.startedAt) lock = undefined;
     },
+    async others() {
+      return [];
+    },
     async forceUnlock() {
       const previous = lock;
       lock = undefined;

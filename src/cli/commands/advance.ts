@@ -3,18 +3,30 @@
  * longer than one Route 53 INSYNC wait, and exits with the documented code.
  */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { signalExitCode } from "../../errors.ts";
 import { DEFAULT_INSYNC_TIMEOUT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
-import { tickJson, tickText } from "../render/text.ts";
+import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 
-export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
+export async function handler(
+  options: { file: string; adoptLive?: boolean },
+  ctx: CommandContext,
+): Promise<CommandResult> {
   const { plan, deps } = await openSession(options.file, ctx, "advance");
   // One tick for cron: blue's retirement waits no longer than an INSYNC wait; the next tick goes on.
-  const result = await runTick({
-    ...deps,
-    retireTimeoutMs: deps.insyncTimeoutMs ?? DEFAULT_INSYNC_TIMEOUT_MS,
-    onProgress: (m) => ctx.out.debug(m),
-  });
+  const result = await showingFailedTick(
+    ctx.out,
+    runTick(
+      {
+        ...deps,
+        retireTimeoutMs: deps.insyncTimeoutMs ?? DEFAULT_INSYNC_TIMEOUT_MS,
+        onProgress: (m) => ctx.out.debug(m),
+      },
+      { kind: "tick", ...(options.adoptLive ? { adoptLive: true } : {}) },
+    ),
+  );
   for (const line of tickText(plan, result)) ctx.out.print(line);
-  return { exitCode: result.exitCode, json: tickJson(plan, result) };
+  // Stopped by Ctrl-C or SIGTERM (after the safe stop): 130 / 143, so a cancelled CI job is not green.
+  const exitCode = ctx.signal.aborted ? signalExitCode(ctx.signal) : result.exitCode;
+  return { exitCode, json: { ...tickJson(plan, result), interrupted: ctx.signal.aborted } };
 }

@@ -1,9 +1,9 @@
 /** `approve <plan> [--by NAME]`: records an approval of the gate the upgrade waits at (or the next one). */
 import type { CommandContext, CommandResult } from "../context.ts";
 import { UsageError } from "../../errors.ts";
-import { runTick } from "../../engine/driver.ts";
+import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
-import { tickJson, tickText } from "../render/text.ts";
+import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 
 export async function handler(
   options: { file: string; by?: string },
@@ -18,7 +18,11 @@ export async function handler(
   const by = (options.by ?? ctx.env.USER ?? ctx.env.USERNAME ?? "").trim();
   if (!by) throw new UsageError("Cannot tell who approves: $USER is not set.", "Pass --by NAME.");
   const { plan, deps } = await openSession(options.file, ctx, "approve");
-  const result = await runTick(deps, { kind: "approve", by });
+  // A tick of `run` or `advance` holds the lock for moments only: ask again for a while before exit 5.
+  const result = await showingFailedTick(
+    ctx.out,
+    runTick({ ...deps, lockWaitMs: OPERATOR_LOCK_WAIT_MS }, { kind: "approve", by }),
+  );
   for (const line of tickText(plan, result)) ctx.out.print(line);
   return { exitCode: result.exitCode, json: tickJson(plan, result) };
 }

@@ -38,6 +38,16 @@ export async function runPlan(
     const ports = await portsFor(plan, ctx);
     // The same reads as the first tick's preflight, the resilience audit included.
     observation = await observe(ports, plan, { signal: ctx.signal, now: ctx.now(), audit: true });
+    // As on the first tick: another upgrade beside this one that moves the same records is an error.
+    const { openStateStore } = await import("../../state/index.ts");
+    const { readOtherUpgrades } = await import("../../engine/driver.ts");
+    if (plan.doc.state.backend === "local" || ports.objects) {
+      const store = openStateStore(plan, {
+        cwd: ctx.cwd,
+        ...(ports.objects ? { objects: ports.objects } : {}),
+      });
+      observation.others = await readOtherUpgrades(store, (m) => ctx.out.debug(m));
+    }
   }
   const preview = buildPreview(plan, observation);
   ctx.out.print(renderPreview(preview));

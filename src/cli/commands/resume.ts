@@ -4,22 +4,30 @@
  * then performs one tick.
  */
 import type { CommandContext, CommandResult } from "../context.ts";
-import { runTick } from "../../engine/driver.ts";
+import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
-import { tickJson, tickText } from "../render/text.ts";
+import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 
 export async function handler(
-  options: { file: string; adopt: boolean; acceptPlanChange: boolean },
+  options: { file: string; adopt: boolean; acceptPlanChange: boolean; acceptDroppedTargets?: boolean },
   ctx: CommandContext,
 ): Promise<CommandResult> {
   const { plan, deps } = await openSession(options.file, ctx, "resume");
   const by = ctx.env.USER ?? ctx.env.USERNAME ?? "operator";
-  const result = await runTick(deps, {
-    kind: "resume",
-    by,
-    adopt: Boolean(options.adopt),
-    acceptPlanChange: Boolean(options.acceptPlanChange),
-  });
+  // A tick of `run` or `advance` holds the lock for moments only: ask again for a while before exit 5.
+  const result = await showingFailedTick(
+    ctx.out,
+    runTick(
+      { ...deps, lockWaitMs: OPERATOR_LOCK_WAIT_MS },
+      {
+        kind: "resume",
+        by,
+        adopt: Boolean(options.adopt),
+        acceptPlanChange: Boolean(options.acceptPlanChange),
+        acceptDroppedTargets: Boolean(options.acceptDroppedTargets),
+      },
+    ),
+  );
   for (const line of tickText(plan, result)) ctx.out.print(line);
   return { exitCode: result.exitCode, json: tickJson(plan, result) };
 }

@@ -1,8 +1,8 @@
 /** `rollback <plan> [--reason TEXT]`: manual abort, every pair back to 100% blue (exit 3). */
 import type { CommandContext, CommandResult } from "../context.ts";
-import { runTick } from "../../engine/driver.ts";
+import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
-import { tickJson, tickText } from "../render/text.ts";
+import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 
 export async function handler(
   options: { file: string; reason?: string },
@@ -10,11 +10,18 @@ export async function handler(
 ): Promise<CommandResult> {
   const { plan, deps } = await openSession(options.file, ctx, "rollback");
   const by = ctx.env.USER ?? ctx.env.USERNAME ?? "operator";
-  const result = await runTick(deps, {
-    kind: "rollback",
-    by,
-    ...(options.reason ? { reason: options.reason } : {}),
-  });
+  // A tick of `run` or `advance` holds the lock for moments only: ask again for a while before exit 5.
+  const result = await showingFailedTick(
+    ctx.out,
+    runTick(
+      { ...deps, lockWaitMs: OPERATOR_LOCK_WAIT_MS },
+      {
+        kind: "rollback",
+        by,
+        ...(options.reason ? { reason: options.reason } : {}),
+      },
+    ),
+  );
   for (const line of tickText(plan, result)) ctx.out.print(line);
   return { exitCode: result.exitCode, json: tickJson(plan, result) };
 }

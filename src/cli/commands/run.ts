@@ -1,15 +1,18 @@
 /**
  * `run <plan>`: the whole upgrade in the foreground, as a loop of ticks (the lock is held one tick at a
- * time). At an approval gate it waits and says how to approve from another shell; Ctrl-C stops between
- * ticks (or ends an INSYNC wait early) with the state consistent, and says how to continue.
+ * time, never while waiting for Route 53). At an approval gate it waits and says how to approve from another
+ * shell; Ctrl-C or SIGTERM stops between ticks (or ends an INSYNC wait early) with the state consistent,
+ * says how to continue and exits 130 / 143. The plan file is read again at every tick.
  */
 import type { CommandContext, CommandResult } from "../context.ts";
 import { runLoop } from "../../engine/run-loop.ts";
 import { loadState } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
 import { LiveView } from "../render/live.ts";
-import { tickJson } from "../render/text.ts";
+import { tickJson, warningLines } from "../render/text.ts";
+import type { Finding } from "../../engine/observation.ts";
 import type { EventRecord } from "../../engine/state.ts";
+import { signalExitCode } from "../../errors.ts";
 
 export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () => void): Promise<void> {
   return new Promise((resolve) => {
@@ -26,13 +29,18 @@ export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () =>
   });
 }
 
-export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
-  const { plan, deps } = await openSession(options.file, ctx, "run");
+export async function handler(
+  options: { file: string; adoptLive?: boolean },
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  const { plan, deps, reloadPlan } = await openSession(options.file, ctx, "run");
   const view = new LiveView(ctx.out, plan, ctx.now);
   let hinted = "";
   // Only what happens from now on: `history` shows what came before.
   let lastSeq = (await loadState(deps.store, plan).catch(() => undefined))?.events.length ?? 0;
   const seen: EventRecord[] = [];
+  // The first tick's preflight findings: every warning is shown, and kept for the JSON document.
+  let findings: Finding[] = [];
   const show = (e: EventRecord) => {
     if (e.seq <= lastSeq) return;
     lastSeq = e.seq;
@@ -41,11 +49,17 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   };
   const result = await runLoop({
     ...deps,
+    reloadPlan,
     onEvent: show,
     onLoad: (state) => state.events.forEach(show),
     onProgress: (m) => ctx.out.debug(m),
     onRetry: (e) => view.note(`will look again: ${e.message}`),
+    ...(options.adoptLive ? { adoptLive: true } : {}),
     onTick: (r) => {
+      if (findings.length === 0 && r.findings.length > 0) {
+        findings = r.findings;
+        for (const line of warningLines(r.findings)) view.note(line);
+      }
       view.update(r.state, r.observation, r.reason);
       const phase = r.state?.phase;
       if ((phase === "awaiting-approval" || phase === "waiting-to-retire") && hinted !== r.reason) {
@@ -63,13 +77,22 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
     ctx.out.info(
       `Stopped; the state is consistent (${last.state?.phase ?? "pending"} at step ${last.state?.step ?? 0}). Continue with \`eks-bluegreen run ${plan.file}\` or \`eks-bluegreen advance ${plan.file}\`.`,
     );
+  } else if (last.meanwhile) {
+    ctx.out.info(`Stopped: ${last.reason}`);
   } else if (last.state?.phase === "paused") {
     ctx.out.info(
       `Paused: ${last.reason}\nSee docs/runbook.md; continue with \`eks-bluegreen resume ${plan.file}\` (add --adopt after drift) or go back with \`eks-bluegreen rollback ${plan.file}\`.`,
     );
   }
   return {
-    exitCode: last.exitCode,
-    json: { ...tickJson(plan, last), events: seen, ticks: result.ticks, interrupted: result.interrupted },
+    // Stopped by Ctrl-C or SIGTERM (after the safe stop): 130 / 143, so a cancelled CI job is not green.
+    exitCode: result.interrupted ? signalExitCode(ctx.signal) : last.exitCode,
+    json: {
+      ...tickJson(plan, last),
+      findings: last.findings.length > 0 ? last.findings : findings,
+      events: seen,
+      ticks: result.ticks,
+      interrupted: result.interrupted,
+    },
   };
 }

@@ -4,8 +4,9 @@
  */
 import type { LockInfo } from "../../state/store.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
-import type { TickResult } from "../../engine/driver.ts";
-import type { Observation } from "../../engine/observation.ts";
+import type { Output } from "../context.ts";
+import { eventsOfFailedTick, type TickResult } from "../../engine/driver.ts";
+import type { Finding, Observation } from "../../engine/observation.ts";
 import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.ts";
 import { approvalExpiresAt, approvalLapsed } from "../../engine/rules.ts";
 import { readWeights, uniformPercent } from "../../engine/weights.ts";
@@ -97,11 +98,34 @@ export function tickJson(plan: CompiledPlan, result: TickResult) {
     verdict: result.verdict ? { kind: result.verdict.kind, reasons: result.verdict.reasons } : null,
     events: result.events,
     findings: result.findings,
+    /** What other commands logged while this tick waited for Route 53 (then the tick ended there). */
+    ...(result.meanwhile ? { meanwhile: result.meanwhile } : {}),
   };
 }
 
+/** One line per warning finding (preflight, on the first tick): shown by advance, run and resume. */
+export function warningLines(findings: readonly Finding[]): string[] {
+  return findings.filter((f) => f.severity === "warning").map((f) => `warning [${f.code}]: ${f.message}`);
+}
+
+/**
+ * A tick that fails mid-way still logged events (`bake-complete`, `shift-started`, `action-failed`…):
+ * they are printed before the error (under `--output json` the error document carries them as `events`).
+ */
+export async function showingFailedTick<T>(out: Output, tick: Promise<T>): Promise<T> {
+  try {
+    return await tick;
+  } catch (error) {
+    for (const e of eventsOfFailedTick(error)) out.print(eventLine(e));
+    throw error;
+  }
+}
+
 export function tickText(plan: CompiledPlan, result: TickResult): string[] {
-  const lines = result.events.map(eventLine);
+  const lines = [
+    ...warningLines(result.findings),
+    ...[...result.events, ...(result.meanwhile ?? [])].map(eventLine),
+  ];
   const w = tickWeights(result);
   const split = w.mixed ? "weights mixed (the pairs differ)" : `blue ${w.blue}% / green ${w.green}%`;
   lines.push(

@@ -167,13 +167,22 @@ function listBuckets(world: S3World, request: SandboxRequest): SandboxResponse {
 
 function listObjects(world: S3World, request: SandboxRequest, bucket: string): SandboxResponse {
   const prefix = request.query.get("prefix") ?? "";
-  const keys = world.keys(bucket).filter((k) => k.startsWith(prefix));
+  const maxKeys = Math.min(1000, Math.max(1, Number(request.query.get("max-keys") ?? 1000) || 1000));
+  // The continuation token is opaque to clients; here it is the last key of the previous page.
+  const after = request.query.get("continuation-token") ?? request.query.get("start-after") ?? "";
+  const matching = world.keys(bucket).filter((k) => k.startsWith(prefix) && k > after);
+  const keys = matching.slice(0, maxKeys);
+  const truncated = matching.length > keys.length;
   const body = xmlDocument("ListBucketResult", NS, {
     Name: bucket,
     Prefix: prefix,
     KeyCount: keys.length,
-    MaxKeys: 1000,
-    IsTruncated: false,
+    MaxKeys: maxKeys,
+    IsTruncated: truncated,
+    ...(request.query.get("continuation-token")
+      ? { ContinuationToken: request.query.get("continuation-token")! }
+      : {}),
+    ...(truncated ? { NextContinuationToken: keys[keys.length - 1]! } : {}),
     Contents: keys.map((Key) => {
       const object = world.get(bucket, Key)!;
       return {
