@@ -104,7 +104,7 @@ async function upgrade(): Promise<UpgradeFigure> {
       },
     );
     const calls = countByOperation(world.sandbox.calls);
-    const [first] = scalePlan().traffic.records;
+    const [first] = scalePlan().traffic.records ?? [];
     const zone = world.sandbox.world.route53.zone(first!.zoneId!);
     const green = zone
       ? world.sandbox.world.route53.record(zone.id, first!.name, "A", first!.green)?.Weight

@@ -92,6 +92,21 @@ export async function createPorts(
       green: clustersFor(clusterScope(doc.clusters.green)),
     },
   };
+  if (doc.traffic.listeners.length > 0) {
+    // Only plans that shift through an ALB load the ELBv2 client; each listener's region is in its ARN.
+    const { createListenersPort } = await import("./elbv2.ts");
+    ports.listeners = createListenersPort({
+      client: (region) => clients.elbv2({ ...planScope, region }),
+      caller,
+    });
+  }
+  if (doc.traffic.accelerators.length > 0) {
+    const { createEndpointGroupsPort } = await import("./globalaccelerator.ts");
+    ports.endpointGroups = createEndpointGroupsPort({
+      client: () => clients.globalAccelerator(planScope),
+      caller,
+    });
+  }
   if (doc.health?.kubernetes?.enabled) {
     // Only plans that look inside green load the Kubernetes client.
     const { createKubernetesPort } = await import("../health/kubernetes/port.ts");

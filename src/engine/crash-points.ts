@@ -11,7 +11,11 @@ export const CRASH_POINTS = [
   "after-intent",
   /** a state without an in-flight intent is written (an outcome, a wait, a phase change) */
   "after-write",
-  /** Route 53 accepted the change; its id is not yet in the state */
+  /** the ALB listeners show the step's weights; the accelerators and Route 53 are not yet changed */
+  "after-apply-listeners",
+  /** the Global Accelerator endpoint groups show the step's weights; Route 53 is not yet changed */
+  "after-apply-endpoint-groups",
+  /** every target accepted the change (Route 53 gave its ids); nothing of it is in the state yet */
   "after-apply",
   /** the change id is written; INSYNC not yet awaited (the lock is still held: it is released next) */
   "after-submitted",

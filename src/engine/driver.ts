@@ -20,11 +20,25 @@ import { explainLostWrite } from "./lost-write.ts";
 import type { Action } from "./draft.ts";
 import type { Finding, Observation, SiblingUpgrade } from "./observation.ts";
 import { observe as realObserve, type ObserveOptions, type RetryLog } from "./observe.ts";
-import { newState, parseState, serializeState, type EventRecord, type UpgradeState } from "./state.ts";
-import { formerTargets, pairRef, readSibling } from "./targets.ts";
+import {
+  newState,
+  parseState,
+  serializeState,
+  type EventRecord,
+  type PairWeights,
+  type UpgradeState,
+} from "./state.ts";
+import { formerRefs, readSibling } from "./targets.ts";
 import { phaseExitCode, transition, type Input, type TransitionResult } from "./transition.ts";
 import type { Verdict } from "./verdict.ts";
-import { pairLabel } from "./weights.ts";
+import {
+  endpointGroupLabel,
+  endpointGroupWeights,
+  listenerLabel,
+  listenerWeights,
+  trafficError,
+} from "./traffic.ts";
+import { differingPairs, pairLabel } from "./weights.ts";
 
 export interface DriverDeps {
   plan: CompiledPlan;
@@ -189,7 +203,7 @@ class Tick {
 
     // The resilience audit is read on the ticks that run preflight only (never during bakes).
     const preflightTick = state.phase === "pending" || state.phase === "preflight";
-    const former = formerTargets(state, deps.plan).map(pairRef);
+    const former = formerRefs(state, deps.plan);
     const observation =
       input.kind === "approve"
         ? undefined
@@ -199,7 +213,9 @@ class Tick {
             now: deps.now(),
             ...(preflightTick ? { audit: true } : {}),
             ...(deps.retries ? { retries: deps.retries } : {}),
-            ...(former.length > 0 ? { formerTargets: former } : {}),
+            ...(former.records.length > 0 ? { formerTargets: former.records } : {}),
+            ...(former.listeners.length > 0 ? { formerListeners: former.listeners } : {}),
+            ...(former.endpointGroups.length > 0 ? { formerEndpointGroups: former.endpointGroups } : {}),
           });
     // Other upgrades beside this one matter before the first shift: preflight refuses to share targets.
     if (observation && preflightTick && input.kind === "tick") {
@@ -460,6 +476,21 @@ export async function readOtherUpgrades(
   }
 }
 
+/**
+ * A load balancer or accelerator that accepted a change but whose re-read does not show it: the step is
+ * not applied yet. The intent stays; the next tick reconciles with what AWS then says.
+ */
+function notShowing(weights: PairWeights[], green: number, service: string, operation: string): void {
+  const off = differingPairs(weights, green);
+  if (off.length === 0) return;
+  throw new AwsError({
+    awsCode: "NotYetApplied",
+    message: `${service} accepted the change but does not show ${green}% green yet on ${off.map((w) => w.name).join(", ")}`,
+    operation,
+    hint: "The next tick reads it again and continues from what it finds.",
+  });
+}
+
 /** Thrown by test crash hooks: the tick stops dead, without releasing its lock, like a SIGKILL. */
 export class SimulatedCrash extends Error {
   constructor(readonly point: CrashPoint) {
@@ -474,25 +505,54 @@ async function perform(
   hook: PointHook,
 ): Promise<Input> {
   const insyncTimeoutMs = deps.insyncTimeoutMs ?? DEFAULT_INSYNC_TIMEOUT_MS;
+  const unreadable = () => {
+    const why = observation ? trafficError(observation) : "nothing was read";
+    if (why === undefined) return;
+    throw new AwsError({
+      awsCode: "Unreadable",
+      message: `cannot read the traffic targets: ${why}`,
+      operation: "ListResourceRecordSets",
+      hint: "Nothing was changed; the next tick reads them again.",
+    });
+  };
   const readings = () => {
-    if (!observation?.traffic.ok) {
-      throw new AwsError({
-        awsCode: "Unreadable",
-        message: `cannot read the weighted records${observation && !observation.traffic.ok ? `: ${observation.traffic.error}` : ""}`,
-        operation: "ListResourceRecordSets",
-        hint: "Nothing was changed; the next tick reads Route 53 again.",
-      });
-    }
-    return observation.traffic.value;
+    unreadable();
+    return observation!.traffic.ok ? observation!.traffic.value : [];
   };
   switch (action.type) {
     case "shift": {
-      deps.onProgress?.(`Route 53: setting ${action.green}% green on every pair`);
-      // No abort signal: once started, the change must reach Route 53 or fail; the intent covers both.
-      const all = readings();
+      deps.onProgress?.(`setting ${action.green}% green on every target`);
+      // No abort signal: once started, a change must reach AWS or fail; the intent covers both.
+      unreadable();
       const only = action.only;
-      const send = only ? all.filter((r) => only.includes(pairLabel(r))) : all;
-      const changes = await deps.ports.traffic.apply(send, action.green);
+      const pick = <T>(items: readonly T[], label: (t: T) => string): T[] =>
+        only ? items.filter((t) => only.includes(label(t))) : [...items];
+      const records = pick(readings(), pairLabel);
+      const listeners = pick(observation?.listeners?.ok ? observation.listeners.value : [], (r) =>
+        listenerLabel(r.ref),
+      );
+      const groups = pick(observation?.endpointGroups?.ok ? observation.endpointGroups.value : [], (r) =>
+        endpointGroupLabel(r.ref),
+      );
+      // Load balancers and accelerators count as applied once a re-read shows the weights (no INSYNC).
+      if (listeners.length > 0) {
+        const after = await deps.ports.listeners!.apply(listeners, action.green);
+        notShowing(after.map(listenerWeights), action.green, "ELBv2", "ModifyListener");
+        await hook("after-apply-listeners");
+      }
+      if (groups.length > 0) {
+        const after = await deps.ports.endpointGroups!.apply(groups, action.green, {
+          settleMs: insyncTimeoutMs,
+        });
+        notShowing(
+          after.map(endpointGroupWeights),
+          action.green,
+          "Global Accelerator",
+          "UpdateEndpointGroup",
+        );
+        await hook("after-apply-endpoint-groups");
+      }
+      const changes = records.length > 0 ? await deps.ports.traffic.apply(records, action.green) : [];
       await hook("after-apply");
       return { kind: "submitted", changes };
     }

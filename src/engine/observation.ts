@@ -3,7 +3,14 @@
  * (preflight.ts, verdict.ts). Each part is either a reading or the error that prevented it: a part that
  * could not be read is an `error` verdict (hold and look again), never a failure.
  */
-import type { AlarmReading, AlarmTransition, ClusterReading, PairReading } from "../aws/ports.ts";
+import type {
+  AlarmReading,
+  AlarmTransition,
+  ClusterReading,
+  EndpointGroupReading,
+  ListenerReading,
+  PairReading,
+} from "../aws/ports.ts";
 import type { Target } from "./state.ts";
 
 export type Severity = "error" | "warning" | "info";
@@ -48,9 +55,17 @@ export interface SiblingUpgrade {
 }
 
 export interface Observation {
+  /** The plan's Route 53 record pairs. */
   traffic: Part<PairReading[]>;
+  /** The plan's ALB listeners and rules; present when the plan names any. */
+  listeners?: Part<ListenerReading[]>;
+  /** The plan's Global Accelerator endpoint groups; present when the plan names any. */
+  endpointGroups?: Part<EndpointGroupReading[]>;
   /** Targets the state has written that the current plan no longer names (read, never written by shifts). */
   formerTraffic?: Part<PairReading[]>;
+  /** The same for ALB listeners and rules, and Global Accelerator endpoint groups. */
+  formerListeners?: Part<ListenerReading[]>;
+  formerEndpointGroups?: Part<EndpointGroupReading[]>;
   /** Other upgrades' states beside this one; read on the ticks that run preflight. */
   others?: Part<SiblingUpgrade[]>;
   alarms: Part<AlarmsObservation>;

@@ -4,7 +4,7 @@
  * the resilience audit. Read-only. Each part is caught on its own, so one unreadable service becomes an
  * error part (and a finding) instead of a failed tick.
  */
-import type { ClusterReading, Ports, RecordPairRef } from "../aws/ports.ts";
+import type { ClusterReading, EndpointGroupRef, ListenerRef, Ports, RecordPairRef } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { AlarmsObservation, Observation, Part } from "./observation.ts";
 
@@ -20,10 +20,12 @@ export interface ObserveOptions {
   retries?: RetryLog;
   /** Targets the state has written that the plan no longer names: read into `formerTraffic` (retirement checks them). */
   formerTargets?: RecordPairRef[];
+  formerListeners?: ListenerRef[];
+  formerEndpointGroups?: EndpointGroupRef[];
 }
 
 /** The AWS services an observation reads, as the retry layer names operations (`cloudwatch:DescribeAlarms`). */
-export type ObservedService = "route53" | "cloudwatch" | "eks";
+export type ObservedService = "route53" | "cloudwatch" | "eks" | "elasticloadbalancing" | "globalaccelerator";
 
 /** When reads first had to retry, per service, since `start()` (kept by the shell, with its clock). */
 export interface RetryLog {
@@ -55,6 +57,29 @@ async function part<T>(read: () => Promise<T>): Promise<Part<T>> {
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** A port the plan needs but the composition root did not build: a bug, reported as unreadable. */
+function requirePort<T>(port: T | undefined, service: string): T {
+  if (!port) throw new Error(`no ${service} client was built for this plan`);
+  return port;
+}
+
+export function listenerRefs(plan: CompiledPlan): ListenerRef[] {
+  return plan.doc.traffic.listeners.map((l) => ({
+    listenerArn: l.listenerArn,
+    ...(l.ruleArn !== undefined ? { ruleArn: l.ruleArn } : {}),
+    blue: l.blue,
+    green: l.green,
+  }));
+}
+
+export function endpointGroupRefs(plan: CompiledPlan): EndpointGroupRef[] {
+  return plan.doc.traffic.accelerators.map((a) => ({
+    endpointGroupArn: a.endpointGroupArn,
+    blue: a.blue,
+    green: a.green,
+  }));
 }
 
 export function recordPairs(plan: CompiledPlan): RecordPairRef[] {
@@ -96,7 +121,9 @@ export async function observe(
   const call = options.signal ? { signal: options.signal } : {};
   const green = plan.doc.clusters.green;
   options.retries?.start();
-  const [traffic, alarms, cluster] = await Promise.all([
+  const listeners = listenerRefs(plan);
+  const groups = endpointGroupRefs(plan);
+  const [traffic, alarms, cluster, listenerReadings, groupReadings] = await Promise.all([
     part(() => ports.traffic.read(recordPairs(plan), call)),
     part(() => readAlarms(ports, plan, options)),
     part(() =>
@@ -110,16 +137,36 @@ export async function observe(
         call,
       ),
     ),
+    listeners.length > 0
+      ? part(() => requirePort(ports.listeners, "ELBv2").read(listeners, call))
+      : undefined,
+    groups.length > 0
+      ? part(() => requirePort(ports.endpointGroups, "Global Accelerator").read(groups, call))
+      : undefined,
   ]);
   const log = options.retries;
   const observation: Observation = {
     traffic: withRetries(traffic, log, "route53"),
     alarms: withRetries(alarms, log, "cloudwatch"),
     green: withRetries(cluster, log, "eks"),
+    ...(listenerReadings ? { listeners: withRetries(listenerReadings, log, "elasticloadbalancing") } : {}),
+    ...(groupReadings ? { endpointGroups: withRetries(groupReadings, log, "globalaccelerator") } : {}),
   };
   const former = options.formerTargets;
   if (former && former.length > 0) {
     observation.formerTraffic = await part(() => ports.traffic.read(former, call));
+  }
+  const formerListeners = options.formerListeners;
+  if (formerListeners && formerListeners.length > 0) {
+    observation.formerListeners = await part(() =>
+      requirePort(ports.listeners, "ELBv2").read(formerListeners, call),
+    );
+  }
+  const formerGroups = options.formerEndpointGroups;
+  if (formerGroups && formerGroups.length > 0) {
+    observation.formerEndpointGroups = await part(() =>
+      requirePort(ports.endpointGroups, "Global Accelerator").read(formerGroups, call),
+    );
   }
   const k8s = ports.kubernetes;
   if (k8s && options.now && cluster.ok && kubernetesReadable(cluster.value)) {

@@ -6,7 +6,8 @@ import type { Observation } from "./observation.ts";
 import { approvalGate, planChangedRefusal, startRollback } from "./rules.ts";
 import { droppedLiveTargets } from "./targets.ts";
 import { resetBakeWatch } from "./watch.ts";
-import { describeWeights, differingPairs, readWeights, uniformPercent } from "./weights.ts";
+import { trafficWeights } from "./traffic.ts";
+import { describeWeights, differingPairs, uniformPercent } from "./weights.ts";
 // -------------------------------------------------------------------------------- operator inputs
 
 export function approve(d: Draft, by: string): void {
@@ -124,7 +125,7 @@ export function resume(
   if (p.code === "drift" || p.code === "drift-fight") {
     // The live weights are the expected ones again (an unreadable endpoint mistaken for drift, or the
     // hand edit undone): there is nothing to adopt, so plain resume goes on where it paused.
-    const live = obs?.traffic.ok ? readWeights(obs.traffic.value) : undefined;
+    const live = trafficWeights(obs);
     if (!input.adopt && live && differingPairs(live, p.expectedGreen ?? s.writtenGreen).length === 0) {
       delete s.pause;
       delete s.holdSince;
@@ -160,7 +161,7 @@ export function resume(
 
 function adopt(d: Draft, obs: Observation | undefined, by: string): void {
   const s = d.state;
-  const weights = obs?.traffic.ok ? readWeights(obs.traffic.value) : undefined;
+  const weights = trafficWeights(obs);
   const live = weights ? uniformPercent(weights) : undefined;
   if (weights === undefined || live === undefined) {
     d.refuse({

@@ -5,6 +5,7 @@
 import type { Draft } from "./draft.ts";
 import { cutShortShift } from "./interruptions.ts";
 import type { Observation } from "./observation.ts";
+import { trafficError } from "./traffic.ts";
 import {
   applied,
   completedMessage,
@@ -34,7 +35,7 @@ export function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | u
   }
   if (!weights) {
     d.wait(
-      `Cannot read Route 53 to check the interrupted change: ${obs.traffic.ok ? "" : obs.traffic.error}. Looking again.`,
+      `Cannot read the traffic targets to check the interrupted change: ${trafficError(obs) ?? ""}. Looking again.`,
       phaseExitCode(s.phase),
     );
     return;

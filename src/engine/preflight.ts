@@ -4,6 +4,7 @@
  */
 import type { ClusterReading, PairReading, HealthIssue } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
+import { endpointGroupFindings, listenerArnFindings, listenerFindings } from "./preflight-targets.ts";
 import { liveGreenPercent } from "../aws/route53-batch.ts";
 import type { AlarmsObservation, Finding, Observation } from "./observation.ts";
 import { conflictingUpgrades, targetLabels } from "./targets.ts";
@@ -292,6 +293,23 @@ export function preflight(
     ...(traffic.ok
       ? trafficFindings(plan, traffic.value, options)
       : [unreadable("traffic-unreadable", "the Route 53 records", traffic.error)]),
+    ...listenerArnFindings(plan),
+    ...(observation.listeners === undefined
+      ? []
+      : observation.listeners.ok
+        ? listenerFindings(observation.listeners.value, options)
+        : [unreadable("listeners-unreadable", "the ALB listeners", observation.listeners.error)]),
+    ...(observation.endpointGroups === undefined
+      ? []
+      : observation.endpointGroups.ok
+        ? endpointGroupFindings(observation.endpointGroups.value, options)
+        : [
+            unreadable(
+              "endpoint-groups-unreadable",
+              "the Global Accelerator endpoint groups",
+              observation.endpointGroups.error,
+            ),
+          ]),
     ...otherUpgradeFindings(plan, observation.others),
     ...(alarms.ok
       ? alarmFindings(plan, alarms.value)

@@ -304,7 +304,7 @@ export function enterBaking(d: Draft, obs: Observation | undefined): void {
   d.enter(
     "baking",
     "in-sync",
-    `Route 53 reports INSYNC for step ${s.step} (${s.writtenGreen}% green); baking for ${Math.round((step?.bakeMs ?? 0) / 1000)}s.`,
+    `${d.plan.doc.traffic.records.length > 0 ? "Route 53 reports INSYNC" : "Every target shows the weights"} for step ${s.step} (${s.writtenGreen}% green); baking for ${Math.round((step?.bakeMs ?? 0) / 1000)}s.`,
   );
 }
 

@@ -112,8 +112,8 @@ export type Pause = z.infer<typeof Pause>;
 
 /**
  * A traffic target this upgrade has written (or adopted): retirement re-reads every one of them, even
- * those a changed plan no longer names. A union on `kind`, so ALB listeners and Global Accelerator
- * endpoint groups can join later.
+ * those a changed plan no longer names. A union on `kind`: Route 53 record pairs, ALB listeners or
+ * rules, Global Accelerator endpoint groups.
  */
 export const RecordTarget = z.strictObject({
   kind: z.literal("record"),
@@ -126,7 +126,26 @@ export const RecordTarget = z.strictObject({
   /** SetIdentifier of green's weighted record */
   green: z.string(),
 });
-export const Target = z.discriminatedUnion("kind", [RecordTarget]);
+export const ListenerTargetState = z.strictObject({
+  kind: z.literal("listener"),
+  listenerArn: z.string().min(1),
+  ruleArn: z.string().optional(),
+  /** Target groups, by ARN or name, as the plan gave them. */
+  blue: z.string(),
+  green: z.string(),
+});
+export const AcceleratorTargetState = z.strictObject({
+  kind: z.literal("accelerator"),
+  endpointGroupArn: z.string().min(1),
+  /** Endpoint ids (load balancer ARNs). */
+  blue: z.string(),
+  green: z.string(),
+});
+export const Target = z.discriminatedUnion("kind", [
+  RecordTarget,
+  ListenerTargetState,
+  AcceleratorTargetState,
+]);
 export type Target = z.infer<typeof Target>;
 
 export const UpgradeState = z.strictObject({

@@ -28,7 +28,8 @@ import type { Phase, PairWeights, UpgradeState } from "./state.ts";
 import { judge, type Verdict } from "./verdict.ts";
 import { recordTargets } from "./targets.ts";
 import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
-import { describeWeights, differingPairs, readWeights, uniformPercent } from "./weights.ts";
+import { trafficWeights } from "./traffic.ts";
+import { describeWeights, differingPairs, uniformPercent } from "./weights.ts";
 
 export type { Action, Refusal } from "./draft.ts";
 export { phaseExitCode, planChangedRefusal } from "./rules.ts";
@@ -132,7 +133,7 @@ function tick(d: Draft, obs: Observation | undefined, adoptLive = false): Verdic
     start(d, obs, adoptLive);
     return undefined;
   }
-  const weights = obs.traffic.ok ? readWeights(obs.traffic.value) : undefined;
+  const weights = trafficWeights(obs);
   if (s.intent) {
     reconcile(d, obs, weights);
     return undefined;
@@ -203,7 +204,7 @@ function start(d: Draft, obs: Observation, adoptLive: boolean): void {
       evidence: { planHash: d.plan.hash },
     });
   }
-  const weights = obs.traffic.ok ? readWeights(obs.traffic.value) : undefined;
+  const weights = trafficWeights(obs);
   const live = adoptLive && weights ? uniformPercent(weights) : undefined;
   // Something to adopt: a pair where green already has traffic (all-blue starts as usual).
   const greenLive = weights?.some((w) => (w.green ?? 0) > 0) ?? false;

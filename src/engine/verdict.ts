@@ -5,6 +5,7 @@
 import type { ClusterReading } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Observation } from "./observation.ts";
+import { trafficError } from "./traffic.ts";
 import type { Evidence } from "./state.ts";
 
 export type VerdictKind = "pass" | "fail" | "inconclusive" | "error";
@@ -114,7 +115,8 @@ export function judge(
     }
   }
 
-  if (!observation.traffic.ok) errors.push(`cannot read Route 53: ${observation.traffic.error}`);
+  const traffic = trafficError(observation);
+  if (traffic) errors.push(`cannot read ${traffic}`);
   // Targets a changed plan dropped are still this upgrade's: not reading them holds, as for the plan's own.
   const former = observation.formerTraffic;
   if (former && !former.ok) errors.push(`cannot read the targets the plan no longer names: ${former.error}`);

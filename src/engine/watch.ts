@@ -26,7 +26,14 @@ export interface GapChange {
 
 /** What this observation could not read, or read only after retrying: since when, and which parts. */
 function unreadableParts(obs: Observation): { since?: string; alarmsOnly: boolean } {
-  const parts = [obs.traffic, obs.alarms, obs.green, ...(obs.kubernetes ? [obs.kubernetes] : [])];
+  const parts = [
+    obs.traffic,
+    ...(obs.listeners ? [obs.listeners] : []),
+    ...(obs.endpointGroups ? [obs.endpointGroups] : []),
+    obs.alarms,
+    obs.green,
+    ...(obs.kubernetes ? [obs.kubernetes] : []),
+  ];
   const others = parts.filter((p) => p !== obs.alarms);
   const retried = parts.flatMap((p) => (p.retriedSince ? [p.retriedSince] : []));
   const since = retried.sort((a, b) => Date.parse(a) - Date.parse(b))[0];

@@ -91,6 +91,33 @@ export const RecordPair = z
     description: "One pair of weighted records: the same name and type, one set identifier per cluster.",
   });
 
+/** Any well-formed ARN; which service, region and resource it must name is checked in preflight. */
+const Arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, {
+  message: "must be an ARN like arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/…",
+});
+
+export const ListenerTarget = z
+  .strictObject({
+    listenerArn: Arn.meta({ description: "ARN of the ALB listener whose forward action splits traffic." }),
+    ruleArn: Arn.optional().meta({
+      description: "ARN of one of the listener's rules; without it, the listener's default action.",
+    }),
+    blue: z.string().min(1).meta({ description: "Blue's target group, by ARN or by name." }),
+    green: z.string().min(1).meta({ description: "Green's target group, by ARN or by name." }),
+  })
+  .meta({
+    description:
+      "An ALB listener (or rule) forwarding to both clusters' target groups with weights (e.g. bound by the AWS Load Balancer Controller's TargetGroupBinding).",
+  });
+
+export const AcceleratorTarget = z
+  .strictObject({
+    endpointGroupArn: Arn.meta({ description: "ARN of the Global Accelerator endpoint group." }),
+    blue: Arn.meta({ description: "Endpoint id of blue: its load balancer's ARN." }),
+    green: Arn.meta({ description: "Endpoint id of green: its load balancer's ARN." }),
+  })
+  .meta({ description: "A Global Accelerator endpoint group holding both clusters' load balancers." });
+
 export const Step = z
   .strictObject({
     green: z
@@ -516,11 +543,21 @@ export const Plan = z
       .meta({ description: "The two clusters: blue serves traffic now, green takes it over." }),
     traffic: z
       .strictObject({
-        records: z.array(RecordPair).min(1, { message: "needs at least one record pair" }).meta({
+        records: z.array(RecordPair).default([]).meta({
           description: "Weighted record pairs; all of them move together, one batch per hosted zone.",
         }),
+        listeners: z.array(ListenerTarget).default([]).meta({
+          description:
+            "ALB listeners or rules with a weighted forward action to both clusters' target groups.",
+        }),
+        accelerators: z.array(AcceleratorTarget).default([]).meta({
+          description: "Global Accelerator endpoint groups holding both clusters' load balancers.",
+        }),
       })
-      .meta({ description: "The Route 53 weighted records that split traffic between blue and green." }),
+      .meta({
+        description:
+          "What splits traffic between blue and green: Route 53 weighted records, ALB listeners, Global Accelerator endpoint groups, in any mix. All move together at one percentage.",
+      }),
     steps: z.array(Step).min(1, { message: "needs at least one step" }).meta({
       description: "Traffic shifts in order; green's share must grow at every step and end at 100.",
     }),
@@ -548,6 +585,8 @@ export type PlanInput = z.input<typeof Plan>;
 /** A plan after parsing: defaults filled, durations still strings. */
 export type PlanDoc = z.output<typeof Plan>;
 export type RecordPairDoc = z.output<typeof RecordPair>;
+export type ListenerTargetDoc = z.output<typeof ListenerTarget>;
+export type AcceleratorTargetDoc = z.output<typeof AcceleratorTarget>;
 export type StepDoc = z.output<typeof Step>;
 export type AnalysisDoc = z.output<typeof Analysis>;
 export type AnalysisMetricDoc = z.output<typeof AnalysisMetric>;

@@ -207,6 +207,65 @@ function checkRecords(doc: PlanDoc, errors: SemanticIssue[]): void {
   });
 }
 
+function checkTargets(doc: PlanDoc, errors: SemanticIssue[]): void {
+  const { records, listeners, accelerators } = doc.traffic;
+  if (records.length + listeners.length + accelerators.length === 0) {
+    errors.push({
+      code: "no-targets",
+      path: ["traffic"],
+      message: "names nothing that splits traffic",
+      hint: "list at least one of traffic.records, traffic.listeners or traffic.accelerators",
+    });
+  }
+  const seen = new Map<string, string>();
+  const once = (key: string, path: FieldPath, where: string, what: string) => {
+    const first = seen.get(key);
+    if (first !== undefined) {
+      errors.push({
+        code: "duplicate-target",
+        path,
+        message: `${what} is already listed at ${first}`,
+        hint: "list each listener, rule and endpoint group once",
+      });
+    } else seen.set(key, where);
+  };
+  listeners.forEach((l, i) => {
+    const base: FieldPath = ["traffic", "listeners", i];
+    if (l.blue === l.green) {
+      errors.push({
+        code: "same-target-group",
+        path: [...base, "green"],
+        message: `blue and green use the same target group "${l.green}"`,
+        hint: "each cluster binds its own target group",
+      });
+    }
+    const key = l.ruleArn ? `rule\u0000${l.ruleArn}` : `listener\u0000${l.listenerArn}`;
+    once(
+      key,
+      [...base, l.ruleArn ? "ruleArn" : "listenerArn"],
+      `traffic.listeners[${i}]`,
+      l.ruleArn ? `the rule ${l.ruleArn}` : `the listener ${l.listenerArn}`,
+    );
+  });
+  accelerators.forEach((a, i) => {
+    const base: FieldPath = ["traffic", "accelerators", i];
+    if (a.blue === a.green) {
+      errors.push({
+        code: "same-endpoint",
+        path: [...base, "green"],
+        message: `blue and green use the same endpoint "${a.green}"`,
+        hint: "each cluster has its own load balancer in the endpoint group",
+      });
+    }
+    once(
+      `group\u0000${a.endpointGroupArn}`,
+      [...base, "endpointGroupArn"],
+      `traffic.accelerators[${i}]`,
+      `the endpoint group ${a.endpointGroupArn}`,
+    );
+  });
+}
+
 function checkRetire(doc: PlanDoc, errors: SemanticIssue[]): void {
   if (doc.retire.mode === "delete" && !doc.retire.approval) {
     errors.push({
@@ -268,6 +327,7 @@ export function validatePlan(doc: PlanDoc): Validation {
   checkSteps(doc, errors, durationsOk ? warnings : []);
   checkClusters(doc, errors);
   checkRecords(doc, errors);
+  checkTargets(doc, errors);
   checkRetire(doc, errors);
   checkWindows(doc, errors);
   checkAlarms(doc, warnings);

@@ -19,6 +19,8 @@ const HEALTH_CHECK_ID = "11111111-2222-3333-4444-555555555555";
 
 export function seedWorld(world: World, plan: PlanDoc, options: SeedOptions = {}): void {
   seedRecords(world, plan);
+  seedListeners(world, plan);
+  seedAccelerators(world, plan);
   seedAlarms(world, plan);
   seedClusters(world, plan, options);
   if (plan.state.backend === "s3" && !world.s3.hasBucket(plan.state.bucket))
@@ -130,5 +132,85 @@ function seedClusters(world: World, plan: PlanDoc, options: SeedOptions): void {
       description: "Checks version of kubelet on managed node groups.",
       kubernetesVersion: version,
     });
+  }
+}
+
+/**
+ * Each listener (and rule) the plan names, with its load balancer and both target groups, under the
+ * plan's own ARNs: a forward action with blue 100 / green 0 (a rule's listener forwards to blue alone).
+ */
+function seedListeners(world: World, plan: PlanDoc): void {
+  const elb = world.elbv2;
+  for (const l of plan.traffic.listeners) {
+    // arn:…:listener/app/NAME/LBID/LISTENERID → the load balancer arn:…:loadbalancer/app/NAME/LBID
+    const lbArn = l.listenerArn.replace(":listener/", ":loadbalancer/").split("/").slice(0, -1).join("/");
+    const lbName = lbArn.split("/")[2] ?? "sandbox";
+    if (!elb.hasLoadBalancer(lbArn)) elb.createLoadBalancer(lbName, { arn: lbArn });
+    const group = (ref: string) => {
+      const existing = elb.findTargetGroup(ref);
+      if (existing) return existing.TargetGroupArn;
+      const name = ref.startsWith("arn:") ? (ref.split("/")[1] ?? "tg") : ref;
+      return elb.createTargetGroup(name, ref.startsWith("arn:") ? { arn: ref } : {}).TargetGroupArn;
+    };
+    const blue = group(l.blue);
+    const green = group(l.green);
+    const forward = (weights: [string, number][]) => ({
+      Type: "forward",
+      ForwardConfig: {
+        TargetGroups: weights.map(([TargetGroupArn, Weight]) => ({ TargetGroupArn, Weight })),
+        // Stickiness proves that a shift keeps every other field of the action.
+        TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 },
+      },
+    });
+    if (!elb.hasListener(l.listenerArn)) {
+      const defaults = l.ruleArn
+        ? [forward([[blue, 1]])]
+        : [
+            forward([
+              [blue, 100],
+              [green, 0],
+            ]),
+          ];
+      elb.createListener(lbArn, 443, "HTTPS", defaults, l.listenerArn);
+    }
+    if (l.ruleArn && !elb.rulesOf(l.listenerArn).some((r) => r.RuleArn === l.ruleArn)) {
+      elb.createRule(
+        l.listenerArn,
+        elb.rulesOf(l.listenerArn).length,
+        [{ Field: "path-pattern", Values: ["/*"] }],
+        [
+          forward([
+            [blue, 100],
+            [green, 0],
+          ]),
+        ],
+        l.ruleArn,
+      );
+    }
+  }
+}
+
+/** Each endpoint group the plan names, under its own ARNs, holding blue (100) and green (0). */
+function seedAccelerators(world: World, plan: PlanDoc): void {
+  const ga = world.globalaccelerator;
+  for (const a of plan.traffic.accelerators) {
+    const [acceleratorArn, rest] = a.endpointGroupArn.split("/listener/") as [string, string | undefined];
+    const listenerArn = `${acceleratorArn}/listener/${(rest ?? "").split("/")[0]}`;
+    if (!ga.hasAccelerator(acceleratorArn)) ga.createAccelerator(plan.metadata.name, acceleratorArn);
+    if (!ga.hasListener(listenerArn)) {
+      ga.createListener(acceleratorArn, [{ FromPort: 443, ToPort: 443 }], "TCP", listenerArn);
+    }
+    if (!ga.hasEndpointGroup(a.endpointGroupArn)) {
+      ga.createEndpointGroup(
+        listenerArn,
+        plan.clusters.green.region ?? plan.region,
+        [
+          { EndpointId: a.blue, Weight: 100, ClientIPPreservationEnabled: false },
+          { EndpointId: a.green, Weight: 0, ClientIPPreservationEnabled: false },
+        ],
+        { HealthCheckPath: "/healthz", HealthCheckProtocol: "HTTPS", HealthCheckPort: 443 },
+        a.endpointGroupArn,
+      );
+    }
   }
 }

@@ -55,7 +55,7 @@ describe("H1: blue is never deleted while a pair still sends it traffic", () => 
     expect(weights(env, "www.example.com", "www")).toEqual({ blue: 90, green: 10 });
 
     // Drop the www pair from the plan.
-    const smaller = { ...plan, traffic: { records: [plan.traffic!.records[0]!] } };
+    const smaller = { ...plan, traffic: { records: [plan.traffic!.records![0]!] } };
     await writeFile(join(env.dir, "plan.yaml"), stringify(smaller));
     r = await env.cli(["resume", "plan.yaml", "--accept-plan-change"]);
     expect(r.code).toBe(4);

@@ -20,14 +20,18 @@ async function loadError(path: string): Promise<PlanError> {
 }
 
 describe("loadPlan", () => {
-  it.each(["plans/minimal.yaml", "plans/production.yaml", "plans/s3-state.yaml", "plans/metric-gates.yaml"])(
-    "accepts the example %s",
-    async (path) => {
-      const plan = await loadPlan(path);
-      expect(plan.steps.at(-1)!.green).toBe(100);
-      expect(plan.warnings).toEqual([]);
-    },
-  );
+  it.each([
+    "plans/minimal.yaml",
+    "plans/production.yaml",
+    "plans/s3-state.yaml",
+    "plans/metric-gates.yaml",
+    "plans/alb.yaml",
+    "plans/global-accelerator.yaml",
+  ])("accepts the example %s", async (path) => {
+    const plan = await loadPlan(path);
+    expect(plan.steps.at(-1)!.green).toBe(100);
+    expect(plan.warnings).toEqual([]);
+  });
 
   it("names file, line, column, field path and the nearest known key for a typo", () => {
     const text = toYaml(validPlan()).replace("  name: shop-1-31\n", "  nmae: shop-1-31\n");

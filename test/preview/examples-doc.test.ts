@@ -10,6 +10,8 @@ const PLANS = [
   "plans/production.yaml",
   "plans/s3-state.yaml",
   "plans/metric-gates.yaml",
+  "plans/alb.yaml",
+  "plans/global-accelerator.yaml",
 ];
 
 async function example(file: string): Promise<string> {

@@ -2,6 +2,7 @@
  * `status <plan>`: where the upgrade is and why it waits. Read-only and lock-free: it reads the state and
  * the live world, and asks the transition (pure) what the next tick would say, without performing it.
  */
+import { trafficError } from "../../engine/traffic.ts";
 import type { CommandContext, CommandResult } from "../context.ts";
 import { ExitCode, StateError, ToolError } from "../../errors.ts";
 import { loadState } from "../../engine/driver.ts";
@@ -72,7 +73,8 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   text.push(...lockLines(text, lockError, skewMs));
   for (const line of text) ctx.out.print(line);
   // An AWS read that failed (timed out, not an AWS answer, refused) needs a person: exit 4, as `plan`.
-  const unreadable = !observation.traffic.ok || !observation.alarms.ok || !observation.green.ok;
+  const unreadable =
+    trafficError(observation) !== undefined || !observation.alarms.ok || !observation.green.ok;
   return {
     exitCode: damaged ? damaged.exitCode : unreadable ? ExitCode.NeedsPerson : ExitCode.Ok,
     json: {

@@ -9,7 +9,8 @@ import { eventsOfFailedTick, type TickResult } from "../../engine/driver.ts";
 import type { Finding, Observation } from "../../engine/observation.ts";
 import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.ts";
 import { approvalExpiresAt, approvalLapsed } from "../../engine/rules.ts";
-import { readWeights, uniformPercent } from "../../engine/weights.ts";
+import { trafficError, trafficWeights } from "../../engine/traffic.ts";
+import { uniformPercent } from "../../engine/weights.ts";
 
 export function clock(at: Date | string): string {
   return (typeof at === "string" ? at : at.toISOString()).replace("T", " ").replace(/\.\d+Z$/, "Z");
@@ -21,7 +22,7 @@ export function eventLine(e: EventRecord): string {
 }
 
 export function liveWeights(observation: Observation | undefined): PairWeights[] | undefined {
-  return observation?.traffic.ok ? readWeights(observation.traffic.value) : undefined;
+  return trafficWeights(observation);
 }
 
 export interface WeightsSummary {
@@ -53,7 +54,7 @@ export function weightsSummary(
     const green = round1(uniform ?? first ?? written);
     return { blue: round1(100 - green), green, source: "live", mixed: uniform === undefined };
   }
-  const error = observation && !observation.traffic.ok ? observation.traffic.error : undefined;
+  const error = observation ? trafficError(observation) : undefined;
   return { blue: 100 - written, green: written, source: "state", mixed: false, ...(error ? { error } : {}) };
 }
 

@@ -84,13 +84,16 @@ export class Elbv2World {
     return `arn:aws:elasticloadbalancing:${this.region}:${this.accountId}:${resource}`;
   }
 
-  createLoadBalancer(name: string, options: { type?: string; scheme?: string } = {}): LoadBalancer {
+  createLoadBalancer(
+    name: string,
+    options: { type?: string; scheme?: string; arn?: string } = {},
+  ): LoadBalancer {
     if ([...this.loadBalancers.values()].some((lb) => lb.LoadBalancerName === name)) {
       throw elbError("DuplicateLoadBalancerName", `A load balancer with the name '${name}' already exists.`);
     }
     const id = hex();
     const lb: LoadBalancer = {
-      LoadBalancerArn: this.arn(`loadbalancer/app/${name}/${id}`),
+      LoadBalancerArn: options.arn ?? this.arn(`loadbalancer/app/${name}/${id}`),
       LoadBalancerName: name,
       DNSName: `${name}-${id.slice(0, 10)}.${this.region}.elb.amazonaws.com`,
       Type: options.type ?? "application",
@@ -104,13 +107,13 @@ export class Elbv2World {
 
   createTargetGroup(
     name: string,
-    options: { protocol?: string; port?: number; targetType?: string } = {},
+    options: { protocol?: string; port?: number; targetType?: string; arn?: string } = {},
   ): TargetGroup {
     if ([...this.targetGroups.values()].some((tg) => tg.TargetGroupName === name)) {
       throw elbError("DuplicateTargetGroupName", `A target group with the name '${name}' already exists.`);
     }
     const tg: TargetGroup = {
-      TargetGroupArn: this.arn(`targetgroup/${name}/${hex()}`),
+      TargetGroupArn: options.arn ?? this.arn(`targetgroup/${name}/${hex()}`),
       TargetGroupName: name,
       Protocol: options.protocol ?? "HTTP",
       Port: options.port ?? 80,
@@ -121,10 +124,16 @@ export class Elbv2World {
     return tg;
   }
 
-  createListener(loadBalancerArn: string, port: number, protocol: string, actions: Action[]): Listener {
+  createListener(
+    loadBalancerArn: string,
+    port: number,
+    protocol: string,
+    actions: Action[],
+    arn?: string,
+  ): Listener {
     const lb = this.loadBalancer(loadBalancerArn);
     const listener: Listener = {
-      ListenerArn: lb.LoadBalancerArn.replace(":loadbalancer/", ":listener/") + `/${hex()}`,
+      ListenerArn: arn ?? lb.LoadBalancerArn.replace(":loadbalancer/", ":listener/") + `/${hex()}`,
       LoadBalancerArn: lb.LoadBalancerArn,
       Port: port,
       Protocol: protocol,
@@ -134,13 +143,19 @@ export class Elbv2World {
     return listener;
   }
 
-  createRule(listenerArn: string, priority: number, conditions: unknown[], actions: Action[]): Rule {
+  createRule(
+    listenerArn: string,
+    priority: number,
+    conditions: unknown[],
+    actions: Action[],
+    arn?: string,
+  ): Rule {
     const listener = this.listener(listenerArn);
     if (this.rulesOf(listener.ListenerArn).some((r) => r.Priority === String(priority))) {
       throw elbError("PriorityInUse", `The specified priority is in use.`);
     }
     const rule: Rule = {
-      RuleArn: listener.ListenerArn.replace(":listener/", ":listener-rule/") + `/${hex()}`,
+      RuleArn: arn ?? listener.ListenerArn.replace(":listener/", ":listener-rule/") + `/${hex()}`,
       ListenerArn: listener.ListenerArn,
       Priority: String(priority),
       Conditions: conditions,
@@ -149,6 +164,21 @@ export class Elbv2World {
     };
     this.rules.set(rule.RuleArn, rule);
     return rule;
+  }
+
+  hasLoadBalancer(arn: string): boolean {
+    return this.loadBalancers.has(arn);
+  }
+
+  hasListener(arn: string): boolean {
+    return this.listeners.has(arn);
+  }
+
+  findTargetGroup(nameOrArn: string): TargetGroup | undefined {
+    return (
+      this.targetGroups.get(nameOrArn) ??
+      [...this.targetGroups.values()].find((t) => t.TargetGroupName === nameOrArn)
+    );
   }
 
   loadBalancer(arn: string): LoadBalancer {

@@ -75,10 +75,10 @@ export class GlobalAcceleratorWorld {
     private readonly accountId: string,
   ) {}
 
-  createAccelerator(name: string): Accelerator {
+  createAccelerator(name: string, arn?: string): Accelerator {
     const t = new Date(this.now());
     const accelerator: Accelerator = {
-      AcceleratorArn: `arn:aws:globalaccelerator::${this.accountId}:accelerator/${randomUUID()}`,
+      AcceleratorArn: arn ?? `arn:aws:globalaccelerator::${this.accountId}:accelerator/${randomUUID()}`,
       Name: name,
       IpAddressType: "IPV4",
       Enabled: true,
@@ -95,10 +95,11 @@ export class GlobalAcceleratorWorld {
     acceleratorArn: string,
     ports: { FromPort: number; ToPort: number }[],
     protocol = "TCP",
+    arn?: string,
   ): GaListener {
     this.accelerator(acceleratorArn);
     const listener = {
-      ListenerArn: `${acceleratorArn}/listener/${randomBytes(4).toString("hex")}`,
+      ListenerArn: arn ?? `${acceleratorArn}/listener/${randomBytes(4).toString("hex")}`,
       PortRanges: ports,
       Protocol: protocol,
       ClientAffinity: "NONE",
@@ -113,10 +114,11 @@ export class GlobalAcceleratorWorld {
     region: string,
     endpoints: EndpointConfiguration[],
     settings: EndpointGroupSettings = {},
+    arn?: string,
   ): EndpointGroup {
     if (!this.listeners.has(listenerArn)) throw gaError("ListenerNotFoundException", "Listener not found.");
     const group = {
-      EndpointGroupArn: `${listenerArn}/endpoint-group/${randomBytes(6).toString("hex")}`,
+      EndpointGroupArn: arn ?? `${listenerArn}/endpoint-group/${randomBytes(6).toString("hex")}`,
       EndpointGroupRegion: region,
       EndpointDescriptions: this.describe(endpoints, []),
       TrafficDialPercentage: 100,
@@ -130,6 +132,18 @@ export class GlobalAcceleratorWorld {
     };
     this.groups.set(group.EndpointGroupArn, group);
     return this.endpointGroup(group.EndpointGroupArn);
+  }
+
+  hasAccelerator(arn: string): boolean {
+    return this.accelerators.has(arn);
+  }
+
+  hasListener(arn: string): boolean {
+    return this.listeners.has(arn);
+  }
+
+  hasEndpointGroup(arn: string): boolean {
+    return this.groups.has(arn);
   }
 
   accelerator(arn: string): Accelerator {
