@@ -28,16 +28,31 @@ export interface Detection {
 
 /** `maxTtlSeconds`: the highest TTL of the live records, when they were read. */
 export function detection(plan: CompiledPlan, maxTtlSeconds?: number): Detection {
+  const { records, listeners, accelerators } = plan.doc.traffic;
   const counted: DetectionPart[] = [
-    { what: "Route 53 change reaching INSYNC (assumed)", seconds: INSYNC_ASSUMED_SECONDS },
+    // A step is applied when its slowest kind is: Route 53 at INSYNC; ALB and Global Accelerator once
+    // the API accepts the change and a re-read shows it (seconds, no DNS caches).
+    records.length > 0
+      ? { what: "Route 53 change reaching INSYNC (assumed)", seconds: INSYNC_ASSUMED_SECONDS }
+      : {
+          what: `${listeners.length > 0 ? "ALB" : "Global Accelerator"} change accepted and re-read (assumed)`,
+          seconds: READ_ASSUMED_SECONDS,
+        },
     { what: "alarm poll interval", seconds: plan.pollIntervalMs / 1000 },
     { what: "reading alarm states and history (assumed)", seconds: READ_ASSUMED_SECONDS },
   ];
   const notCounted = [
     "CloudWatch alarm evaluation (each alarm's period × evaluation periods)",
-    maxTtlSeconds === undefined
-      ? "client DNS caching (record TTL) before traffic reaches green"
-      : `client DNS caching (record TTL, up to ${maxTtlSeconds}s live) before traffic reaches green`,
+    ...(records.length === 0
+      ? []
+      : [
+          maxTtlSeconds === undefined
+            ? "client DNS caching (record TTL) before traffic reaches green"
+            : `client DNS caching (record TTL, up to ${maxTtlSeconds}s live) before traffic reaches green`,
+        ]),
+    ...(accelerators.length > 0
+      ? ["Global Accelerator propagating an update to its edge locations (seconds)"]
+      : []),
   ];
   if (!plan.doc.alarms.history) {
     notCounted.push("alarm history is off: an ALARM shorter than the poll interval can be missed entirely");

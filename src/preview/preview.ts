@@ -2,6 +2,7 @@
  * The dry-run preview as one data document: what `plan --output json` prints and what the text
  * rendering reads. Pure: the command gathers the live observation (or none, offline) and passes it in.
  */
+import { buildTargetRequests, type TargetRequests } from "./target-requests.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import type { PairReading } from "../aws/ports.ts";
 import type { Finding, Observation } from "../engine/observation.ts";
@@ -29,6 +30,8 @@ export interface Preview {
   completeAtSeconds: number;
   changeWindows: ChangeWindowSummary[];
   changeBatches: ChangeBatches;
+  /** ALB and Global Accelerator requests per step; null when the plan names none. */
+  targetRequests: TargetRequests | null;
   detection: Detection;
   findings: Finding[];
   summary: { errors: number; warnings: number; infos: number };
@@ -82,6 +85,7 @@ export function buildPreview(plan: LoadedPlan, observation?: Observation): Previ
       timeZone: w.timeZone,
     })),
     changeBatches: buildChangeBatches(plan, live, observation !== undefined && !observation.traffic.ok),
+    targetRequests: buildTargetRequests(plan, observation),
     detection: detection(plan, maxTtl(live)),
     findings: sorted,
     summary: {

@@ -1,4 +1,5 @@
 /** The preview as people read it: aligned tables, durations as `1h30m`, findings errors first. */
+import { renderTargetRequests } from "./target-requests.ts";
 import type { Change } from "@aws-sdk/client-route-53";
 import { formatDuration } from "../plan/duration.ts";
 import type { Preview } from "./preview.ts";
@@ -132,7 +133,10 @@ export function renderPreview(p: Preview): string {
   return [
     head,
     timelineSection(p),
-    batchesSection(p),
+    p.changeBatches.steps.some((s) => s.batches.length > 0) || p.targetRequests === null
+      ? batchesSection(p)
+      : undefined,
+    p.targetRequests ? renderTargetRequests(p.targetRequests) : undefined,
     detectionSection(p),
     kubernetesSection(p),
     findingsSection(p),
