@@ -245,6 +245,64 @@ function stsStatements(doc: PlanDoc): PolicyStatement[] {
 }
 
 /** Characters IAM counts against the managed-policy limit (whitespace excluded). */
+/**
+ * ALB listeners and rules, and Global Accelerator endpoint groups: the writes scoped to the ARNs the
+ * plan names, never `*`. ELBv2's Describe* calls take no resource-level permissions (AWS's service
+ * authorization reference), so they are the one place `*` stands.
+ */
+function loadBalancerStatements(doc: PlanDoc): PolicyStatement[] {
+  const { listeners, accelerators } = doc.traffic;
+  const out: PolicyStatement[] = [];
+  const listenerArns = sortUnique(listeners.filter((l) => !l.ruleArn).map((l) => l.listenerArn));
+  const ruleArns = sortUnique(listeners.flatMap((l) => (l.ruleArn ? [l.ruleArn] : [])));
+  if (listenerArns.length > 0) {
+    out.push({
+      Sid: "AlbChangeListenerWeights",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:ModifyListener"],
+      Resource: listenerArns,
+    });
+  }
+  if (ruleArns.length > 0) {
+    out.push({
+      Sid: "AlbChangeRuleWeights",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:ModifyRule"],
+      Resource: ruleArns,
+    });
+  }
+  if (listeners.length > 0) {
+    out.push({
+      Sid: "AlbReadListeners",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeRules",
+        "elasticloadbalancing:DescribeTargetGroups",
+      ],
+      Resource: ["*"],
+    });
+  }
+  const groups = sortUnique(accelerators.map((a) => a.endpointGroupArn));
+  if (groups.length > 0) {
+    out.push(
+      {
+        Sid: "GlobalAcceleratorChangeWeights",
+        Effect: "Allow",
+        Action: ["globalaccelerator:UpdateEndpointGroup"],
+        Resource: groups,
+      },
+      {
+        Sid: "GlobalAcceleratorRead",
+        Effect: "Allow",
+        Action: ["globalaccelerator:DescribeEndpointGroup", "globalaccelerator:DescribeAccelerator"],
+        Resource: sortUnique([...groups, ...groups.map((g) => g.split("/listener/")[0]!)]),
+      },
+    );
+  }
+  return out;
+}
+
 export function policySize(policy: PolicyDocument): number {
   return JSON.stringify(policy).replace(/\s/g, "").length;
 }
@@ -256,7 +314,8 @@ export function buildIamPolicy(input: PolicyInput): PolicyResult {
   const policy: PolicyDocument = {
     Version: "2012-10-17",
     Statement: [
-      ...route53Statements(input, partition, unresolved),
+      ...(doc.traffic.records.length > 0 ? route53Statements(input, partition, unresolved) : []),
+      ...loadBalancerStatements(doc),
       ...eksStatements(input),
       ...cloudwatchStatements(doc),
       ...stateStatements(doc, partition),
