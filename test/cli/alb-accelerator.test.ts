@@ -155,6 +155,36 @@ describe("Global Accelerator endpoint groups", () => {
 });
 
 describe("a mix of all three kinds", () => {
+  it("a kill after the listeners moved resumes with only the targets not yet moved", async () => {
+    const base = compressedPlan();
+    env = await setup(
+      compressedPlan({
+        traffic: {
+          records: base.traffic!.records!.slice(0, 1),
+          listeners: [{ listenerArn: LISTENER, blue: "shop-blue", green: "shop-green" }],
+          accelerators: [{ endpointGroupArn: GROUP, blue: BLUE_LB, green: GREEN_LB }],
+        },
+      }),
+    );
+    const killed = await env.cli(["advance", "plan.yaml"], {
+      EKS_BLUEGREEN_CRASH_AT: "after-apply-listeners",
+    });
+    expect(killed.code).not.toBe(0);
+    expect(listenerWeights(env)).toEqual({ "shop-blue": 90, "shop-green": 10 });
+    expect(groupWeights(env)).toEqual({ blue: 100, green: 0 });
+    const r = await env.cli(["--output", "json", "advance", "plan.yaml"]);
+    expect(r.code).toBe(0);
+    expect(groupWeights(env)).toEqual({ blue: 90, green: 10 });
+    const zone = env.sandbox.world.route53.zoneByName("example.com")!;
+    expect(env.sandbox.world.route53.record(zone.id, "api.example.com", "A", "api-green")?.Weight).toBe(10);
+    // The listener was written once: the resumed tick sent only what had not moved.
+    expect(env.sandbox.calls.filter((c) => c.operation === "ModifyListener")).toHaveLength(1);
+    const history = await env.cli(["--output", "json", "history", "plan.yaml"]);
+    const types = history.json.events.map((e: { type: string }) => e.type);
+    expect(types).toContain("reconciled");
+    expect(types).not.toContain("drift");
+  });
+
   it("run moves every target together to 100% and completes", async () => {
     const base = compressedPlan();
     env = await setup(
