@@ -53,6 +53,18 @@ const THROTTLE_CODES = new Set([
   "SlowDown",
 ]);
 
+/**
+ * A request signed by a runner whose clock is minutes off. The SDK corrects its clock offset from the
+ * answer's `Date` header when it sees one of these, so the next attempt is signed right: retry it.
+ */
+const CLOCK_SKEW_CODES = new Set([
+  "RequestTimeTooSkewed",
+  "RequestExpired",
+  "RequestInTheFuture",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+]);
+
 const NETWORK_CODES = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
@@ -163,6 +175,7 @@ export function classifyError(error: unknown): Classified {
     const code = e.Code ?? e.name ?? "Unknown";
     const retryable =
       THROTTLE_CODES.has(code) ||
+      CLOCK_SKEW_CODES.has(code) ||
       e.$retryable?.throttling === true ||
       status === 429 ||
       (status !== undefined && status >= 500);

@@ -54,6 +54,9 @@ describe("classifyError", () => {
     ["RequestLimitExceeded", 503],
     ["InternalError", 500],
     ["ServiceUnavailable", 503],
+    // A runner whose clock is off: the SDK corrects its offset from the answer, so the retry is signed right.
+    ["RequestTimeTooSkewed", 403],
+    ["InvalidSignatureException", 403],
   ])("retries %s (HTTP %i)", (code, status) => {
     expect(classifyError(awsError(code, status))).toMatchObject({ kind: "aws", code, retryable: true });
   });
