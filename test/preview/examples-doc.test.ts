@@ -32,7 +32,7 @@ describe("docs/preview-examples.md", () => {
 
   it("documents every finding code preflight and the preview can give", () => {
     const doc = readFileSync(DOC, "utf8");
-    const source = ["src/engine/preflight.ts", "src/preview/preview.ts"]
+    const source = ["src/engine/preflight.ts", "src/engine/preflight-targets.ts", "src/preview/preview.ts"]
       .map((f) => readFileSync(f, "utf8"))
       .join("\n");
     const literal = [...source.matchAll(/code: "([a-z0-9-]+)"/g)].map((m) => m[1]!);
@@ -46,7 +46,7 @@ describe("docs/preview-examples.md", () => {
     ];
     const unreadable = [...source.matchAll(/unreadable\("([a-z-]+)"/g)].map((m) => m[1]!);
     expect(literal.length).toBeGreaterThan(15);
-    expect(unreadable).toHaveLength(5);
+    expect(unreadable.length).toBeGreaterThanOrEqual(5);
     for (const code of [...literal, ...built, ...unreadable]) expect(doc, code).toContain(`\`${code}\``);
   });
 });

@@ -129,20 +129,24 @@ export async function skewRace(options: SkewOptions): Promise<SkewOutcome> {
           `#${i} (${offsets[i] ?? "on time"}) exit ${r.code}: ${r.json?.error?.message ?? r.json?.reason ?? r.stderr.slice(-300)}`,
       )
       .join("\n");
-    const winners = results.flatMap((r, i) => (r.code === 0 ? [i] : []));
+    // The run that moved logged the shift. The lock is held for a tick's short sections only, never
+    // during the INSYNC wait (M1), so a run that gets it while the winner waits finds the step already
+    // shifting, waits for INSYNC itself and exits 0 without moving; the rest exit 5 naming a holder.
+    const shifted = (r: CliResult) =>
+      (r.json?.events ?? []).some((e: { type: string }) => e.type === "shift-started");
+    const winners = results.flatMap((r, i) => (shifted(r) ? [i] : []));
     expect(winners, detail).toHaveLength(1);
+    expect(results[winners[0]!]!.code, detail).toBe(0);
     expect(
-      exits.filter((c) => c === 5),
+      exits.every((c) => c === 0 || c === 5),
       detail,
-    ).toHaveLength(9);
-    const pids = new Set<number>();
+    ).toBe(true);
+    expect(exits.filter((c) => c === 5).length, detail).toBeGreaterThan(0);
     for (const r of results) {
       if (r.code !== 5) continue;
       expect(r.json.error.code, detail).toBe("locked");
-      pids.add(Number(/pid (\d+)/.exec(r.json.error.message)?.[1]));
+      expect(r.json.error.message, detail).toMatch(/pid \d+/);
     }
-    // Every refused run named the one holder.
-    expect(pids.size, detail).toBe(1);
 
     // The faked runs measured their skew against S3's Date header (shown by --debug).
     for (const [i, offset] of offsets.entries()) {
@@ -155,17 +159,13 @@ export async function skewRace(options: SkewOptions): Promise<SkewOutcome> {
       expect(skew![2]).toBe(offset.startsWith("+") ? "ahead of" : "behind");
     }
 
-    // The winner rewrote its lock: created it, renewed it before the INSYNC wait, and (with a short
-    // lease) every third of the lease while it waited.
+    // The winner wrote its lock (created it, renewed it before its side effects); the INSYNC wait is
+    // lock-free, so a short lease ran out during it without harm: nobody took over a live holder.
     const winner = results[winners[0]!]!;
     const lockWrites = winner.stderr
       .split("\n")
       .filter((l) => l.includes("clock: s3:PutObject skew/state.json.lock:")).length;
-    if (options.leaseMs !== undefined) {
-      expect(lockWrites, "renewals during the INSYNC wait").toBeGreaterThanOrEqual(
-        2 + Math.floor(options.inSyncDelayMs / options.leaseMs),
-      );
-    }
+    expect(lockWrites, "the winner wrote its lock").toBeGreaterThanOrEqual(1);
 
     // Exactly one step moved: one batch per zone, and the weights of step 1.
     expect(log.changes.length, detail).toBe(2);
