@@ -124,13 +124,15 @@ export function buildProgram(): Command {
     .command("run")
     .description("drive the whole upgrade in the foreground")
     .argument("<plan>", "plan file (YAML)")
-    .action(action(() => import("./commands/run.ts"), withFile<object>));
+    .option("--fleet <fleet>", "apply this fleet's wave rules first (a held plan exits 0)")
+    .action(action(() => import("./commands/run.ts"), withFile<{ fleet?: string }>));
 
   program
     .command("advance")
     .description("perform one tick (for cron/CI): move at most one step, or roll back")
     .argument("<plan>", "plan file (YAML)")
-    .action(action(() => import("./commands/advance.ts"), withFile<object>));
+    .option("--fleet <fleet>", "apply this fleet's wave rules first (a held plan exits 0)")
+    .action(action(() => import("./commands/advance.ts"), withFile<{ fleet?: string }>));
 
   program
     .command("status")
@@ -208,6 +210,20 @@ export function buildProgram(): Command {
         optsOnly<{ plan?: string; port?: string; k8s?: string[]; insyncDelay: string }>,
       ),
     );
+
+  const fleet = program
+    .command("fleet")
+    .description("many upgrades in waves: one table, one tick for every plan that may move");
+  fleet
+    .command("status")
+    .description("one table of every upgrade of a fleet (exit 4 when one needs a person)")
+    .argument("<fleet>", "fleet file (YAML), or a folder of plans")
+    .action(action(() => import("./commands/fleet-status.ts"), withFile<object>));
+  fleet
+    .command("advance")
+    .description("one tick of every plan the waves let move, each under its own lock")
+    .argument("<fleet>", "fleet file (YAML), or a folder of plans")
+    .action(action(() => import("./commands/fleet-advance.ts"), withFile<object>));
 
   program
     .command("demo")

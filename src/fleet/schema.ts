@@ -4,8 +4,8 @@
  * fight: the same plan twice, a plan in two waves, two plans moving the same traffic target, or two
  * plans sharing one state. All refusals are a FleetError (exit 2).
  */
-import { open, stat } from "node:fs/promises";
-import { dirname, relative, resolve } from "node:path";
+import { open, readdir, stat } from "node:fs/promises";
+import { basename, dirname, relative, resolve } from "node:path";
 import { z } from "zod";
 import { ExitCode, PlanError, ToolError, type PlanIssue } from "../errors.ts";
 import { byPosition, fromZodIssues } from "../plan/issues.ts";
@@ -206,7 +206,47 @@ export async function loadFleet(file: string, options: { cwd?: string } = {}): P
     throw error;
   });
   const { doc, source } = parseFleetText(text, file);
-  const base = dirname(resolve(cwd, file));
+  return assemble(file, doc, source, dirname(resolve(cwd, file)), cwd);
+}
+
+/** `fleet status DIR`: every plan (`*.yaml`, `*.yml`, fleet files skipped) in DIR, as one wave. */
+export async function loadFleetDir(dir: string, options: { cwd?: string } = {}): Promise<LoadedFleet> {
+  const cwd = options.cwd ?? process.cwd();
+  const abs = resolve(cwd, dir);
+  const names = (await readdir(abs)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const plans: string[] = [];
+  for (const name of names) {
+    const head = await readFleetText(resolve(abs, name)).catch(() => "");
+    if (!/^kind:\s*Fleet\s*$/m.test(head)) plans.push(name);
+  }
+  if (plans.length === 0) {
+    throw new FleetError(dir, [
+      { path: "", message: "holds no plan files (*.yaml)", hint: "give a folder of plans, or a fleet file" },
+    ]);
+  }
+  const base =
+    basename(abs)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "fleet";
+  const doc: FleetDoc = {
+    apiVersion: API_VERSION,
+    kind: FLEET_KIND,
+    metadata: { name: base },
+    onProblem: "hold",
+    waves: [{ name: "all", plans }],
+  };
+  const source: PlanSource = { data: doc, locate: () => undefined, raw: () => undefined };
+  return assemble(dir, doc, source, abs, cwd);
+}
+
+async function assemble(
+  file: string,
+  doc: FleetDoc,
+  source: PlanSource,
+  base: string,
+  cwd: string,
+): Promise<LoadedFleet> {
   const refs = doc.waves.flatMap((w, wi) =>
     w.plans.map((ref, pi) => ({ ref, wave: wi, path: ["waves", wi, "plans", pi] as FieldPath })),
   );
@@ -267,7 +307,7 @@ export async function loadFleet(file: string, options: { cwd?: string } = {}): P
           ),
     );
   });
-  issues.push(...conflicts(plans, source, cwd));
+  issues.push(...conflicts(plans, doc, source, cwd));
   if (issues.length > 0) throw new FleetError(file, issues.sort(byPosition));
   return {
     file,
@@ -295,10 +335,10 @@ function firstIssue(error: PlanError): string {
 }
 
 /** Pairs of plans that share a name, a traffic target or a state. */
-function conflicts(plans: FleetPlan[], source: PlanSource, cwd: string): PlanIssue[] {
+function conflicts(plans: FleetPlan[], doc: FleetDoc, source: PlanSource, cwd: string): PlanIssue[] {
   const index = new Map<string, FieldPath>();
   for (const p of plans) {
-    const i = (source.data as FleetDoc).waves[p.wave]!.plans.indexOf(p.ref);
+    const i = doc.waves[p.wave]!.plans.indexOf(p.ref);
     index.set(p.file, ["waves", p.wave, "plans", i]);
   }
   const out: PlanIssue[] = [];

@@ -26,7 +26,15 @@ export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () =>
   });
 }
 
-export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
+export async function handler(
+  options: { file: string; fleet?: string },
+  ctx: CommandContext,
+): Promise<CommandResult> {
+  // `--fleet`: a plan its wave holds prints why and exits 0, before any lock or AWS call.
+  const held = options.fleet
+    ? await (await import("../../fleet/gate.ts")).fleetGate(options.fleet, options.file, ctx)
+    : undefined;
+  if (held) return held;
   const { plan, deps } = await openSession(options.file, ctx, "run");
   const view = new LiveView(ctx.out, plan, ctx.now);
   let hinted = "";
