@@ -193,9 +193,12 @@ export function buildProgram(): Command {
   program
     .command("iam-policy")
     .description("print the least-privilege IAM policy a plan needs")
-    .argument("<plan>", "plan file (YAML)")
+    .argument("[plan]", "plan file (YAML)")
     .option("--account-id <id>", "AWS account id (default: from STS GetCallerIdentity)")
-    .action(action(() => import("./commands/iam-policy.ts"), withFile<{ accountId?: string }>));
+    .option("--fleet <fleet>", "the union of the policies of every plan of this fleet")
+    .action(
+      action(() => import("./commands/iam-policy.ts"), withFile<{ accountId?: string; fleet?: string }>),
+    );
 
   program
     .command("sandbox")
