@@ -203,14 +203,19 @@ export function buildProgram(): Command {
   program
     .command("sandbox")
     .description("start the local AWS sandbox seeded from a plan (runs until stopped)")
-    .option("--plan <plan>", "plan whose clusters, records and alarms to create")
+    .option(
+      "--plan <plan>",
+      "plan whose clusters, records and alarms to create (repeat for several)",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option("--fleet <fleet>", "seed every plan of this fleet")
     .option("--port <port>", "port on 127.0.0.1 (default: a free one)")
     .option("--k8s <cluster=path...>", "serve a Kubernetes API for CLUSTER from manifest files at PATH")
     .option("--insync-delay <duration>", "how long a Route 53 change stays PENDING", "1s")
     .action(
       action(
         () => import("./commands/sandbox.ts"),
-        optsOnly<{ plan?: string; port?: string; k8s?: string[]; insyncDelay: string }>,
+        optsOnly<{ plan?: string[]; fleet?: string; port?: string; k8s?: string[]; insyncDelay: string }>,
       ),
     );
 
