@@ -7,6 +7,7 @@ import { bench as coldStartBench } from "./cold-start.ts";
 import { bench as economyBench } from "./economy.ts";
 import { bench as scaleBench } from "./scale.ts";
 import { bench as reactionBench } from "./reaction.ts";
+import { bench as fleetBench } from "./fleet.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { raw } from "./lib/raw.ts";
 
@@ -28,7 +29,7 @@ export interface Bench {
 }
 
 // Cold start first, while nothing else of the bench runs; reaction last (parallel child processes).
-const BENCHES: Bench[] = [planBench, coldStartBench, economyBench, scaleBench, reactionBench];
+const BENCHES: Bench[] = [planBench, coldStartBench, economyBench, scaleBench, fleetBench, reactionBench];
 
 function format(value: number, unit: Figure["unit"]): string {
   if (!Number.isFinite(value)) return "n/a";

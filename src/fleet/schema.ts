@@ -303,7 +303,7 @@ async function assemble(
             r.path,
             "fleet-plan-invalid",
             `names ${r.ref}, which is not a valid plan: ${firstIssue(error)}`,
-            `run \`eks-bluegreen plan --offline ${error.file}\` for every problem`,
+            `run \`eks-bluegreen plan --offline ${displayPath(cwd, r.abs)}\` for every problem`,
           ),
     );
   });
