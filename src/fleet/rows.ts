@@ -7,7 +7,7 @@ import type { PlanReading } from "./read.ts";
 import { holdText, type Decision, type Hold } from "./rules.ts";
 
 /** Who has to do something next. `person` rows make `fleet status` exit 4. */
-export const WAITING_ON = ["time", "person", "scheduler", "nobody"] as const;
+export const WAITING_ON = ["time", "person", "scheduler"] as const;
 export type WaitingOn = (typeof WAITING_ON)[number];
 
 export interface WaitingFor {
