@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { Plan } from "../../src/plan/schema.ts";
@@ -108,6 +109,8 @@ describe("fleet through the built CLI", () => {
     expect(e.sandbox.calls.some((c) => c.service === "route53" || c.operation === "DescribeAlarms")).toBe(
       false,
     );
+    // No lock taken, no state written.
+    expect(existsSync(join(e.dir, ".eks-bluegreen", "staging"))).toBe(false);
     // run --fleet holds the same way.
     const run = await e.cli(["-o", "json", "run", "--fleet", "fleet.yaml", "prod.yaml"]);
     expect(run.code).toBe(0);
