@@ -217,7 +217,9 @@ export async function loadFleetDir(dir: string, options: { cwd?: string } = {}):
   const plans: string[] = [];
   for (const name of names) {
     const head = await readFleetText(resolve(abs, name)).catch(() => "");
-    if (!/^kind:\s*Fleet\s*$/m.test(head)) plans.push(name);
+    const parsed = parseYaml(head);
+    const kind = parsed.ok ? (parsed.source.data as { kind?: unknown } | null)?.kind : undefined;
+    if (kind !== FLEET_KIND) plans.push(name);
   }
   if (plans.length === 0) {
     throw new FleetError(dir, [
