@@ -163,6 +163,20 @@ describe("fleet through the built CLI", () => {
     expect(changes(e)).toBeGreaterThan(before);
   }, 60_000);
 
+  it("maxConcurrent: 1 lets one plan of the wave shift; the next waits for its slot (exit 0)", async () => {
+    const e = await fleetEnv();
+    await writeFile(
+      join(e.dir, "one-at-a-time.yaml"),
+      "apiVersion: eks-bluegreen/v1\nkind: Fleet\nmetadata: {name: one}\nwaves:\n  - plans: [dev.yaml, staging.yaml]\n    maxConcurrent: 1\n",
+    );
+    const first = await e.cli(["-o", "json", "advance", "--fleet", "one-at-a-time.yaml", "dev.yaml"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json.step).toBe(1);
+    const second = await e.cli(["-o", "json", "advance", "--fleet", "one-at-a-time.yaml", "staging.yaml"]);
+    expect(second.code).toBe(0);
+    expect(second.json.fleet.hold).toEqual({ code: "wave-full", wave: "wave-1", plans: ["dev"], limit: 1 });
+  });
+
   it("fleet advance ticks every plan that may move and sums up; a damaged state is a row, not an abort", async () => {
     const e = await fleetEnv();
     const r = await e.cli(["-o", "json", "fleet", "advance", "fleet.yaml"]);
