@@ -88,7 +88,7 @@ async function measure(size: number): Promise<Figure[]> {
         name: `fleet status: ${size} upgrades, S3 calls of one run`,
         value: calls,
         unit: "count",
-        note: "one GetObject per state, one per lock of an upgrade in progress",
+        note: "one GetObject per state; a lock only where a tick waits inside it",
       },
     ];
   } finally {

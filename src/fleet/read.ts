@@ -51,7 +51,8 @@ export async function mapPool<T, R>(
   return results;
 }
 
-const TERMINAL = new Set(["completed", "rolled-back"]);
+/** Phases whose tick holds the lock while it waits on AWS (INSYNC, blue's retirement): worth a lock read. */
+const LOCKED_WHILE_WAITING = new Set(["preflight", "shifting", "rolling-back", "retiring"]);
 
 /** The state stores of the fleet's plans, sharing one S3 client per region/role and one retry layer. */
 export async function fleetStores(
@@ -117,8 +118,11 @@ export async function readOne(p: FleetPlan, store: StateStore): Promise<PlanRead
     green: state.writtenGreen,
     ...(state.pause ? { pauseCode: state.pause.code } : {}),
   };
-  // Who holds the lock matters only while the upgrade runs; a finished one is not read twice.
-  const lock = TERMINAL.has(state.phase) ? undefined : await store.readLock().catch(() => undefined);
+  // Who holds the lock is read only where a tick waits inside it; a bake or a gate costs no second call
+  // (`status <plan>` shows the lock of one upgrade).
+  const lock = LOCKED_WHILE_WAITING.has(state.phase)
+    ? await store.readLock().catch(() => undefined)
+    : undefined;
   return { plan: p, summary, state, location, ...(lock ? { lock } : {}) };
 }
 
