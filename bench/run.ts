@@ -8,6 +8,7 @@ import { bench as economyBench } from "./economy.ts";
 import { bench as scaleBench } from "./scale.ts";
 import { bench as reactionBench } from "./reaction.ts";
 import { bench as judgementBench } from "./judgement.ts";
+import { bench as fleetBench } from "./fleet.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { raw } from "./lib/raw.ts";
 
@@ -29,7 +30,15 @@ export interface Bench {
 }
 
 // Cold start first, while nothing else of the bench runs; reaction last (parallel child processes).
-const BENCHES: Bench[] = [planBench, coldStartBench, economyBench, scaleBench, reactionBench, judgementBench];
+const BENCHES: Bench[] = [
+  planBench,
+  coldStartBench,
+  economyBench,
+  scaleBench,
+  fleetBench,
+  reactionBench,
+  judgementBench,
+];
 
 function format(value: number, unit: Figure["unit"]): string {
   if (!Number.isFinite(value)) return "n/a";

@@ -126,14 +126,16 @@ export function buildProgram(): Command {
     .description("drive the whole upgrade in the foreground")
     .argument("<plan>", "plan file (YAML)")
     .option("--adopt-live", "start from live weights that are not all-blue (first tick only; logged)", false)
-    .action(action(() => import("./commands/run.ts"), withFile<{ adoptLive: boolean }>));
+    .option("--fleet <fleet>", "apply this fleet's wave rules first (a held plan exits 0)")
+    .action(action(() => import("./commands/run.ts"), withFile<{ adoptLive: boolean; fleet?: string }>));
 
   program
     .command("advance")
     .description("perform one tick (for cron/CI): move at most one step, or roll back")
     .argument("<plan>", "plan file (YAML)")
     .option("--adopt-live", "start from live weights that are not all-blue (first tick only; logged)", false)
-    .action(action(() => import("./commands/advance.ts"), withFile<{ adoptLive: boolean }>));
+    .option("--fleet <fleet>", "apply this fleet's wave rules first (a held plan exits 0)")
+    .action(action(() => import("./commands/advance.ts"), withFile<{ adoptLive: boolean; fleet?: string }>));
 
   program
     .command("status")
@@ -203,23 +205,45 @@ export function buildProgram(): Command {
   program
     .command("iam-policy")
     .description("print the least-privilege IAM policy a plan needs")
-    .argument("<plan>", "plan file (YAML)")
+    .argument("[plan]", "plan file (YAML)")
     .option("--account-id <id>", "AWS account id (default: from STS GetCallerIdentity)")
-    .action(action(() => import("./commands/iam-policy.ts"), withFile<{ accountId?: string }>));
+    .option("--fleet <fleet>", "the union of the policies of every plan of this fleet")
+    .action(
+      action(() => import("./commands/iam-policy.ts"), withFile<{ accountId?: string; fleet?: string }>),
+    );
 
   program
     .command("sandbox")
     .description("start the local AWS sandbox seeded from a plan (runs until stopped)")
-    .option("--plan <plan>", "plan whose clusters, records and alarms to create")
+    .option(
+      "--plan <plan>",
+      "plan whose clusters, records and alarms to create (repeat for several)",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option("--fleet <fleet>", "seed every plan of this fleet")
     .option("--port <port>", "port on 127.0.0.1 (default: a free one)")
     .option("--k8s <cluster=path...>", "serve a Kubernetes API for CLUSTER from manifest files at PATH")
     .option("--insync-delay <duration>", "how long a Route 53 change stays PENDING", "1s")
     .action(
       action(
         () => import("./commands/sandbox.ts"),
-        optsOnly<{ plan?: string; port?: string; k8s?: string[]; insyncDelay: string }>,
+        optsOnly<{ plan?: string[]; fleet?: string; port?: string; k8s?: string[]; insyncDelay: string }>,
       ),
     );
+
+  const fleet = program
+    .command("fleet")
+    .description("many upgrades in waves: one table, one tick for every plan that may move");
+  fleet
+    .command("status")
+    .description("one table of every upgrade of a fleet (exit 4 when one needs a person)")
+    .argument("<fleet>", "fleet file (YAML), or a folder of plans")
+    .action(action(() => import("./commands/fleet-status.ts"), withFile<object>));
+  fleet
+    .command("advance")
+    .description("one tick of every plan the waves let move, each under its own lock")
+    .argument("<fleet>", "fleet file (YAML), or a folder of plans")
+    .action(action(() => import("./commands/fleet-advance.ts"), withFile<object>));
 
   program
     .command("demo")

@@ -9,9 +9,14 @@ import { openSession } from "../../engine/session.ts";
 import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 
 export async function handler(
-  options: { file: string; adoptLive?: boolean },
+  options: { file: string; adoptLive?: boolean; fleet?: string },
   ctx: CommandContext,
 ): Promise<CommandResult> {
+  // `--fleet`: a plan its wave holds prints why and exits 0, before any lock or AWS call.
+  const held = options.fleet
+    ? await (await import("../../fleet/gate.ts")).fleetGate(options.fleet, options.file, ctx)
+    : undefined;
+  if (held) return held;
   const { plan, deps } = await openSession(options.file, ctx, "advance");
   // One tick for cron: blue's retirement waits no longer than an INSYNC wait; the next tick goes on.
   const result = await showingFailedTick(

@@ -13,6 +13,8 @@ import type { CommandContext, CommandResult } from "../context.ts";
 export interface IamPolicyOptions {
   file: string;
   accountId?: string;
+  /** `--fleet`: the union of every plan's policy (iam-policy-fleet.ts). */
+  fleet?: string;
 }
 
 /** What the command asks AWS; tests replace it. */
@@ -24,7 +26,7 @@ export interface IamLookups {
 /** A policy printout is not worth minutes of retries: fail fast and say what could not be looked up. */
 const QUICK_RETRY = { retries: 2, budgetMs: 5_000 };
 
-const awsLookups: IamLookups = {
+export const awsLookups: IamLookups = {
   async accountId(plan, ctx) {
     const { whoAmI } = await import("../../aws/index.ts");
     const me = await whoAmI(ctx.aws, {
@@ -105,5 +107,8 @@ export async function runIamPolicy(
 }
 
 export async function handler(options: IamPolicyOptions, ctx: CommandContext): Promise<CommandResult> {
+  if (options.fleet !== undefined || options.file === undefined) {
+    return (await import("./iam-policy-fleet.ts")).runFleetIamPolicy(options, ctx);
+  }
   return runIamPolicy(options, ctx);
 }

@@ -30,9 +30,14 @@ export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () =>
 }
 
 export async function handler(
-  options: { file: string; adoptLive?: boolean },
+  options: { file: string; adoptLive?: boolean; fleet?: string },
   ctx: CommandContext,
 ): Promise<CommandResult> {
+  // `--fleet`: a plan its wave holds prints why and exits 0, before any lock or AWS call.
+  const held = options.fleet
+    ? await (await import("../../fleet/gate.ts")).fleetGate(options.fleet, options.file, ctx)
+    : undefined;
+  if (held) return held;
   const { plan, deps, reloadPlan } = await openSession(options.file, ctx, "run");
   const view = new LiveView(ctx.out, plan, ctx.now);
   let hinted = "";

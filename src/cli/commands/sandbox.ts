@@ -10,7 +10,10 @@ import { seedFromPlan, startSandbox, type Sandbox } from "../../sandbox/index.ts
 import type { CommandContext, CommandResult } from "../context.ts";
 
 export interface SandboxCommandOptions {
-  plan?: string;
+  /** `--plan` may be given several times: every plan is seeded into the one sandbox. */
+  plan?: string | string[];
+  /** `--fleet`: every plan of the fleet. */
+  fleet?: string;
   port?: string;
   k8s?: string[];
   insyncDelay: string;
@@ -27,11 +30,17 @@ export async function handler(
 ): Promise<CommandResult> {
   const port = parsePort(options.port);
   const inSyncDelayMs = parseDelay(options.insyncDelay);
-  const plan = options.plan === undefined ? undefined : await loadPlan(options.plan);
+  const files = options.plan === undefined ? [] : [options.plan].flat();
+  const plans = await Promise.all(files.map((f) => loadPlan(f)));
+  if (options.fleet !== undefined) {
+    const { openFleet } = await import("../../fleet/open.ts");
+    plans.push(...(await openFleet(options.fleet, ctx)).plans.map((p) => p.plan));
+  }
+  const plan = plans.length === 0 ? undefined : { ...plans[0]!, file: plans.map((p) => p.file).join(", ") };
   const sandbox = await start(port, inSyncDelayMs, plan?.doc.region);
   let kubernetes: Map<string, { endpoint: string; close(): Promise<void> }> | undefined;
   try {
-    if (plan) seedFromPlan(sandbox, plan.doc);
+    for (const p of plans) seedFromPlan(sandbox, p.doc);
     // --k8s CLUSTER=PATH: a Kubernetes API per cluster, reached through the cluster's endpoint and CA.
     const { attachKubernetes, parseK8sSpecs } = await import("../../sandbox/k8s/attach.ts");
     kubernetes = await attachKubernetes(sandbox, parseK8sSpecs(options.k8s ?? []));
