@@ -14,6 +14,7 @@ import { observe as realObserve, type ObserveOptions, type RetryLog } from "./ob
 import { newState, parseState, serializeState, type EventRecord, type UpgradeState } from "./state.ts";
 import { transition, type Input, type TransitionResult } from "./transition.ts";
 import type { Verdict } from "./verdict.ts";
+import type { NotifyResult } from "../notify/record.ts";
 import { pairLabel } from "./weights.ts";
 
 export interface DriverDeps {
@@ -38,6 +39,8 @@ export interface DriverDeps {
   observe?: (ports: Ports, plan: CompiledPlan, options: ObserveOptions) => Promise<Observation>;
   /** The retry layer's log of the session's ports: reads that had to retry count as unwatched time. */
   retries?: RetryLog;
+  /** Sends the notifications due (notify/deliver.ts); never throws; its outcomes are logged as events. */
+  notify?: (state: UpgradeState) => Promise<NotifyResult[]>;
 }
 
 export interface TickResult {
@@ -181,6 +184,15 @@ export async function runTick(deps: DriverDeps, input: Input = { kind: "tick" })
       await persist(r, action.type === "shift" ? "after-submitted" : "after-write");
       if (failure !== undefined) throw failure;
       pending = [...r.actions, ...pending];
+    }
+    // Notifications last and never in the way: a failure is an event, retried on a later tick.
+    if (deps.notify) {
+      const results = await deps.notify(r.state).catch(() => []);
+      if (results.length > 0) {
+        const n = transition(r.state, observation, deps.plan, deps.now(), { kind: "notified", results });
+        await persist(n, "after-write");
+        r = { ...r, state: n.state };
+      }
     }
     state = r.state;
     findings = findings.length > 0 ? findings : r.findings;

@@ -270,6 +270,7 @@ export function preflight(plan: CompiledPlan, observation: Observation): Finding
     );
   }
   if (observation.audit) findings.push(...auditFindings(observation.audit, findings));
+  findings.push(...(observation.config ?? []));
   return findings;
 }
 

@@ -193,7 +193,8 @@ export function pause(
     ...(extra.live ? { live: extra.live } : {}),
   };
   s.pause = p;
-  d.enter("paused", code === "drift" || code === "drift-fight" ? code : "paused", reason, extra.evidence);
+  const evidence = { ...extra.evidence, pauseCode: code };
+  d.enter("paused", code === "drift" || code === "drift-fight" ? code : "paused", reason, evidence);
   d.exitCode = ExitCode.NeedsPerson;
 }
 

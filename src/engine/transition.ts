@@ -26,6 +26,7 @@ import {
 } from "./rules.ts";
 import type { Phase, PairWeights, UpgradeState } from "./state.ts";
 import { judge, type Verdict } from "./verdict.ts";
+import { recordNotified, type NotifyResult } from "../notify/record.ts";
 import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
 import { differingPairs, readWeights } from "./weights.ts";
 
@@ -45,7 +46,9 @@ export type Input =
   /** EKS is still deleting or scaling blue when this tick's wait ran out. */
   | { kind: "retire-pending" }
   | { kind: "blue-records-deleted" }
-  | { kind: "action-failed"; action: Action; error: string };
+  | { kind: "action-failed"; action: Action; error: string }
+  /** Deliveries of notifications this tick (notify/record.ts logs them; the phase never changes). */
+  | { kind: "notified"; results: NotifyResult[] };
 
 export interface TransitionResult {
   state: UpgradeState;
@@ -85,6 +88,9 @@ export function transition(
       break;
     case "resume":
       resume(d, observation, input);
+      break;
+    case "notified":
+      recordNotified(d, input.results);
       break;
     default:
       outcome(d, observation, input);
@@ -314,7 +320,7 @@ function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined, ga
   }
   const message = `Held for ${d.plan.doc.rollback.holdTimeout} without a clear verdict (${why}).`;
   if (d.plan.doc.rollback.onHoldTimeout === "rollback" && s.writtenGreen > 0) {
-    startRollback(d, message, weights, verdict.evidence);
+    startRollback(d, message, weights, { ...verdict.evidence, holdTimeout: true });
   } else {
     pause(d, "hold-timeout", message, { evidence: verdict.evidence });
   }

@@ -334,6 +334,7 @@ export const Plan = z
     changeWindows: z.array(ChangeWindow).default([]).meta({
       description: "When traffic may move forward. None: any time. Rollback is never held back by a window.",
     }),
+    notifications: z.lazy(() => Notifications).optional(),
   })
   .meta({ title: "eks-bluegreen upgrade plan", description: "A blue/green EKS upgrade, step by step." });
 
@@ -343,3 +344,79 @@ export type PlanInput = z.input<typeof Plan>;
 export type PlanDoc = z.output<typeof Plan>;
 export type RecordPairDoc = z.output<typeof RecordPair>;
 export type StepDoc = z.output<typeof Step>;
+
+/** What a notification sink can ask for; notify/events.ts maps each to the engine's event types. */
+export const NOTIFY_EVENTS = [
+  "rollback-started",
+  "rolled-back",
+  "paused",
+  "awaiting-approval",
+  "hold-timeout",
+  "step-done",
+  "completed",
+  "retired",
+  "drift",
+] as const;
+export const NotifyEvent = z.enum(NOTIFY_EVENTS);
+
+const EnvName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name like HOOK_URL" });
+
+const SinkBase = {
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: "must be lower-case letters, digits and dashes" })
+    .optional()
+    .meta({ description: "Names the sink in `history` (default: its kind and position, e.g. `webhook-1`)." }),
+  events: z.array(NotifyEvent).min(1, { message: "needs at least one event" }).meta({
+    description: "Events this sink receives.",
+  }),
+  timeout: Duration.default("5s").meta({ description: "Longest wait for one delivery attempt." }),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(3)
+    .meta({ description: "Attempts per event (one per tick); a failure is retried on later ticks." }),
+};
+
+export const NotificationSink = z
+  .discriminatedUnion("kind", [
+    z.strictObject({
+      kind: z.literal("webhook"),
+      ...SinkBase,
+      urlEnv: EnvName.meta({
+        description: "Environment variable holding the URL (a secret: never in the plan, output or state).",
+      }),
+    }),
+    z.strictObject({
+      kind: z.literal("slack"),
+      ...SinkBase,
+      urlEnv: EnvName.meta({
+        description: "Environment variable holding the Slack incoming-webhook URL (a secret).",
+      }),
+    }),
+    z.strictObject({
+      kind: z.literal("sns"),
+      ...SinkBase,
+      topicArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { message: "must be an SNS topic ARN" })
+        .meta({ description: "SNS topic to publish to (honours AWS_ENDPOINT_URL_SNS)." }),
+    }),
+  ])
+  .meta({
+    description: "Where to send notifications: a JSON webhook, a Slack incoming webhook or an SNS topic.",
+  });
+
+export const Notifications = z
+  .strictObject({
+    sinks: z.array(NotificationSink).min(1, { message: "needs at least one sink" }).meta({
+      description: "Sinks; delivery never blocks or fails the upgrade, and is recorded in the event log.",
+    }),
+  })
+  .meta({ description: "Tell people what the upgrade did: rollbacks, pauses, approvals, completion." });
+export type NotificationSinkDoc = z.output<typeof NotificationSink>;
+export type NotifyEventName = z.infer<typeof NotifyEvent>;

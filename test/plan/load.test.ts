@@ -20,7 +20,7 @@ async function loadError(path: string): Promise<PlanError> {
 }
 
 describe("loadPlan", () => {
-  it.each(["plans/minimal.yaml", "plans/production.yaml", "plans/s3-state.yaml"])(
+  it.each(["plans/minimal.yaml", "plans/production.yaml", "plans/s3-state.yaml", "plans/notifications.yaml"])(
     "accepts the example %s",
     async (path) => {
       const plan = await loadPlan(path);

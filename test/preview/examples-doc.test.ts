@@ -5,7 +5,12 @@ import { replaceSection, syncDoc } from "../plan/docs-support.ts";
 import { testContext } from "./support.ts";
 
 const DOC = "docs/preview-examples.md";
-const PLANS = ["plans/minimal.yaml", "plans/production.yaml", "plans/s3-state.yaml"];
+const PLANS = [
+  "plans/minimal.yaml",
+  "plans/production.yaml",
+  "plans/s3-state.yaml",
+  "plans/notifications.yaml",
+];
 
 async function example(file: string): Promise<string> {
   const { ctx, printed } = testContext();

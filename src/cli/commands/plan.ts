@@ -38,6 +38,10 @@ export async function runPlan(
     const ports = await portsFor(plan, ctx);
     // The same reads as the first tick's preflight, the resilience audit included.
     observation = await observe(ports, plan, { signal: ctx.signal, now: ctx.now(), audit: true });
+    if (plan.doc.notifications) {
+      const { notificationFindings } = await import("../../notify/index.ts");
+      observation.config = notificationFindings(plan.doc, ctx.env);
+    }
   }
   const preview = buildPreview(plan, observation);
   ctx.out.print(renderPreview(preview));
