@@ -6,6 +6,7 @@ import type { CommandContext, CommandResult } from "../context.ts";
 import { DEFAULT_INSYNC_TIMEOUT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
 import { tickJson, tickText } from "../render/text.ts";
+import { reportToGitHub } from "../github.ts";
 
 export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
   const { plan, deps } = await openSession(options.file, ctx, "advance");
@@ -16,5 +17,6 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
     onProgress: (m) => ctx.out.debug(m),
   });
   for (const line of tickText(plan, result)) ctx.out.print(line);
+  await reportToGitHub(ctx, { command: "advance", planName: plan.name, planFile: plan.file, ...result });
   return { exitCode: result.exitCode, json: tickJson(plan, result) };
 }

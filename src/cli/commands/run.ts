@@ -9,6 +9,7 @@ import { loadState } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
 import { LiveView } from "../render/live.ts";
 import { tickJson } from "../render/text.ts";
+import { reportToGitHub } from "../github.ts";
 import type { EventRecord } from "../../engine/state.ts";
 
 export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () => void): Promise<void> {
@@ -68,6 +69,13 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
       `Paused: ${last.reason}\nSee docs/runbook.md; continue with \`eks-bluegreen resume ${plan.file}\` (add --adopt after drift) or go back with \`eks-bluegreen rollback ${plan.file}\`.`,
     );
   }
+  await reportToGitHub(ctx, {
+    command: "run",
+    planName: plan.name,
+    planFile: plan.file,
+    ...last,
+    events: seen,
+  });
   return {
     exitCode: last.exitCode,
     json: { ...tickJson(plan, last), events: seen, ticks: result.ticks, interrupted: result.interrupted },

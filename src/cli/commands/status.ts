@@ -9,6 +9,7 @@ import { observe } from "../../engine/observe.ts";
 import { openSession } from "../../engine/session.ts";
 import { transition } from "../../engine/transition.ts";
 import { statusJson, statusText } from "../render/text.ts";
+import { reportToGitHub } from "../github.ts";
 import { statusKubernetesJson, statusKubernetesText } from "../render/status-kubernetes.ts";
 
 export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
@@ -63,8 +64,19 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   const at = text.findIndex((l) => l.startsWith("  reason "));
   text.splice(at < 0 ? text.length : at, 0, ...statusKubernetesText(plan, observation));
   for (const line of text) ctx.out.print(line);
+  const exitCode = damaged ? damaged.exitCode : ExitCode.Ok;
+  await reportToGitHub(ctx, {
+    command: "status",
+    planName: plan.name,
+    planFile: plan.file,
+    state,
+    observation,
+    reason,
+    exitCode,
+    events: [],
+  });
   return {
-    exitCode: damaged ? damaged.exitCode : ExitCode.Ok,
+    exitCode,
     json: {
       ...statusJson(input),
       ...statusKubernetesJson(plan, observation),
