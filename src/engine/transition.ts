@@ -22,6 +22,7 @@ import {
   planChangedRefusal,
   retireOrComplete,
   startRollback,
+  criticalAlarms,
   waitsForWindowBeforeStart,
 } from "./rules.ts";
 import type { Phase, PairWeights, UpgradeState } from "./state.ts";
@@ -142,6 +143,12 @@ function tick(d: Draft, obs: Observation | undefined): Verdict | undefined {
     return verdict;
   }
   if (s.phase === "rolling-back") {
+    // A critical alarm during a gradual rollback: the rest of the way at once.
+    const heading = s.change?.green ?? s.writtenGreen;
+    if (heading > 0 && criticalAlarms(d, verdict.evidence).length > 0) {
+      startRollback(d, s.rollbackReason ?? "rollback", weights, verdict.evidence);
+      return verdict;
+    }
     if (s.change) d.actions.push({ type: "wait-insync", changeIds: s.change.ids });
     else startRollback(d, s.rollbackReason ?? "rollback", weights);
     return verdict;

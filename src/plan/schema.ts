@@ -124,6 +124,9 @@ export const Alarms = z
     history: z.boolean().default(true).meta({
       description: "Read alarm history so an ALARM that came and went between two polls still counts.",
     }),
+    critical: z.array(z.string().min(1)).default([]).meta({
+      description: "Alarm names whose ALARM rolls back at once, even with rollback.mode gradual.",
+    }),
   })
   .meta({
     description: "CloudWatch alarms that decide whether green is good. A missing alarm stops the upgrade.",
@@ -143,6 +146,13 @@ export const Rollback = z
       .enum(["rollback", "pause"])
       .default("pause")
       .meta({ description: "What to do when holdTimeout runs out." }),
+    mode: z.enum(["immediate", "gradual"]).default("immediate").meta({
+      description:
+        "immediate: all traffic back to blue in one change. gradual: back down through the plan's steps with a bake of stepBake at each (a critical alarm still goes back at once).",
+    }),
+    stepBake: Duration.default("1m").meta({
+      description: "With mode gradual: how long each step down holds before the next.",
+    }),
   })
   .meta({ description: "When to go back to blue." });
 
@@ -325,9 +335,16 @@ export const Plan = z
       insufficientData: "hold",
       pollInterval: "30s",
       history: true,
+      critical: [],
     }),
     health: Health.optional(),
-    rollback: Rollback.default({ automatic: true, holdTimeout: "15m", onHoldTimeout: "pause" }),
+    rollback: Rollback.default({
+      automatic: true,
+      holdTimeout: "15m",
+      onHoldTimeout: "pause",
+      mode: "immediate",
+      stepBake: "1m",
+    }),
     retire: Retire.default({ after: "24h", mode: "keep", approval: true, blueRecords: "keep" }),
     approvals: Approvals.default({}),
     state: State.default({ backend: "local", dir: ".eks-bluegreen" }),
