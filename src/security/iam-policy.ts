@@ -235,6 +235,16 @@ function stsStatements(doc: PlanDoc): PolicyStatement[] {
   ];
 }
 
+/** Notification sinks of kind sns: Publish to exactly those topics. */
+function snsStatements(doc: PlanDoc): PolicyStatement[] {
+  const topics = sortUnique(
+    (doc.notifications?.sinks ?? []).flatMap((s) => (s.kind === "sns" ? [s.topicArn] : [])),
+  );
+  return topics.length
+    ? [{ Sid: "SnsPublishNotifications", Effect: "Allow", Action: ["sns:Publish"], Resource: topics }]
+    : [];
+}
+
 /** Characters IAM counts against the managed-policy limit (whitespace excluded). */
 export function policySize(policy: PolicyDocument): number {
   return JSON.stringify(policy).replace(/\s/g, "").length;
@@ -252,6 +262,7 @@ export function buildIamPolicy(input: PolicyInput): PolicyResult {
       ...cloudwatchStatements(doc),
       ...stateStatements(doc, partition),
       ...stsStatements(doc),
+      ...snsStatements(doc),
     ],
   };
   const notes: string[] = [];
