@@ -182,6 +182,13 @@ export function buildProgram(): Command {
     .action(action(() => import("./commands/history.ts"), withFile<object>));
 
   program
+    .command("report")
+    .description("write a self-contained HTML report of the upgrade (weights, alarms, events, approvals)")
+    .argument("<plan>", "plan file (YAML)")
+    .option("--out <file>", "where to write it (default: <name>-report.html)")
+    .action(action(() => import("./commands/report.ts"), withFile<{ out?: string }>));
+
+  program
     .command("unlock")
     .description("remove another run's lock (only when you know it is gone)")
     .argument("<plan>", "plan file (YAML)")

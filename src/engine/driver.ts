@@ -39,6 +39,7 @@ import {
   trafficError,
 } from "./traffic.ts";
 import { differingPairs, pairLabel } from "./weights.ts";
+import type { NotifyResult } from "../notify/record.ts";
 
 export interface DriverDeps {
   plan: CompiledPlan;
@@ -71,6 +72,8 @@ export interface DriverDeps {
   retries?: RetryLog;
   /** Notes for `--debug` (a sibling state that could not be read, …). */
   debug?: (message: string) => void;
+  /** Sends the notifications due (notify/deliver.ts); never throws; its outcomes are logged as events. */
+  notify?: (state: UpgradeState) => Promise<NotifyResult[]>;
 }
 
 export interface TickResult {
@@ -259,6 +262,16 @@ class Tick {
         r = await this.act(action, r, observation);
       }
       pending = [...r.actions, ...pending];
+    }
+    // Notifications last and never in the way: a failure is an event, retried on a later tick.
+    if (deps.notify) {
+      const results = await deps.notify(r.state).catch(() => []);
+      if (results.length > 0) {
+        const n = transition(r.state, observation, deps.plan, deps.now(), { kind: "notified", results });
+        await this.persist(n, "after-write");
+        // The tick's own exit code and reason stand: recording deliveries changes neither.
+        r = { ...r, state: n.state };
+      }
     }
     await this.hook("before-unlock");
     return finish({ state: r.state, exitCode: r.exitCode, reason: r.reason });

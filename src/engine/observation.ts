@@ -74,4 +74,6 @@ export interface Observation {
   kubernetes?: Part<KubernetesObservation>;
   /** The resilience audit of green, read only when asked (preflight ticks and `plan`), never during bakes. */
   audit?: Part<Finding[]>;
+  /** Findings about the tool's own configuration, given by the shell (an unset notification URL variable). */
+  config?: Finding[];
 }

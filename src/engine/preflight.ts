@@ -323,6 +323,7 @@ export function preflight(
     );
   }
   if (observation.audit) findings.push(...auditFindings(observation.audit, findings));
+  findings.push(...(observation.config ?? []));
   return findings;
 }
 

@@ -10,6 +10,7 @@ import type { Observation } from "./observation.ts";
 import type { Approval, Evidence, PairWeights, Pause, Phase, UpgradeState } from "./state.ts";
 import { recordTargets, targetsOnBlue } from "./targets.ts";
 import { resetBakeWatch } from "./watch.ts";
+import { parseDuration } from "../plan/duration.ts";
 import { describeWeights, differingPairs } from "./weights.ts";
 import { checkWindows } from "./windows.ts";
 
@@ -171,13 +172,62 @@ export function startRollback(
   resetBakeWatch(s);
   delete s.change;
   delete s.pause;
-  s.intent = { action: "shift", green: 0, step: 0, at: d.iso };
+  // rollback.mode gradual: one step down at a time (finishRollback walks on); a critical alarm goes at once.
+  const critical = criticalAlarms(d, evidence);
+  const target =
+    d.plan.doc.rollback.mode === "gradual" && critical.length === 0 ? stepBelow(d, s.writtenGreen) : 0;
+  s.intent = { action: "shift", green: target, step: 0, at: d.iso };
   recordTargets(s, d.plan);
-  d.actions.push({ type: "shift", green: 0, step: 0 });
+  d.actions.push({ type: "shift", green: target, step: 0 });
   d.enter("rolling-back", "rollback-started", `Rolling back to blue: ${reason}`, {
     ...evidence,
     ...(weights ? { weights } : {}),
+    ...(target > 0 ? { expectedGreen: target } : {}),
+    ...(critical.length > 0 ? { criticalAlarms: critical } : {}),
   });
+}
+
+/** Critical alarms (alarms.critical) in ALARM in this evidence. */
+export function criticalAlarms(d: Draft, evidence: Evidence): string[] {
+  const names = d.plan.doc.alarms.critical ?? [];
+  const now = (evidence.alarms ?? []).filter((a) => a.state === "ALARM").map((a) => a.name);
+  const since = (evidence.alarmHistory ?? []).filter((h) => h.to === "ALARM").map((h) => h.name);
+  return [...new Set([...now, ...since])].filter((n) => names.includes(n));
+}
+
+/** The largest step below `green` percent (0 when none): where a gradual rollback goes next. */
+export function stepBelow(d: Draft, green: number): number {
+  return Math.max(0, ...d.plan.steps.map((s) => s.green).filter((g) => g < green));
+}
+
+/** A gradual rollback's step is INSYNC: hold it for rollback.stepBake, then the next step down. */
+function rollbackStepDone(d: Draft): void {
+  const s = d.state;
+  const bakeMs = parseDuration(d.plan.doc.rollback.stepBake ?? "1m");
+  if (!s.bakeStartedAt) {
+    s.bakeStartedAt = d.iso;
+    d.event(
+      "rollback-step",
+      `Rolled back to ${s.writtenGreen}% green; holding ${Math.round(bakeMs / 1000)}s before the next step down.`,
+      { evidence: { expectedGreen: s.writtenGreen } },
+    );
+  }
+  const left = Date.parse(s.bakeStartedAt) + bakeMs - d.now.getTime();
+  if (left > 0) {
+    d.wait(
+      `Rolling back gradually: ${s.writtenGreen}% green, ${Math.ceil(left / 1000)}s until the next step down.`,
+    );
+    return;
+  }
+  const target = stepBelow(d, s.writtenGreen);
+  delete s.bakeStartedAt;
+  delete s.change;
+  s.intent = { action: "shift", green: target, step: 0, at: d.iso };
+  d.actions.push({ type: "shift", green: target, step: 0 });
+  d.event("rollback-step-started", `Rolling back gradually: shifting to ${target}% green.`, {
+    evidence: { expectedGreen: target },
+  });
+  d.wait(`Rolling back gradually: shifting to ${target}% green.`);
 }
 
 export function pause(
@@ -196,7 +246,8 @@ export function pause(
     ...(extra.live ? { live: extra.live } : {}),
   };
   s.pause = p;
-  d.enter("paused", code === "drift" || code === "drift-fight" ? code : "paused", reason, extra.evidence);
+  const evidence = { ...extra.evidence, pauseCode: code };
+  d.enter("paused", code === "drift" || code === "drift-fight" ? code : "paused", reason, evidence);
   d.exitCode = ExitCode.NeedsPerson;
 }
 
@@ -310,6 +361,10 @@ export function enterBaking(d: Draft, obs: Observation | undefined): void {
 
 export function finishRollback(d: Draft): void {
   const s = d.state;
+  if (s.writtenGreen > 0) {
+    rollbackStepDone(d);
+    return;
+  }
   s.step = 0;
   delete s.bakeStartedAt;
   resetBakeWatch(s);

@@ -9,7 +9,7 @@ import { loadPlan, type LoadedPlan } from "../plan/load.ts";
 import type { StateStore } from "../state/store.ts";
 import { describeServerTime } from "../state/lock-info.ts";
 import type { DriverDeps } from "./driver.ts";
-import { retryLog } from "./observe.ts";
+import { observe, retryLog } from "./observe.ts";
 
 export interface Session {
   plan: LoadedPlan;
@@ -65,5 +65,20 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     debug: (m) => ctx.out.debug(m),
     ...(timeout ? { insyncTimeoutMs: timeout } : {}),
   };
+  if (plan.doc.notifications) await wireNotifications(deps, plan, ctx, file);
   return { plan, ports, store, deps, reloadPlan: () => loadPlan(file) };
+}
+
+/** Notifications: the deliverer as the driver's hook, and unset URL variables as preflight findings. */
+async function wireNotifications(deps: DriverDeps, plan: LoadedPlan, ctx: CommandContext, file: string) {
+  const { createNotifier, notificationFindings } = await import("../notify/index.ts");
+  const { createClientFactory } = await import("../aws/clients.ts");
+  const clients = createClientFactory({ settings: ctx.aws, planRegion: plan.doc.region, env: ctx.env });
+  const notify = createNotifier(plan.doc, { env: ctx.env, file, sns: () => clients.sns() });
+  if (notify) deps.notify = notify;
+  const config = notificationFindings(plan.doc, ctx.env);
+  if (config.length > 0) {
+    const inner = deps.observe ?? observe;
+    deps.observe = async (ports, p, options) => ({ ...(await inner(ports, p, options)), config });
+  }
 }

@@ -82,6 +82,13 @@ export const Evidence = z
     gapCovered: z.boolean().optional(),
     /** Unwatched time added to the current bake so far. */
     bakeUnwatchedMs: z.number().optional(),
+    /** On `paused`, `drift`, `drift-fight`: the pause's code; on `rollback-started`: set after a hold timeout. */
+    pauseCode: z.string().optional(),
+    holdTimeout: z.boolean().optional(),
+    /** On `notified` / `notify-failed`: the sink's name and the seq of the event it was about. */
+    sink: z.string().optional(),
+    eventSeq: z.number().int().optional(),
+    attempt: z.number().int().optional(),
   })
   .loose();
 export type Evidence = z.infer<typeof Evidence>;

@@ -22,11 +22,13 @@ import {
   planChangedRefusal,
   retireOrComplete,
   startRollback,
+  criticalAlarms,
   waitsForWindowBeforeStart,
 } from "./rules.ts";
 import type { Phase, PairWeights, UpgradeState } from "./state.ts";
 import { judge, type Verdict } from "./verdict.ts";
 import { recordTargets } from "./targets.ts";
+import { recordNotified, type NotifyResult } from "../notify/record.ts";
 import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
 import { trafficWeights } from "./traffic.ts";
 import { describeWeights, differingPairs, uniformPercent } from "./weights.ts";
@@ -55,7 +57,9 @@ export type Input =
   /** EKS is still deleting or scaling blue when this tick's wait ran out. */
   | { kind: "retire-pending" }
   | { kind: "blue-records-deleted" }
-  | { kind: "action-failed"; action: Action; error: string };
+  | { kind: "action-failed"; action: Action; error: string }
+  /** Deliveries of notifications this tick (notify/record.ts logs them; the phase never changes). */
+  | { kind: "notified"; results: NotifyResult[] };
 
 export interface TransitionResult {
   state: UpgradeState;
@@ -95,6 +99,9 @@ export function transition(
       break;
     case "resume":
       resume(d, observation, input);
+      break;
+    case "notified":
+      recordNotified(d, input.results);
       break;
     default:
       outcome(d, observation, input);
@@ -146,6 +153,12 @@ function tick(d: Draft, obs: Observation | undefined, adoptLive = false): Verdic
     return verdict;
   }
   if (s.phase === "rolling-back") {
+    // A critical alarm during a gradual rollback: the rest of the way at once.
+    const heading = s.change?.green ?? s.writtenGreen;
+    if (heading > 0 && criticalAlarms(d, verdict.evidence).length > 0) {
+      startRollback(d, s.rollbackReason ?? "rollback", weights, verdict.evidence);
+      return verdict;
+    }
     if (s.change) d.actions.push({ type: "wait-insync", changeIds: s.change.ids });
     else startRollback(d, s.rollbackReason ?? "rollback", weights);
     return verdict;
@@ -377,7 +390,7 @@ function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined, ga
   }
   const message = `Held for ${d.plan.doc.rollback.holdTimeout} without a clear verdict (${why}).`;
   if (d.plan.doc.rollback.onHoldTimeout === "rollback" && s.writtenGreen > 0) {
-    startRollback(d, message, weights, verdict.evidence);
+    startRollback(d, message, weights, { ...verdict.evidence, holdTimeout: true });
   } else {
     pause(d, "hold-timeout", message, { evidence: verdict.evidence });
   }

@@ -70,6 +70,8 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: FieldRow[], 
     return;
   }
   if (s.type === "array" && s.items) {
+    const itemVariants = s.items.oneOf ?? s.items.anyOf;
+    if (itemVariants) return walkVariants(itemVariants, `${path}[]`, rows);
     if (s.items.type === "object" || s.items.oneOf) walkProperties(s.items, `${path}[]`, rows, qualifier);
     return;
   }

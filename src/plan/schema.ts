@@ -151,6 +151,9 @@ export const Alarms = z
     history: z.boolean().default(true).meta({
       description: "Read alarm history so an ALARM that came and went between two polls still counts.",
     }),
+    critical: z.array(z.string().min(1)).default([]).meta({
+      description: "Alarm names whose ALARM rolls back at once, even with rollback.mode gradual.",
+    }),
   })
   .meta({
     description: "CloudWatch alarms that decide whether green is good. A missing alarm stops the upgrade.",
@@ -170,6 +173,13 @@ export const Rollback = z
       .enum(["rollback", "pause"])
       .default("pause")
       .meta({ description: "What to do when holdTimeout runs out." }),
+    mode: z.enum(["immediate", "gradual"]).default("immediate").meta({
+      description:
+        "immediate: all traffic back to blue in one change. gradual: back down through the plan's steps with a bake of stepBake at each (a critical alarm still goes back at once).",
+    }),
+    stepBake: Duration.default("1m").meta({
+      description: "With mode gradual: how long each step down holds before the next.",
+    }),
   })
   .meta({ description: "When to go back to blue." });
 
@@ -567,16 +577,24 @@ export const Plan = z
       insufficientData: "hold",
       pollInterval: "30s",
       history: true,
+      critical: [],
     }),
     health: Health.optional(),
     analysis: Analysis.optional(),
-    rollback: Rollback.default({ automatic: true, holdTimeout: "15m", onHoldTimeout: "pause" }),
+    rollback: Rollback.default({
+      automatic: true,
+      holdTimeout: "15m",
+      onHoldTimeout: "pause",
+      mode: "immediate",
+      stepBake: "1m",
+    }),
     retire: Retire.default({ after: "24h", mode: "keep", approval: true, blueRecords: "keep" }),
     approvals: Approvals.default({}),
     state: State.default({ backend: "local", dir: ".eks-bluegreen" }),
     changeWindows: z.array(ChangeWindow).default([]).meta({
       description: "When traffic may move forward. None: any time. Rollback is never held back by a window.",
     }),
+    notifications: z.lazy(() => Notifications).optional(),
   })
   .meta({ title: "eks-bluegreen upgrade plan", description: "A blue/green EKS upgrade, step by step." });
 
@@ -592,3 +610,79 @@ export type AnalysisDoc = z.output<typeof Analysis>;
 export type AnalysisMetricDoc = z.output<typeof AnalysisMetric>;
 export type AnalysisQueryDoc = z.output<typeof AnalysisQuery>;
 export type AnalysisSplitDoc = z.output<typeof AnalysisSplit>;
+
+/** What a notification sink can ask for; notify/events.ts maps each to the engine's event types. */
+export const NOTIFY_EVENTS = [
+  "rollback-started",
+  "rolled-back",
+  "paused",
+  "awaiting-approval",
+  "hold-timeout",
+  "step-done",
+  "completed",
+  "retired",
+  "drift",
+] as const;
+export const NotifyEvent = z.enum(NOTIFY_EVENTS);
+
+const EnvName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name like HOOK_URL" });
+
+const SinkBase = {
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: "must be lower-case letters, digits and dashes" })
+    .optional()
+    .meta({ description: "Names the sink in `history` (default: its kind and position, e.g. `webhook-1`)." }),
+  events: z.array(NotifyEvent).min(1, { message: "needs at least one event" }).meta({
+    description: "Events this sink receives.",
+  }),
+  timeout: Duration.default("5s").meta({ description: "Longest wait for one delivery attempt." }),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(3)
+    .meta({ description: "Attempts per event (one per tick); a failure is retried on later ticks." }),
+};
+
+export const NotificationSink = z
+  .discriminatedUnion("kind", [
+    z.strictObject({
+      kind: z.literal("webhook"),
+      ...SinkBase,
+      urlEnv: EnvName.meta({
+        description: "Environment variable holding the URL (a secret: never in the plan, output or state).",
+      }),
+    }),
+    z.strictObject({
+      kind: z.literal("slack"),
+      ...SinkBase,
+      urlEnv: EnvName.meta({
+        description: "Environment variable holding the Slack incoming-webhook URL (a secret).",
+      }),
+    }),
+    z.strictObject({
+      kind: z.literal("sns"),
+      ...SinkBase,
+      topicArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, { message: "must be an SNS topic ARN" })
+        .meta({ description: "SNS topic to publish to (honours AWS_ENDPOINT_URL_SNS)." }),
+    }),
+  ])
+  .meta({
+    description: "Where to send notifications: a JSON webhook, a Slack incoming webhook or an SNS topic.",
+  });
+
+export const Notifications = z
+  .strictObject({
+    sinks: z.array(NotificationSink).min(1, { message: "needs at least one sink" }).meta({
+      description: "Sinks; delivery never blocks or fails the upgrade, and is recorded in the event log.",
+    }),
+  })
+  .meta({ description: "Tell people what the upgrade did: rollbacks, pauses, approvals, completion." });
+export type NotificationSinkDoc = z.output<typeof NotificationSink>;
+export type NotifyEventName = z.infer<typeof NotifyEvent>;

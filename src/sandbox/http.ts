@@ -3,7 +3,15 @@ import type { IncomingHttpHeaders } from "node:http";
 import { randomUUID } from "node:crypto";
 
 export type ServiceName =
-  "route53" | "eks" | "monitoring" | "s3" | "sts" | "elasticloadbalancing" | "globalaccelerator" | "ec2";
+  | "route53"
+  | "eks"
+  | "monitoring"
+  | "s3"
+  | "sts"
+  | "elasticloadbalancing"
+  | "globalaccelerator"
+  | "ec2"
+  | "sns";
 
 export interface SandboxRequest {
   method: string;

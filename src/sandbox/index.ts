@@ -15,6 +15,7 @@ import { s3Protocol } from "./s3/protocol.ts";
 import { seedWorld, type SeedOptions } from "./seed.ts";
 import { listen, type CallRecord } from "./server.ts";
 import { stsProtocol } from "./sts.ts";
+import { snsProtocol } from "./sns.ts";
 import { createWorld, type World } from "./world.ts";
 
 export type { CallRecord } from "./server.ts";
@@ -74,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         elasticloadbalancing: elbv2Protocol(world.elbv2),
         ec2: ec2Protocol(world.ec2),
         globalaccelerator: globalAcceleratorProtocol(world.globalaccelerator),
+        sns: snsProtocol(world.sns),
         sts: stsProtocol(
           accountId,
           { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },

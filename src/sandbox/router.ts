@@ -10,6 +10,7 @@ const SERVICES: readonly ServiceName[] = [
   "elasticloadbalancing",
   "globalaccelerator",
   "ec2",
+  "sns",
 ];
 
 /** ELBv2's query actions, for unsigned requests (CloudWatch's query actions are the other kind). */
@@ -32,6 +33,7 @@ export function serviceOf(request: SandboxRequest, formAction: () => string | nu
   if (/^\/clusters(\/|$)/.test(request.path)) return "eks";
   const action = formAction();
   if (action === "GetCallerIdentity" || action === "AssumeRole") return "sts";
+  if (action === "Publish") return "sns";
   if (action && ELBV2_ACTIONS.test(action)) return "elasticloadbalancing";
   if (action && /^(Create|Describe)(Vpcs?|Subnets?)$/.test(action)) return "ec2";
   if (action) return "monitoring";

@@ -25,6 +25,8 @@ export function seedWorld(world: World, plan: PlanDoc, options: SeedOptions = {}
   seedClusters(world, plan, options);
   if (plan.state.backend === "s3" && !world.s3.hasBucket(plan.state.bucket))
     world.s3.createBucket(plan.state.bucket);
+  for (const sink of plan.notifications?.sinks ?? [])
+    if (sink.kind === "sns") world.sns.createTopic(sink.topicArn);
 }
 
 export function previousMinor(version: string): string {

@@ -7,6 +7,7 @@ import { GlobalAcceleratorWorld } from "./globalaccelerator/world.ts";
 import { Route53World } from "./route53/world.ts";
 import { S3World } from "./s3/world.ts";
 import { TrafficModel } from "./traffic-model.ts";
+import { SnsWorld } from "./sns.ts";
 
 export interface World {
   region: string;
@@ -18,6 +19,7 @@ export interface World {
   ec2: Ec2World;
   elbv2: Elbv2World;
   globalaccelerator: GlobalAcceleratorWorld;
+  sns: SnsWorld;
   /** Per-side load balancer metrics following the effective weights (off until configured). */
   traffic: TrafficModel;
   now(): number;
@@ -47,6 +49,7 @@ export function createWorld(options: {
     ec2: new Ec2World(),
     elbv2: new Elbv2World(options.region, options.accountId),
     globalaccelerator: new GlobalAcceleratorWorld(now, options.accountId),
+    sns: new SnsWorld(now, options.region, options.accountId),
     traffic,
   };
 }

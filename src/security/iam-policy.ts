@@ -244,6 +244,16 @@ function stsStatements(doc: PlanDoc): PolicyStatement[] {
   ];
 }
 
+/** Notification sinks of kind sns: Publish to exactly those topics. */
+function snsStatements(doc: PlanDoc): PolicyStatement[] {
+  const topics = sortUnique(
+    (doc.notifications?.sinks ?? []).flatMap((s) => (s.kind === "sns" ? [s.topicArn] : [])),
+  );
+  return topics.length
+    ? [{ Sid: "SnsPublishNotifications", Effect: "Allow", Action: ["sns:Publish"], Resource: topics }]
+    : [];
+}
+
 /** Characters IAM counts against the managed-policy limit (whitespace excluded). */
 /**
  * ALB listeners and rules, and Global Accelerator endpoint groups: the writes scoped to the ARNs the
@@ -320,6 +330,7 @@ export function buildIamPolicy(input: PolicyInput): PolicyResult {
       ...cloudwatchStatements(doc),
       ...stateStatements(doc, partition),
       ...stsStatements(doc),
+      ...snsStatements(doc),
     ],
   };
   const notes: string[] = [];

@@ -27,6 +27,7 @@ describe("loadPlan", () => {
     "plans/metric-gates.yaml",
     "plans/alb.yaml",
     "plans/global-accelerator.yaml",
+    "plans/notifications.yaml",
   ])("accepts the example %s", async (path) => {
     const plan = await loadPlan(path);
     expect(plan.steps.at(-1)!.green).toBe(100);

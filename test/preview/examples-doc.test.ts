@@ -12,6 +12,7 @@ const PLANS = [
   "plans/metric-gates.yaml",
   "plans/alb.yaml",
   "plans/global-accelerator.yaml",
+  "plans/notifications.yaml",
 ];
 
 async function example(file: string): Promise<string> {

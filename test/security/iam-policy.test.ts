@@ -301,3 +301,22 @@ describe("IAM policy builder", () => {
     );
   });
 });
+
+describe("notifications", () => {
+  it("allows sns:Publish on the plan's SNS topics only, and nothing for webhooks", () => {
+    const topic = "arn:aws:sns:us-east-1:111122223333:upgrades";
+    const { policy } = build({
+      notifications: {
+        sinks: [
+          { kind: "sns", topicArn: topic, events: ["rolled-back"] },
+          { kind: "webhook", urlEnv: "HOOK", events: ["rolled-back"] },
+        ],
+      },
+    });
+    expect(bySid(policy.Statement, "SnsPublishNotifications")).toMatchObject({
+      Action: ["sns:Publish"],
+      Resource: [topic],
+    });
+    expect(actions(build().policy.Statement)).not.toContain("sns:Publish");
+  });
+});

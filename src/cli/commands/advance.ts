@@ -7,6 +7,7 @@ import { signalExitCode } from "../../errors.ts";
 import { DEFAULT_INSYNC_TIMEOUT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
 import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
+import { reportToGitHub } from "../github.ts";
 
 export async function handler(
   options: { file: string; adoptLive?: boolean; fleet?: string },
@@ -31,6 +32,7 @@ export async function handler(
     ),
   );
   for (const line of tickText(plan, result)) ctx.out.print(line);
+  await reportToGitHub(ctx, { command: "advance", planName: plan.name, planFile: plan.file, ...result });
   // Stopped by Ctrl-C or SIGTERM (after the safe stop): 130 / 143, so a cancelled CI job is not green.
   const exitCode = ctx.signal.aborted ? signalExitCode(ctx.signal) : result.exitCode;
   return { exitCode, json: { ...tickJson(plan, result), interrupted: ctx.signal.aborted } };

@@ -48,6 +48,10 @@ export async function runPlan(
       });
       observation.others = await readOtherUpgrades(store, (m) => ctx.out.debug(m));
     }
+    if (plan.doc.notifications) {
+      const { notificationFindings } = await import("../../notify/index.ts");
+      observation.config = notificationFindings(plan.doc, ctx.env);
+    }
   }
   const preview = buildPreview(plan, observation);
   ctx.out.print(renderPreview(preview));

@@ -11,6 +11,7 @@ import { openSession } from "../../engine/session.ts";
 import { LiveView } from "../render/live.ts";
 import { tickJson, warningLines } from "../render/text.ts";
 import type { Finding } from "../../engine/observation.ts";
+import { reportToGitHub } from "../github.ts";
 import type { EventRecord } from "../../engine/state.ts";
 import { signalExitCode } from "../../errors.ts";
 
@@ -89,6 +90,13 @@ export async function handler(
       `Paused: ${last.reason}\nSee docs/runbook.md; continue with \`eks-bluegreen resume ${plan.file}\` (add --adopt after drift) or go back with \`eks-bluegreen rollback ${plan.file}\`.`,
     );
   }
+  await reportToGitHub(ctx, {
+    command: "run",
+    planName: plan.name,
+    planFile: plan.file,
+    ...last,
+    events: seen,
+  });
   return {
     // Stopped by Ctrl-C or SIGTERM (after the safe stop): 130 / 143, so a cancelled CI job is not green.
     exitCode: result.interrupted ? signalExitCode(ctx.signal) : last.exitCode,

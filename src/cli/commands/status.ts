@@ -11,6 +11,7 @@ import { openSession } from "../../engine/session.ts";
 import { transition } from "../../engine/transition.ts";
 import { statusJson, statusText } from "../render/text.ts";
 import { describeSkew, SKEW_SHOWN_MS } from "../../state/lock-info.ts";
+import { reportToGitHub } from "../github.ts";
 import { statusKubernetesJson, statusKubernetesText } from "../render/status-kubernetes.ts";
 
 export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
@@ -75,8 +76,19 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   // An AWS read that failed (timed out, not an AWS answer, refused) needs a person: exit 4, as `plan`.
   const unreadable =
     trafficError(observation) !== undefined || !observation.alarms.ok || !observation.green.ok;
+  const exitCode = damaged ? damaged.exitCode : unreadable ? ExitCode.NeedsPerson : ExitCode.Ok;
+  await reportToGitHub(ctx, {
+    command: "status",
+    planName: plan.name,
+    planFile: plan.file,
+    state,
+    observation,
+    reason,
+    exitCode,
+    events: [],
+  });
   return {
-    exitCode: damaged ? damaged.exitCode : unreadable ? ExitCode.NeedsPerson : ExitCode.Ok,
+    exitCode,
     json: {
       ...statusJson(input),
       ...statusKubernetesJson(plan, observation),

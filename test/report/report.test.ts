@@ -1,0 +1,206 @@
+/**
+ * `report` through the built CLI, opened in headless Chromium: a rolled-back upgrade (and a completed
+ * one with an approval) renders without console errors, its charts are drawn, the numbers on the page
+ * match the state, and nothing is fetched. A missing or damaged state exits 4. A 1,000-pair plan with
+ * a long history stays under 2 MB.
+ */
+import { execFile } from "node:child_process";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { reportData } from "../../src/report/data.ts";
+import { renderReport } from "../../src/report/html.ts";
+import { newState, type EventRecord, type UpgradeState } from "../../src/engine/state.ts";
+import { testPlan } from "../support/fake-world.ts";
+import { BIN, compressedPlan, setup, type Env } from "../cli/harness.ts";
+import { openReport } from "./chromium.ts";
+
+let env: Env | undefined;
+afterEach(async () => {
+  await env?.close();
+  env = undefined;
+});
+
+async function stateOf(e: Env): Promise<UpgradeState> {
+  const r = await e.cli(["--output", "json", "history", "plan.yaml"]);
+  expect(r.code).toBe(0);
+  return r.json;
+}
+
+describe("report", () => {
+  it("a rolled-back upgrade: drawn charts, no console errors, the state's numbers, nothing fetched", async () => {
+    env = await setup();
+    await env.cli(["advance", "plan.yaml"]);
+    env.sandbox.world.cloudwatch.setAlarmState("shop-5xx", "ALARM", "5xx above 1%");
+    expect((await env.cli(["advance", "plan.yaml"])).code).toBe(3);
+    const r = await env.cli(["--output", "json", "report", "plan.yaml"]);
+    expect(r.code).toBe(0);
+    expect(r.json.out).toBe(join(env.dir, "e2e-report.html"));
+    const history = await stateOf(env);
+
+    const page = await openReport(r.json.out);
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.charts).toBe("drawn");
+    expect(page.inkedPixels.length).toBeGreaterThanOrEqual(2); // uPlot's canvas and the swim lanes
+    for (const n of page.inkedPixels) expect(n).toBeGreaterThan(500);
+    expect(page.fields).toMatchObject({
+      phase: "rolled-back",
+      step: "0",
+      writtenGreen: "0",
+      events: String(history.events.length),
+    });
+    expect(page.eventRows).toBe(history.events.length);
+    const html = await readFile(r.json.out, "utf8");
+    expect(html).toContain("shop-5xx");
+    expect(html).toContain("Rolling back to blue");
+  });
+
+  it(
+    "a completed upgrade with an approval shows who approved, and --out names the file",
+    { timeout: 60_000 },
+    async () => {
+      env = await setup(
+        compressedPlan({
+          steps: [
+            { green: 50, bake: "1s" },
+            { green: 100, bake: "1s", approval: true },
+          ],
+        }),
+      );
+      let code = 0;
+      for (let i = 0; i < 20 && code === 0; i++) {
+        code = (await env.cli(["advance", "plan.yaml"])).code;
+        if (code === 0) await new Promise((done) => setTimeout(done, 300));
+      }
+      expect(code).toBe(4); // the gate before step 2
+      await env.cli(["approve", "plan.yaml", "--by", "alice"]);
+      expect((await env.cli(["run", "plan.yaml"])).code).toBe(0);
+      const r = await env.cli(["report", "plan.yaml", "--out", "done.html"]);
+      expect(r.code).toBe(0);
+      const page = await openReport(join(env.dir, "done.html"));
+      expect(page.consoleErrors).toEqual([]);
+      expect(page.fields).toMatchObject({ phase: "completed", writtenGreen: "100" });
+      expect(page.approvalRows).toBe(1);
+      expect(await readFile(join(env.dir, "done.html"), "utf8")).toContain("alice");
+    },
+  );
+
+  it("renders the demo's two upgrades (completed, rolled back)", { timeout: 150_000 }, async () => {
+    const demo = await new Promise<{ code: number; stdout: string }>((done) => {
+      execFile(
+        process.execPath,
+        [BIN, "--output", "json", "demo", "--fast"],
+        { env: { PATH: process.env.PATH ?? "" }, timeout: 120_000 },
+        (error, stdout) => done({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+      );
+    });
+    expect(demo.code).toBe(0);
+    const { dir, upgrades } = JSON.parse(demo.stdout) as {
+      dir: string;
+      upgrades: { plan: string; phase: string }[];
+    };
+    try {
+      for (const u of upgrades) {
+        const r = await new Promise<number>((done) =>
+          execFile(
+            process.execPath,
+            [BIN, "report", `${u.plan}.yaml`],
+            { cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: dir } },
+            (e) => done(e ? Number(e.code ?? 1) : 0),
+          ),
+        );
+        expect(r).toBe(0);
+        const page = await openReport(join(dir, `${u.plan}-report.html`));
+        expect(page.consoleErrors).toEqual([]);
+        expect(page.charts).toBe("drawn");
+        expect(page.fields.phase).toBe(u.phase);
+        for (const n of page.inkedPixels) expect(n).toBeGreaterThan(500);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a missing or damaged state is a clear error, exit 4", async () => {
+    env = await setup();
+    let r = await env.cli(["report", "plan.yaml"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/No state of e2e/);
+    await env.cli(["advance", "plan.yaml"]);
+    await writeFile(join(env.dir, ".eks-bluegreen/e2e/state.json"), "{ not json");
+    r = await env.cli(["report", "plan.yaml"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/not valid JSON/);
+  });
+
+  it("a 1,000-pair plan with a long history stays under 2 MB and renders", async () => {
+    const records = Array.from({ length: 1000 }, (_, i) => ({
+      zoneId: "Z1",
+      name: `svc-${i}.example.com.`,
+      blue: "blue",
+      green: "green",
+    }));
+    const plan = testPlan({ traffic: { records } });
+    const state = newState(plan, new Date("2026-01-01T00:00:00Z"));
+    const weights = (g: number) =>
+      records.map((r) => ({ name: `${r.name} A`, blue: 100 - g, green: g, percent: g }));
+    let t = Date.parse("2026-01-01T00:00:00Z");
+    const events: EventRecord[] = [];
+    const push = (type: string, extra: Partial<EventRecord> = {}) => {
+      t += 30_000;
+      events.push({
+        seq: events.length + 1,
+        at: new Date(t).toISOString(),
+        type,
+        step: 1,
+        message: `${type} happened`,
+        ...extra,
+      });
+    };
+    push("created");
+    for (let round = 0; round < 150; round++) {
+      push("shift-started", { step: 1, evidence: { alarms: [{ name: "errors", state: "OK" }] } });
+      push("shift-submitted", { evidence: { changeIds: ["C1"] } });
+      push("drift", { evidence: { weights: weights(round % 2 ? 10 : 7), expectedGreen: 10 } });
+      push("hold", {
+        evidence: {
+          alarms: [
+            { name: "errors", state: "INSUFFICIENT_DATA" },
+            { name: "latency", state: "OK" },
+          ],
+        },
+      });
+      push("resumed");
+      push("adopted", { evidence: { weights: weights(10) } });
+    }
+    push("rollback-started", {
+      evidence: { alarms: [{ name: "errors", state: "ALARM" }], weights: weights(10) },
+    });
+    push("rolled-back");
+    const full: UpgradeState = {
+      ...state,
+      phase: "rolled-back",
+      events,
+      updatedAt: new Date(t).toISOString(),
+    };
+    const { readFileSync } = await import("node:fs");
+    const { createRequire } = await import("node:module");
+    const req = createRequire(import.meta.url);
+    const dir = req.resolve("uplot/package.json").replace(/package\.json$/, "dist/");
+    const html = renderReport(reportData(full, plan, new Date(t)), plan.doc, {
+      js: readFileSync(`${dir}uPlot.iife.min.js`, "utf8"),
+      css: readFileSync(`${dir}uPlot.min.css`, "utf8"),
+    });
+    const bytes = Buffer.byteLength(html);
+    expect(bytes).toBeLessThan(2 * 1024 * 1024);
+    const file = join((await import("node:os")).tmpdir(), `ebg-report-big-${process.pid}.html`);
+    await writeFile(file, html);
+    expect((await stat(file)).size).toBe(bytes);
+    const page = await openReport(file);
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.fields).toMatchObject({ phase: "rolled-back", events: String(events.length) });
+    expect(page.eventRows).toBe(events.length);
+    for (const n of page.inkedPixels) expect(n).toBeGreaterThan(500);
+  });
+});
