@@ -9,6 +9,7 @@ import { bench as scaleBench } from "./scale.ts";
 import { bench as reactionBench } from "./reaction.ts";
 import { bench as judgementBench } from "./judgement.ts";
 import { bench as fleetBench } from "./fleet.ts";
+import { bench as targetsBench } from "./targets.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { raw } from "./lib/raw.ts";
 
@@ -37,6 +38,7 @@ const BENCHES: Bench[] = [
   scaleBench,
   fleetBench,
   reactionBench,
+  targetsBench,
   judgementBench,
 ];
 
