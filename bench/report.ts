@@ -3,7 +3,7 @@
  * it prints) with the machine it came from, then each of issue 7's benchmarks in detail, with what was
  * measured, how, the formula, what limits the figures and what was fixed. Never fails on a missed goal.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { largestCase, ratio, times, type EconomyCase } from "./economy.ts";
 import {
   baselineStepCalls,
@@ -289,9 +289,20 @@ ${Object.entries(u.calls)
   return `${parts.join("\n\n")}\n`;
 }
 
+/**
+ * Sections the report does not generate (written by other benches or by hand) sit between
+ * `<!-- NAME:start -->` and `<!-- NAME:end -->`; a rewrite keeps every such block the new text lacks.
+ */
+export function keepMarkedSections(next: string, previous: string): string {
+  const blocks = [...previous.matchAll(/<!-- ([a-z-]+):start -->[\s\S]*?<!-- \1:end -->/g)];
+  const kept = blocks.filter((b) => !next.includes(`<!-- ${b[1]}:start -->`)).map((b) => b[0]);
+  return kept.length === 0 ? next : `${next.trimEnd()}\n\n${kept.join("\n\n")}\n`;
+}
+
 export async function writePerformanceDoc(
   file: URL | string,
   ...args: Parameters<typeof performanceDoc>
 ): Promise<void> {
-  await writeFile(file, performanceDoc(...args));
+  const previous = await readFile(file, "utf8").catch(() => "");
+  await writeFile(file, keepMarkedSections(performanceDoc(...args), previous));
 }

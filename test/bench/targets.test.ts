@@ -82,3 +82,16 @@ describe("target-kind bench figures", () => {
     }
   });
 });
+
+describe("performance.md rewrites", () => {
+  it("keep the marked sections the report does not generate", async () => {
+    const { keepMarkedSections } = await import("../../bench/report.ts");
+    const previous =
+      "old\n\n<!-- model:start -->\nM\n<!-- model:end -->\n\n<!-- judgement:start -->\nJ0\n<!-- judgement:end -->\n";
+    const next = "new\n\n<!-- judgement:start -->\nJ1\n<!-- judgement:end -->\n";
+    const out = keepMarkedSections(next, previous);
+    expect(out).toContain("<!-- model:start -->\nM\n<!-- model:end -->");
+    expect(out).toContain("J1");
+    expect(out).not.toContain("J0");
+  });
+});
