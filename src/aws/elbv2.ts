@@ -85,73 +85,62 @@ export function withWeights(
 export function createListenersPort(deps: ListenersPortDeps): ListenersPort {
   const { caller } = deps;
 
-  async function describeListeners(
-    region: string,
+  /**
+   * Describes by ARN in calls of at most 20. One unknown ARN fails the whole call, so a chunk that fails
+   * with *NotFound is asked one ARN at a time to tell which; unknown ones are simply absent.
+   */
+  async function describeByArn<T>(
     arns: string[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, Listener>> {
-    const { DescribeListenersCommand } = await sdk();
-    const client = await deps.client(region);
-    const out = new Map<string, Listener>();
+    send: (chunk: string[]) => Promise<T[]>,
+    arnOf: (item: T) => string,
+  ): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    const take = (items: T[]) => items.forEach((item) => out.set(arnOf(item), item));
     for (const chunk of chunks(arns)) {
-      const send = (ListenerArns: string[]) =>
-        caller.call(
-          "elasticloadbalancing:DescribeListeners",
-          (abortSignal) => client.send(new DescribeListenersCommand({ ListenerArns }), { abortSignal }),
-          signal,
-        );
       try {
-        for (const l of (await send(chunk)).Listeners ?? []) out.set(l.ListenerArn!, l);
+        take(await send(chunk));
       } catch (error) {
-        // One unknown ARN fails the whole call: ask one at a time to tell which.
-        if (!notFound(error) || chunk.length === 1) {
-          if (notFound(error)) continue;
-          throw error;
-        }
-        for (const arn of chunk) {
-          try {
-            for (const l of (await send([arn])).Listeners ?? []) out.set(l.ListenerArn!, l);
-          } catch (inner) {
-            if (!notFound(inner)) throw inner;
-          }
-        }
+        if (!notFound(error)) throw error;
+        if (chunk.length === 1) continue;
+        for (const arn of chunk)
+          take(await send([arn]).catch((e: unknown) => (notFound(e) ? [] : Promise.reject(e))));
       }
     }
     return out;
   }
 
-  async function describeRules(
-    region: string,
-    arns: string[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, Rule>> {
+  async function describeListeners(region: string, arns: string[], signal?: AbortSignal) {
+    const { DescribeListenersCommand } = await sdk();
+    const client = await deps.client(region);
+    return describeByArn<Listener>(
+      arns,
+      async (ListenerArns) =>
+        (
+          await caller.call(
+            "elasticloadbalancing:DescribeListeners",
+            (abortSignal) => client.send(new DescribeListenersCommand({ ListenerArns }), { abortSignal }),
+            signal,
+          )
+        ).Listeners ?? [],
+      (l) => l.ListenerArn!,
+    );
+  }
+
+  async function describeRules(region: string, arns: string[], signal?: AbortSignal) {
     const { DescribeRulesCommand } = await sdk();
     const client = await deps.client(region);
-    const out = new Map<string, Rule>();
-    for (const chunk of chunks(arns)) {
-      const send = (RuleArns: string[]) =>
-        caller.call(
-          "elasticloadbalancing:DescribeRules",
-          (abortSignal) => client.send(new DescribeRulesCommand({ RuleArns }), { abortSignal }),
-          signal,
-        );
-      try {
-        for (const r of (await send(chunk)).Rules ?? []) out.set(r.RuleArn!, r);
-      } catch (error) {
-        if (!notFound(error) || chunk.length === 1) {
-          if (notFound(error)) continue;
-          throw error;
-        }
-        for (const arn of chunk) {
-          try {
-            for (const r of (await send([arn])).Rules ?? []) out.set(r.RuleArn!, r);
-          } catch (inner) {
-            if (!notFound(inner)) throw inner;
-          }
-        }
-      }
-    }
-    return out;
+    return describeByArn<Rule>(
+      arns,
+      async (RuleArns) =>
+        (
+          await caller.call(
+            "elasticloadbalancing:DescribeRules",
+            (abortSignal) => client.send(new DescribeRulesCommand({ RuleArns }), { abortSignal }),
+            signal,
+          )
+        ).Rules ?? [],
+      (r) => r.RuleArn!,
+    );
   }
 
   /** Target group names → ARNs (ARNs pass through); an unknown name maps to undefined. */
