@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
-import {
-  buildWeightBatches,
-  ROUTE53_LIMITS,
-  upsertCost,
-  liveGreenPercent,
-} from "../src/aws/route53-batch.ts";
+import { buildWeightBatches, ROUTE53_LIMITS, upsertCost } from "../src/aws/route53-batch.ts";
 import type { PairReading } from "../src/aws/ports.ts";
 
 function reading(zoneId: string, i: number, values = 1): PairReading {
@@ -69,11 +64,5 @@ describe("buildWeightBatches", () => {
   it("refuses a reading with a missing record", () => {
     const r = { ...reading("Z1", 1), green: undefined };
     expect(() => buildWeightBatches([r], 10)).toThrow(/not complete/);
-  });
-
-  it("reads live weights as green ÷ (blue + green)", () => {
-    expect(liveGreenPercent(75, 25)).toBe(25);
-    expect(liveGreenPercent(0, 0)).toBeUndefined();
-    expect(liveGreenPercent(3, 1)).toBe(25);
   });
 });

@@ -47,17 +47,6 @@ export function weightsFor(greenPercent: number): { blue: number; green: number 
   return { blue: 100 - greenPercent, green: greenPercent };
 }
 
-/** Green's share in percent as Route 53 has it: green ÷ (blue + green); undefined when both are 0 or unknown. */
-export function liveGreenPercent(
-  blueWeight: number | undefined,
-  greenWeight: number | undefined,
-): number | undefined {
-  if (blueWeight === undefined || greenWeight === undefined) return undefined;
-  const total = blueWeight + greenWeight;
-  if (total === 0) return undefined;
-  return (greenWeight / total) * 100;
-}
-
 /** A record's cost against the per-request limits, for an UPSERT (values count twice). */
 export function upsertCost(record: ResourceRecordSet): { elements: number; characters: number } {
   const values = record.ResourceRecords ?? [];
