@@ -14,7 +14,7 @@ import {
 } from "./route53-batch.ts";
 import { bareChangeId, bareZoneId, normalizeName } from "./route53-names.ts";
 import { requireAnswer } from "./answers.ts";
-import { abortableSleep as sleep, type Caller } from "./retry.ts";
+import { sleepOrReject as sleep, type Caller } from "./retry.ts";
 
 export interface TrafficPortDeps {
   client: () => Promise<Route53Client>;
