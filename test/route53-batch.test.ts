@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
-import {
-  buildWeightBatches,
-  ROUTE53_LIMITS,
-  upsertCost,
-  liveGreenPercent,
-} from "../src/aws/route53-batch.ts";
+import { buildWeightBatches, ROUTE53_LIMITS, upsertCost } from "../src/aws/route53-batch.ts";
+import { deleteBatches } from "../src/aws/route53.ts";
 import type { PairReading } from "../src/aws/ports.ts";
 
 function reading(zoneId: string, i: number, values = 1): PairReading {
@@ -70,10 +66,42 @@ describe("buildWeightBatches", () => {
     const r = { ...reading("Z1", 1), green: undefined };
     expect(() => buildWeightBatches([r], 10)).toThrow(/not complete/);
   });
+});
 
-  it("reads live weights as green ÷ (blue + green)", () => {
-    expect(liveGreenPercent(75, 25)).toBe(25);
-    expect(liveGreenPercent(0, 0)).toBeUndefined();
-    expect(liveGreenPercent(3, 1)).toBe(25);
+/** A pair after the last shift: all traffic on green, so blue may be deleted. */
+function onGreen(zoneId: string, i: number, values = 1): PairReading {
+  const r = reading(zoneId, i, values);
+  return { ...r, blue: { ...r.blue!, Weight: 0 }, green: { ...r.green!, Weight: 100 } };
+}
+
+describe("deleteBatches (blue's records, split by the same splitter)", () => {
+  it("deletes blue's record of each pair, one batch per zone, skipping records already gone", () => {
+    const gone = { ...onGreen("Z1", 9), blue: undefined };
+    const batches = deleteBatches([onGreen("Z1", 1), onGreen("Z2", 2), gone, onGreen("Z1", 3)]);
+    expect(batches.map((b) => [b.zoneId, b.part, b.parts, b.pairs])).toEqual([
+      ["Z1", 1, 1, 2],
+      ["Z2", 1, 1, 1],
+    ]);
+    expect(
+      batches[0]!.changes.every(
+        (c) => c.Action === "DELETE" && c.ResourceRecordSet?.SetIdentifier === "blue",
+      ),
+    ).toBe(true);
+  });
+
+  it("counts a DELETE's values once and splits only past the limits", () => {
+    // 600 one-value records: as DELETEs 600 elements (one request); as UPSERTs of both records they need more.
+    const many = Array.from({ length: 600 }, (_, i) => onGreen("Z1", i));
+    expect(deleteBatches(many)).toHaveLength(1);
+    const big = Array.from({ length: 300 }, (_, i) => onGreen("Z1", i, 4));
+    const batches = deleteBatches(big);
+    expect(batches.map((b) => [b.part, b.parts, b.pairs])).toEqual([
+      [1, 2, 250],
+      [2, 2, 50],
+    ]);
+  });
+
+  it("refuses to delete blue when every other weight of the group is 0", () => {
+    expect(() => deleteBatches([reading("Z1", 1)])).toThrow(/every weight of the group at 0/);
   });
 });

@@ -14,7 +14,7 @@ import type {
   RetireProgress,
 } from "./ports.ts";
 import { requireAnswer } from "./answers.ts";
-import { abortableSleep, type Caller } from "./retry.ts";
+import { sleepOrReject, type Caller } from "./retry.ts";
 
 export interface ClustersPortDeps {
   client: () => Promise<EKSClient>;
@@ -212,7 +212,7 @@ export function createClustersPort(deps: ClustersPortDeps): ClustersPort {
           fault: "aws",
         });
       }
-      await abortableSleep(Math.min(delay, left), signal);
+      await sleepOrReject(Math.min(delay, left), signal);
       delay = Math.min(pollPolicy.maxMs, delay * pollPolicy.factor);
     }
   }

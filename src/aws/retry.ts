@@ -237,8 +237,8 @@ function validatePolicy(policy: RetryPolicy): void {
   }
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts (a retry wait: abort ends the call). */
+export function sleepOrReject(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
@@ -315,7 +315,7 @@ export function createCaller(options: CallerOptions = {}): Caller {
               httpStatus: c.httpStatus,
               delayMs,
             });
-            await abortableSleep(delayMs, signal);
+            await sleepOrReject(delayMs, signal);
             return true;
           },
         });

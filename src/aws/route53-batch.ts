@@ -47,24 +47,9 @@ export function weightsFor(greenPercent: number): { blue: number; green: number 
   return { blue: 100 - greenPercent, green: greenPercent };
 }
 
-/** Green's share in percent as Route 53 has it: green ÷ (blue + green); undefined when both are 0 or unknown. */
-export function liveGreenPercent(
-  blueWeight: number | undefined,
-  greenWeight: number | undefined,
-): number | undefined {
-  if (blueWeight === undefined || greenWeight === undefined) return undefined;
-  const total = blueWeight + greenWeight;
-  if (total === 0) return undefined;
-  return (greenWeight / total) * 100;
-}
-
 /** A record's cost against the per-request limits, for an UPSERT (values count twice). */
 export function upsertCost(record: ResourceRecordSet): { elements: number; characters: number } {
-  const values = record.ResourceRecords ?? [];
-  // An alias record carries no ResourceRecord elements; count it as one so a batch of aliases is still bounded.
-  const elements = Math.max(values.length, 1) * 2;
-  const characters = values.reduce((sum, v) => sum + (v.Value?.length ?? 0), 0) * 2;
-  return { elements, characters };
+  return changeCost({ Action: "UPSERT", ResourceRecordSet: record });
 }
 
 function withWeight(record: ResourceRecordSet, weight: number): ResourceRecordSet {
@@ -129,22 +114,52 @@ export function buildWeightBatches(readings: readonly PairReading[], greenPercen
     }
   }
 
-  const byZone = new Map<string, { changes: Change[]; pairs: number }[]>();
+  const units: BatchUnit[] = [];
   for (const [key, changes] of groups) {
-    const zoneId = key.split("\u0000")[0]!;
-    const list = byZone.get(zoneId) ?? [];
-    list.push({ changes, pairs: groupPairs.get(key) ?? 0 });
-    byZone.set(zoneId, list);
+    units.push({ zoneId: key.split("\u0000")[0]!, changes, pairs: groupPairs.get(key) ?? 0 });
+  }
+  return splitIntoBatches(units);
+}
+
+/** Changes that must travel in one request (a weighted group, or one record to delete). */
+export interface BatchUnit {
+  zoneId: string;
+  changes: Change[];
+  /** Record pairs the unit touches. */
+  pairs: number;
+}
+
+/** A change's cost against the per-request limits: an UPSERT's values count twice, a DELETE's once. */
+export function changeCost(change: Change): { elements: number; characters: number } {
+  const times = change.Action === "UPSERT" ? 2 : 1;
+  const values = change.ResourceRecordSet?.ResourceRecords ?? [];
+  // An alias record carries no ResourceRecord elements; count it as one so a batch of aliases is still bounded.
+  const elements = Math.max(values.length, 1) * times;
+  const characters = values.reduce((sum, v) => sum + (v.Value?.length ?? 0), 0) * times;
+  return { elements, characters };
+}
+
+/**
+ * One batch per hosted zone, in the order zones first appear; a zone's units are packed in order and a
+ * new batch starts only when the next unit would pass a per-request limit. A unit is never split; one
+ * that passes a limit on its own is refused.
+ */
+export function splitIntoBatches(units: readonly BatchUnit[]): ZoneBatch[] {
+  const byZone = new Map<string, BatchUnit[]>();
+  for (const unit of units) {
+    const list = byZone.get(unit.zoneId) ?? [];
+    list.push(unit);
+    byZone.set(unit.zoneId, list);
   }
 
   const batches: ZoneBatch[] = [];
-  for (const [zoneId, groupList] of byZone) {
+  for (const [zoneId, unitList] of byZone) {
     const zoneBatches: { changes: Change[]; pairs: number }[] = [];
     let current = { changes: [] as Change[], pairs: 0, elements: 0, characters: 0 };
-    for (const group of groupList) {
-      const cost = group.changes.reduce(
+    for (const unit of unitList) {
+      const cost = unit.changes.reduce(
         (acc, c) => {
-          const k = upsertCost(c.ResourceRecordSet!);
+          const k = changeCost(c);
           return { elements: acc.elements + k.elements, characters: acc.characters + k.characters };
         },
         { elements: 0, characters: 0 },
@@ -169,8 +184,8 @@ export function buildWeightBatches(readings: readonly PairReading[], greenPercen
         zoneBatches.push(current);
         current = { changes: [], pairs: 0, elements: 0, characters: 0 };
       }
-      current.changes.push(...group.changes);
-      current.pairs += group.pairs;
+      current.changes.push(...unit.changes);
+      current.pairs += unit.pairs;
       current.elements += cost.elements;
       current.characters += cost.characters;
     }

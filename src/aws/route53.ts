@@ -5,10 +5,16 @@
 import type { Change, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { ExitCode, ToolError } from "../errors.ts";
 import type { CallOptions, PairReading, RecordPairRef, SubmittedChange, TrafficPort } from "./ports.ts";
-import { buildWeightBatches, ROUTE53_LIMITS, type ZoneBatch } from "./route53-batch.ts";
+import {
+  buildWeightBatches,
+  ROUTE53_LIMITS,
+  splitIntoBatches,
+  type BatchUnit,
+  type ZoneBatch,
+} from "./route53-batch.ts";
 import { bareChangeId, bareZoneId, normalizeName } from "./route53-names.ts";
 import { requireAnswer } from "./answers.ts";
-import { abortableSleep as sleep, type Caller } from "./retry.ts";
+import { sleepOrReject as sleep, type Caller } from "./retry.ts";
 
 export interface TrafficPortDeps {
   client: () => Promise<Route53Client>;
@@ -325,11 +331,8 @@ function validateWeighted(change: Change): void {
 }
 
 /** DELETE of blue's record per pair, one batch per zone, split past the per-request limits (DELETE counts once). */
-function deleteBatches(readings: readonly PairReading[]): ZoneBatch[] {
-  const byZone = new Map<
-    string,
-    { changes: Change[]; elements: number; characters: number; pairs: number }[]
-  >();
+export function deleteBatches(readings: readonly PairReading[]): ZoneBatch[] {
+  const units: BatchUnit[] = [];
   for (const r of readings) {
     if (!r.zoneId || !r.blue) continue; // already gone: deleting is idempotent across resumes
     const remaining = (r.green?.Weight ?? 0) + r.others.reduce((s, o) => s + (o.Weight ?? 0), 0);
@@ -340,28 +343,9 @@ function deleteBatches(readings: readonly PairReading[]): ZoneBatch[] {
         { exitCode: ExitCode.NeedsPerson, fault: "tool" },
       );
     }
-    const values = r.blue.ResourceRecords ?? [];
-    const elements = Math.max(values.length, 1);
-    const characters = values.reduce((s, v) => s + (v.Value?.length ?? 0), 0);
-    const list = byZone.get(r.zoneId) ?? [];
-    let last = list[list.length - 1];
-    if (
-      !last ||
-      last.elements + elements > ROUTE53_LIMITS.maxRecordElements ||
-      last.characters + characters > ROUTE53_LIMITS.maxValueCharacters
-    ) {
-      last = { changes: [], elements: 0, characters: 0, pairs: 0 };
-      list.push(last);
-    }
-    last.changes.push({ Action: "DELETE", ResourceRecordSet: r.blue });
-    last.elements += elements;
-    last.characters += characters;
-    last.pairs += 1;
-    byZone.set(r.zoneId, list);
+    units.push({ zoneId: r.zoneId, changes: [{ Action: "DELETE", ResourceRecordSet: r.blue }], pairs: 1 });
   }
-  return [...byZone].flatMap(([zoneId, list]) =>
-    list.map((b, i) => ({ zoneId, part: i + 1, parts: list.length, changes: b.changes, pairs: b.pairs })),
-  );
+  return splitIntoBatches(units);
 }
 
 function isAws(error: unknown, code: string): boolean {

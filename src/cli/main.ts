@@ -147,7 +147,7 @@ export function buildProgram(): Command {
     .command("approve")
     .description("approve the gate the upgrade waits at (or blue's retirement)")
     .argument("<plan>", "plan file (YAML)")
-    .option("--by <name>", "who approves (default: $USER)")
+    .option("--by <name>", 'who approves (default: $USER, else $USERNAME, else "operator")')
     .action(action(() => import("./commands/approve.ts"), withFile<{ by?: string }>));
 
   program

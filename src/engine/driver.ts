@@ -72,6 +72,8 @@ export interface DriverDeps {
   retries?: RetryLog;
   /** Notes for `--debug` (a sibling state that could not be read, …). */
   debug?: (message: string) => void;
+  /** Warnings the tick survives but a person should see (a lock it could not release, …). */
+  warn?: (message: string) => void;
   /** Sends the notifications due (notify/deliver.ts); never throws; its outcomes are logged as events. */
   notify?: (state: UpgradeState) => Promise<NotifyResult[]>;
 }
@@ -437,7 +439,14 @@ class Tick {
   private async unlock(): Promise<void> {
     const lease = this.lease;
     this.lease = undefined;
-    if (lease) await this.deps.store.unlock(lease).catch(() => {});
+    if (!lease) return;
+    await this.deps.store.unlock(lease).catch((error: unknown) => {
+      // The tick's work is done and saved; only the lock stays behind until its lease ends.
+      const why = error instanceof Error ? error.message : String(error);
+      this.deps.warn?.(
+        `could not release the state lock (unlock-failed): ${why}. Other commands wait until the lease ends (${lease.owner.leaseUntil}), then take the lock over.`,
+      );
+    });
   }
 
   /** Renews the lease during a long wait under the lock (retirement). A lost lease is not fatal here. */

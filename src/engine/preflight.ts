@@ -5,7 +5,7 @@
 import type { ClusterReading, PairReading, HealthIssue } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { endpointGroupFindings, listenerArnFindings, listenerFindings } from "./preflight-targets.ts";
-import { liveGreenPercent } from "../aws/route53-batch.ts";
+import { liveGreenPercent } from "./weights.ts";
 import type { AlarmsObservation, Finding, Observation } from "./observation.ts";
 import { conflictingUpgrades, targetLabels } from "./targets.ts";
 

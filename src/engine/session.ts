@@ -63,6 +63,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     env: ctx.env,
     retries,
     debug: (m) => ctx.out.debug(m),
+    warn: (m) => ctx.out.warn(m),
     ...(timeout ? { insyncTimeoutMs: timeout } : {}),
   };
   if (plan.doc.notifications) await wireNotifications(deps, plan, ctx, file);

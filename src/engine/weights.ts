@@ -9,12 +9,22 @@ export function pairLabel(r: PairReading): string {
   return `${r.pair.name} ${r.pair.type}`;
 }
 
+/** Green's share in percent: green ÷ (blue + green); undefined when a weight is unknown or both are 0. */
+export function liveGreenPercent(
+  blueWeight: number | undefined,
+  greenWeight: number | undefined,
+): number | undefined {
+  if (blueWeight === undefined || greenWeight === undefined) return undefined;
+  const total = blueWeight + greenWeight;
+  if (total === 0) return undefined;
+  return (greenWeight / total) * 100;
+}
+
 export function readWeights(readings: readonly PairReading[]): PairWeights[] {
   return readings.map((r) => {
     const blue = r.blue?.Weight ?? null;
     const green = r.green?.Weight ?? null;
-    const sum = (blue ?? 0) + (green ?? 0);
-    const percent = blue === null || green === null || sum === 0 ? null : (green / sum) * 100;
+    const percent = liveGreenPercent(blue ?? undefined, green ?? undefined) ?? null;
     return { name: pairLabel(r), blue, green, percent };
   });
 }

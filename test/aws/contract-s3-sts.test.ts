@@ -3,25 +3,27 @@ import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from "@aws-sdk/client-route-53";
 import { createPorts, whoAmI } from "../../src/aws/index.ts";
 import { AwsError, PreconditionFailedError } from "../../src/errors.ts";
-import { compilePlan } from "../../src/plan/compile.ts";
-import { Plan, type PlanInput } from "../../src/plan/schema.ts";
+import type { PlanInput } from "../../src/plan/schema.ts";
+import { buildPlan } from "../support/plan-builder.ts";
 import { describeEachBackend, REGION } from "../support/backends.ts";
 import { adapters, failure, useBackend } from "./harness.ts";
 
 function plan(overrides: Partial<PlanInput> = {}) {
-  const input: PlanInput = {
-    apiVersion: "eks-bluegreen/v1",
-    metadata: { name: "contract" },
-    region: REGION,
-    clusters: { blue: { name: "blue" }, green: { name: "green", kubernetesVersion: "1.31" } },
-    traffic: {
-      records: [{ zoneName: "wired.test", name: "api.wired.test", type: "A", blue: "blue", green: "green" }],
+  return buildPlan(
+    {
+      metadata: { name: "contract" },
+      region: REGION,
+      traffic: {
+        records: [
+          { zoneName: "wired.test", name: "api.wired.test", type: "A", blue: "blue", green: "green" },
+        ],
+      },
+      steps: [{ green: 10 }, { green: 100 }],
+      state: { backend: "s3", bucket: "eks-bluegreen-state", key: "contract/state.json" },
+      ...overrides,
     },
-    steps: [{ green: 10 }, { green: 100 }],
-    state: { backend: "s3", bucket: "eks-bluegreen-state", key: "contract/state.json" },
-    ...overrides,
-  };
-  return compilePlan(Plan.parse(input), "contract.yaml");
+    "contract.yaml",
+  );
 }
 
 describeEachBackend("S3 object store, STS and createPorts", (spec) => {

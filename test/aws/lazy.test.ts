@@ -31,22 +31,19 @@ vi.mock("@aws-sdk/credential-providers", () => {
 });
 
 import { createPorts } from "../../src/aws/index.ts";
-import { compilePlan } from "../../src/plan/compile.ts";
-import { Plan } from "../../src/plan/schema.ts";
+import { buildPlan } from "../support/plan-builder.ts";
 
 describe("lazy SDK loading", () => {
   it("createPorts loads no AWS SDK module; a call loads only its own service", async () => {
-    const doc = Plan.parse({
-      apiVersion: "eks-bluegreen/v1",
-      metadata: { name: "lazy" },
-      region: "us-east-1",
-      roleArn: "arn:aws:iam::123456789012:role/x",
-      clusters: { blue: { name: "b" }, green: { name: "g", kubernetesVersion: "1.31" } },
-      traffic: { records: [{ zoneId: "Z123", name: "a.example.com", blue: "b", green: "g" }] },
-      steps: [{ green: 100 }],
-      state: { backend: "s3", bucket: "bucket-name", key: "k" },
-    });
-    const ports = await createPorts(compilePlan(doc, "lazy.yaml"), {});
+    const plan = buildPlan(
+      {
+        metadata: { name: "lazy" },
+        roleArn: "arn:aws:iam::123456789012:role/x",
+        state: { backend: "s3", bucket: "bucket-name", key: "k" },
+      },
+      "lazy.yaml",
+    );
+    const ports = await createPorts(plan, {});
     expect(ports.objects).toBeDefined();
     expect(loaded).toEqual([]);
     await expect(ports.alarms.describe({ names: ["x"], prefixes: [] })).rejects.toBeDefined();

@@ -192,3 +192,35 @@ describe("operator commands and a held lock", () => {
     expect(h.clock.t - started).toBeLessThan(11_000);
   });
 });
+
+describe("a lock the tick cannot release", () => {
+  it("is reported through deps.warn, with why and until when the next command waits; the tick's result stands", async () => {
+    const warnings: string[] = [];
+    const h = harness(testPlan(), { warn: (m) => warnings.push(m) });
+    expect((await h.advance()).state?.phase).toBe("baking");
+    expect(warnings).toEqual([]);
+    const inner = h.store;
+    h.deps.store = {
+      ...inner,
+      unlock: async () => {
+        throw new Error("S3 said 503 Slow Down");
+      },
+    };
+    h.clock.advance(1_000);
+    const r = await h.advance(); // a tick while baking: lock, observe, record, unlock
+    expect(r.exitCode).toBe(0);
+    expect(r.state?.phase).toBe("baking");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/unlock-failed/);
+    expect(warnings[0]).toMatch(/S3 said 503 Slow Down/);
+    expect(warnings[0]).toMatch(/wait until the lease ends \(\d{4}-\d\d-\d\dT/);
+  });
+
+  it("warns nothing when the lock is released", async () => {
+    const warnings: string[] = [];
+    const h = harness(testPlan(), { warn: (m) => warnings.push(m) });
+    await h.advance();
+    expect(warnings).toEqual([]);
+    expect(h.store.lockInfo()).toBeUndefined();
+  });
+});

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStateStore } from "../../src/state/local.ts";
 import { openStateStore } from "../../src/state/index.ts";
-import { compilePlan } from "../../src/plan/compile.ts";
-import { Plan } from "../../src/plan/schema.ts";
+import { buildPlan } from "../support/plan-builder.ts";
 import { describeStoreContract, owner, PLAN_FILE } from "./contract.ts";
 import { PreconditionFailedError, type ToolError } from "../../src/errors.ts";
 
@@ -35,15 +34,7 @@ const mode = async (path: string) => (await stat(path)).mode & 0o777;
 describe("local store on disk", () => {
   it("lives in <state.dir>/<plan name>/ under the cwd, folder 0700, files 0600", async () => {
     const cwd = await tempRoot();
-    const doc = Plan.parse({
-      apiVersion: "eks-bluegreen/v1",
-      metadata: { name: "prod" },
-      region: "us-east-1",
-      clusters: { blue: { name: "blue" }, green: { name: "green", kubernetesVersion: "1.31" } },
-      traffic: { records: [{ zoneId: "Z123", name: "api.example.com", blue: "b", green: "g" }] },
-      steps: [{ green: 100 }],
-    });
-    const store = openStateStore(compilePlan(doc, "plans/prod.yaml"), { cwd });
+    const store = openStateStore(buildPlan({ metadata: { name: "prod" } }, "plans/prod.yaml"), { cwd });
     expect(store.location).toBe("file .eks-bluegreen/prod/state.json");
     await store.write("{}", undefined);
     await store.lock(owner(1), 60_000);
@@ -124,21 +115,13 @@ describe("local store on disk", () => {
 });
 
 describe("local store file-system failures", () => {
-  const doc = (dir: string) =>
-    Plan.parse({
-      apiVersion: "eks-bluegreen/v1",
-      metadata: { name: "prod" },
-      region: "us-east-1",
-      clusters: { blue: { name: "blue" }, green: { name: "green", kubernetesVersion: "1.31" } },
-      traffic: { records: [{ zoneId: "Z123", name: "api.example.com", blue: "b", green: "g" }] },
-      steps: [{ green: 100 }],
-      state: { backend: "local", dir },
-    });
+  const plan = (dir: string) =>
+    buildPlan({ metadata: { name: "prod" }, state: { backend: "local", dir } }, "plans/prod.yaml");
 
   it("a file where the state folder belongs is exit 4 naming the folder, not a crash", async () => {
     const cwd = await tempRoot();
     await writeFile(join(cwd, "blocked"), "not a folder");
-    const store = openStateStore(compilePlan(doc("blocked"), "plans/prod.yaml"), { cwd });
+    const store = openStateStore(plan("blocked"), { cwd });
     const error = await store.write("{}", undefined).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "state-io", exitCode: 4 });
     expect((error as Error).message).toContain(join(cwd, "blocked", "prod"));
@@ -148,7 +131,7 @@ describe("local store file-system failures", () => {
   it("a folder where state.json belongs is exit 4 on read", async () => {
     const cwd = await tempRoot();
     await mkdir(join(cwd, "s", "prod", "state.json"), { recursive: true });
-    const store = openStateStore(compilePlan(doc("s"), "plans/prod.yaml"), { cwd });
+    const store = openStateStore(plan("s"), { cwd });
     await expect(store.read()).rejects.toMatchObject({ code: "state-io", exitCode: 4 });
   });
 });

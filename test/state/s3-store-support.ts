@@ -5,8 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { createPorts } from "../../src/aws/index.ts";
-import { compilePlan } from "../../src/plan/compile.ts";
-import { Plan } from "../../src/plan/schema.ts";
+import { buildPlan } from "../support/plan-builder.ts";
 import { S3StateStore } from "../../src/state/s3.ts";
 import type { ObjectStorePort, ServerTimeReading } from "../../src/aws/ports.ts";
 import { manualClock, PLAN_FILE, type StoreHarness } from "./contract.ts";
@@ -32,17 +31,16 @@ export async function adapterObjects(
   key: string,
   onServerTime?: (reading: ServerTimeReading) => void,
 ): Promise<ObjectStorePort> {
-  const doc = Plan.parse({
-    apiVersion: "eks-bluegreen/v1",
-    metadata: { name: "contract" },
-    region: "us-east-1",
-    clusters: { blue: { name: "blue" }, green: { name: "green", kubernetesVersion: "1.31" } },
-    traffic: { records: [{ zoneId: "Z0AAA", name: "a.example.com", blue: "b", green: "g" }] },
-    steps: [{ green: 100 }],
-    state: { backend: "s3", bucket: BUCKET, key },
-  });
+  const plan = buildPlan(
+    {
+      metadata: { name: "contract" },
+      traffic: { records: [{ zoneId: "Z0AAA", name: "a.example.com", blue: "b", green: "g" }] },
+      state: { backend: "s3", bucket: BUCKET, key },
+    },
+    PLAN_FILE,
+  );
   const ports = await createPorts(
-    compilePlan(doc, PLAN_FILE),
+    plan,
     { endpointUrl: endpoint, region: "us-east-1" },
     {
       env: {},

@@ -3,6 +3,7 @@ import type { CommandContext, CommandResult } from "../context.ts";
 import { UsageError } from "../../errors.ts";
 import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
+import { operatorName } from "../operator-name.ts";
 import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 
 export async function handler(
@@ -15,8 +16,7 @@ export async function handler(
       'Pass --by NAME (e.g. --by "$USER"), or leave --by out to use $USER.',
     );
   }
-  const by = (options.by ?? ctx.env.USER ?? ctx.env.USERNAME ?? "").trim();
-  if (!by) throw new UsageError("Cannot tell who approves: $USER is not set.", "Pass --by NAME.");
+  const by = operatorName(ctx.env, options.by);
   const { plan, deps } = await openSession(options.file, ctx, "approve");
   // A tick of `run` or `advance` holds the lock for moments only: ask again for a while before exit 5.
   const result = await showingFailedTick(

@@ -6,6 +6,7 @@
 import type { CommandContext, CommandResult } from "../context.ts";
 import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
+import { operatorName } from "../operator-name.ts";
 import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 
 export async function handler(
@@ -13,7 +14,7 @@ export async function handler(
   ctx: CommandContext,
 ): Promise<CommandResult> {
   const { plan, deps } = await openSession(options.file, ctx, "resume");
-  const by = ctx.env.USER ?? ctx.env.USERNAME ?? "operator";
+  const by = operatorName(ctx.env);
   // A tick of `run` or `advance` holds the lock for moments only: ask again for a while before exit 5.
   const result = await showingFailedTick(
     ctx.out,

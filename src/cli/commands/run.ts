@@ -15,7 +15,8 @@ import { reportToGitHub } from "../github.ts";
 import type { EventRecord } from "../../engine/state.ts";
 import { signalExitCode } from "../../errors.ts";
 
-export function abortableSleep(ms: number, signal: AbortSignal, onSecond?: () => void): Promise<void> {
+/** Resolves after `ms`, or early and quietly when the signal aborts (the wait between ticks: abort ends the wait, not the run). */
+export function sleepUntilAborted(ms: number, signal: AbortSignal, onSecond?: () => void): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
@@ -75,7 +76,7 @@ export async function handler(
         );
       }
     },
-    sleep: (ms) => abortableSleep(ms, ctx.signal, () => view.refresh()),
+    sleep: (ms) => sleepUntilAborted(ms, ctx.signal, () => view.refresh()),
   });
   view.stop();
   const { last } = result;
