@@ -24,6 +24,7 @@ import { formerTargets, pairRef, readSibling } from "./targets.ts";
 import { phaseExitCode, transition, type Input, type TransitionResult } from "./transition.ts";
 import type { Verdict } from "./verdict.ts";
 import { pairLabel } from "./weights.ts";
+import { analysisWindow } from "./analysis.ts";
 
 export interface DriverDeps {
   plan: CompiledPlan;
@@ -199,6 +200,7 @@ class Tick {
             ...(preflightTick ? { audit: true } : {}),
             ...(deps.retries ? { retries: deps.retries } : {}),
             ...(former.length > 0 ? { formerTargets: former } : {}),
+            ...analysisOption(state, deps.plan, deps.now()),
           });
     // Other upgrades beside this one matter before the first shift: preflight refuses to share targets.
     if (observation && preflightTick && input.kind === "tick") {
@@ -528,4 +530,14 @@ async function perform(
       return { kind: "blue-records-deleted" };
     }
   }
+}
+
+/** The metric-analysis window to read this tick, when an evaluation is due (engine/analysis.ts decides). */
+function analysisOption(
+  state: UpgradeState,
+  plan: CompiledPlan,
+  now: Date,
+): { analysis?: { start: Date; end: Date } } {
+  const window = analysisWindow(state, plan, now);
+  return window ? { analysis: window } : {};
 }

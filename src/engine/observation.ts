@@ -4,6 +4,7 @@
  * could not be read is an `error` verdict (hold and look again), never a failure.
  */
 import type { AlarmReading, AlarmTransition, ClusterReading, PairReading } from "../aws/ports.ts";
+import type { MetricDataResultLike } from "../analysis/index.ts";
 import type { Target } from "./state.ts";
 
 export type Severity = "error" | "warning" | "info";
@@ -47,6 +48,15 @@ export interface SiblingUpgrade {
   targets: Target[];
 }
 
+/** One metric evaluation's reading: every query of both sides over [start, end), as GetMetricData answered. */
+export interface AnalysisObservation {
+  /** The window's end (ISO): each metric judges [end − its window, end). */
+  end: string;
+  results: MetricDataResultLike[];
+  /** GetMetricData calls it took (pages included). */
+  calls: number;
+}
+
 export interface Observation {
   traffic: Part<PairReading[]>;
   /** Targets the state has written that the current plan no longer names (read, never written by shifts). */
@@ -59,4 +69,6 @@ export interface Observation {
   kubernetes?: Part<KubernetesObservation>;
   /** The resilience audit of green, read only when asked (preflight ticks and `plan`), never during bakes. */
   audit?: Part<Finding[]>;
+  /** Metric analysis, read only when the plan has `analysis` and an evaluation is due (engine/analysis.ts). */
+  analysis?: Part<AnalysisObservation>;
 }

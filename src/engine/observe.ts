@@ -6,7 +6,8 @@
  */
 import type { ClusterReading, Ports, RecordPairRef } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
-import type { AlarmsObservation, Observation, Part } from "./observation.ts";
+import { resolveQueries, type MetricDataResultLike } from "../analysis/index.ts";
+import type { AlarmsObservation, AnalysisObservation, Observation, Part } from "./observation.ts";
 
 export interface ObserveOptions {
   /** Read alarm history from here (the current step's change submission); no history when absent. */
@@ -20,6 +21,8 @@ export interface ObserveOptions {
   retries?: RetryLog;
   /** Targets the state has written that the plan no longer names: read into `formerTraffic` (retirement checks them). */
   formerTargets?: RecordPairRef[];
+  /** Read the plan's metric analysis over this window (every metric of both sides, one packed call set); engine/analysis.ts says when. */
+  analysis?: { start: Date; end: Date };
 }
 
 /** The AWS services an observation reads, as the retry layer names operations (`cloudwatch:DescribeAlarms`). */
@@ -117,6 +120,13 @@ export async function observe(
     alarms: withRetries(alarms, log, "cloudwatch"),
     green: withRetries(cluster, log, "eks"),
   };
+  if (options.analysis && plan.doc.analysis) {
+    observation.analysis = withRetries(
+      await part(() => readAnalysis(ports, plan, options.analysis!, options.signal)),
+      log,
+      "cloudwatch",
+    );
+  }
   const former = options.formerTargets;
   if (former && former.length > 0) {
     observation.formerTraffic = await part(() => ports.traffic.read(former, call));
@@ -138,4 +148,25 @@ export async function observe(
 /** Green's API is worth asking only once EKS says the cluster is there and ACTIVE (else preflight already says why). */
 function kubernetesReadable(green: ClusterReading): boolean {
   return green.exists && green.status === "ACTIVE";
+}
+
+/** Every analysis query of both sides over the window, in as few GetMetricData calls as allowed. */
+export async function readAnalysis(
+  ports: Ports,
+  plan: CompiledPlan,
+  window: { start: Date; end: Date },
+  signal?: AbortSignal,
+): Promise<AnalysisObservation> {
+  if (!ports.metrics) throw new Error("no CloudWatch metrics port");
+  const sides = [resolveQueries(plan.doc, "blue"), resolveQueries(plan.doc, "green")];
+  const queries = sides.flatMap((s) => [...s.metrics.flatMap((m) => m.queries), ...(s.split?.queries ?? [])]);
+  const read = await ports.metrics.getData(queries, window, signal ? { signal } : {});
+  const results: MetricDataResultLike[] = read.series.map((r) => ({
+    Id: r.id,
+    Timestamps: r.timestamps.map((t) => Date.parse(t)),
+    Values: r.values,
+    StatusCode: r.status,
+    Messages: r.messages.map((m) => ({ Value: m })),
+  }));
+  return { end: window.end.toISOString(), results, calls: read.calls };
 }
