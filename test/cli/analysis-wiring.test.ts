@@ -150,3 +150,59 @@ describe("the observed split", () => {
     expect(status.json.analysis).toEqual([]);
   }, 60_000);
 });
+
+describe("plan with analysis", () => {
+  it("plan --output json has analysis[] with fully resolved queries per side and the latest values", async () => {
+    env = await setup(analysisPlan());
+    await sleep(2100); // the traffic model writes whole seconds
+    const r = await env.cli(["--output", "json", "plan", "plan.yaml"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [metric] = r.json.analysis.metrics;
+    expect(metric.name).toBe("error-rate");
+    expect(metric.queries.green[0]).toEqual({
+      Id: "g0_errors",
+      ReturnData: false,
+      MetricStat: {
+        Metric: {
+          Namespace: "AWS/ApplicationELB",
+          MetricName: "HTTPCode_Target_5XX_Count",
+          Dimensions: [{ Name: "LoadBalancer", Value: "app/green-alb/2" }],
+        },
+        Period: 1,
+        Stat: "Sum",
+      },
+    });
+    expect(metric.queries.blue[2]).toMatchObject({
+      Id: "b0_rate",
+      Expression: "100 * FILL(b0_errors, 0) / b0_requests",
+    });
+    expect(metric.steps).toEqual([1, 2, 3]);
+    // Blue carries all traffic before the upgrade: blue has a value, green none yet (a warning).
+    expect(metric.latest.blue.value).not.toBeNull();
+    expect(metric.latest.green.value).toBeNull();
+    expect(r.json.findings).toContainEqual(
+      expect.objectContaining({ severity: "warning", code: "analysis-no-data" }),
+    );
+    expect(r.json.detection.analysis.counted.map((c: { seconds: number }) => c.seconds)).toContain(1);
+    const text = await env.cli(["plan", "plan.yaml"]);
+    expect(text.stdout).toMatch(/step 2 \(50% green\): error-rate/);
+  }, 60_000);
+
+  it("no data at all with mustHaveData is an error finding (exit 4)", async () => {
+    const p = analysisPlan();
+    p.analysis!.metrics![0]!.mustHaveData = true;
+    p.analysis!.variables = { blue: { alb: "app/nothing/1" }, green: { alb: "app/nothing/2" } };
+    env = await setup(p);
+    // The load balancers the plan names serve nothing: the traffic model writes under others.
+    const model = env.sandbox.world.traffic.describe()!;
+    env.sandbox.world.traffic.configure({
+      ...model,
+      loadBalancers: { blue: "app/other/1", green: "app/other/2" },
+    });
+    const r = await env.cli(["--output", "json", "plan", "plan.yaml"]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.json.findings).toContainEqual(
+      expect.objectContaining({ severity: "error", code: "analysis-no-data" }),
+    );
+  }, 60_000);
+});
