@@ -35,8 +35,10 @@ export interface Preview {
   summary: { errors: number; warnings: number; infos: number };
   /** Green's Kubernetes health and audit at a glance (their findings are among `findings`); null when the plan does not enable `health.kubernetes`. */
   kubernetes: { health: Counts; audit: Counts } | null;
-  /** Metric analysis: each metric's resolved queries per side, the steps it judges, live its latest values; null without `analysis`. */
-  analysis: AnalysisPreview | null;
+  /** Metric analysis: each metric's resolved queries per side, the steps it judges, live its latest values (empty without `analysis`). */
+  analysis: AnalysisPreview["metrics"];
+  /** The plan's analysis interval and observed-split queries per side; null without `analysis`. */
+  analysisSettings: Omit<AnalysisPreview, "metrics"> | null;
 }
 
 function planWarningFindings(plan: LoadedPlan): Finding[] {
@@ -98,7 +100,10 @@ export function buildPreview(plan: LoadedPlan, observation?: Observation): Previ
       infos: sorted.filter((f) => f.severity === "info").length,
     },
     kubernetes: kubernetesJson(plan, observation),
-    analysis: metrics.analysis,
+    analysis: metrics.analysis?.metrics ?? [],
+    analysisSettings: metrics.analysis
+      ? { interval: metrics.analysis.interval, split: metrics.analysis.split }
+      : null,
   };
 }
 

@@ -113,8 +113,9 @@ function detectionSection(p: Preview): string {
 }
 
 function analysisSection(p: Preview): string | undefined {
-  const a = p.analysis;
-  if (!a) return undefined;
+  const settings = p.analysisSettings;
+  if (!settings) return undefined;
+  const a = { ...settings, metrics: p.analysis };
   const lines = [
     `Metric analysis (every ${a.interval} during a bake; --output json has the exact MetricDataQueries)`,
   ];

@@ -157,7 +157,8 @@ describe("plan with analysis", () => {
     await sleep(2100); // the traffic model writes whole seconds
     const r = await env.cli(["--output", "json", "plan", "plan.yaml"]);
     expect(r.code, r.stderr).toBe(0);
-    const [metric] = r.json.analysis.metrics;
+    const [metric] = r.json.analysis;
+    expect(r.json.analysisSettings).toMatchObject({ interval: "1s", split: null });
     expect(metric.name).toBe("error-rate");
     expect(metric.queries.green[0]).toEqual({
       Id: "g0_errors",
