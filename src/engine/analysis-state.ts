@@ -31,6 +31,8 @@ export const AnalysisState = z.strictObject({
   lastEvaluatedAt: Iso.optional(),
   /** The step the counts belong to: a new step starts them from zero. */
   step: z.number().int().min(0).optional(),
+  /** The state's `alarmsSince` when the counts began: a `resume` (which moves it) starts them afresh. */
+  since: Iso.optional(),
   /** Limit counts per metric within `step`. */
   counts: z.record(z.string(), MetricCounts).optional(),
   /** Each metric's last evaluation (within `step`). */

@@ -77,13 +77,18 @@ export function applyingMetrics(state: UpgradeState, plan: CompiledPlan): Analys
   return metrics.filter((m) => metricApplies(m, { index: state.step, green: state.writtenGreen }));
 }
 
-/** The analysis state of the current step: counts and last verdicts from an earlier step are dropped. */
+/**
+ * The analysis state of the current step: counts and last verdicts from an earlier step, or from before
+ * a `resume` (the person has seen what made it stop), are dropped.
+ */
 function stepState(s: UpgradeState): AnalysisState {
   const a: AnalysisState = s.analysis ?? {};
-  if (a.step !== s.step) {
+  if (a.step !== s.step || a.since !== s.alarmsSince) {
     delete a.counts;
     delete a.last;
     a.step = s.step;
+    if (s.alarmsSince) a.since = s.alarmsSince;
+    else delete a.since;
   }
   s.analysis = a;
   return a;

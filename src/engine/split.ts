@@ -32,9 +32,13 @@ export function splitWords(split: { green: number | null; target: number }): str
   return `written ${split.target}% / observed ${split.green === null ? "no requests" : `${split.green}%`}`;
 }
 
-/** Since when the current step's split has been converging: its INSYNC (the bake's recorded start). */
+/**
+ * Since when the current step's split has been converging: its INSYNC (the bake's recorded start), or
+ * a later `resume` (which moves `alarmsSince`), so a resumed upgrade waits maxConvergence again.
+ */
 function convergingSince(s: UpgradeState): number | undefined {
-  return s.bakeStartedAt ? Date.parse(s.bakeStartedAt) : undefined;
+  if (!s.bakeStartedAt) return undefined;
+  return Math.max(Date.parse(s.bakeStartedAt), s.alarmsSince ? Date.parse(s.alarmsSince) : 0);
 }
 
 /**

@@ -87,6 +87,13 @@ describe("metric gates: green compared with blue", () => {
     expect(failed.evidence.analysis[0].green.value).toBeGreaterThan(failed.evidence.analysis[0].blue.value);
     const status = await env.cli(["--output", "json", "status", "plan.yaml"]);
     expect(status.json.phase).toBe("rolled-back");
+    expect(status.json.observedSplit).toBeNull();
+    expect(status.json.analysis).toEqual([
+      expect.objectContaining({ name: "error-rate", verdict: "fail", step: 2 }),
+    ]);
+    expect(status.json.analysis[0].green).toBeGreaterThan(status.json.analysis[0].blue);
+    const text = await env.cli(["status", "plan.yaml"]);
+    expect(text.stdout).toMatch(/metric +error-rate: fail \(worse-than-blue\), green [\d.]+, blue [\d.]+/);
     expect(env.sandbox.world.cloudwatch.alarm("shop-5xx")?.StateValue).toBe("OK");
   }, 60_000);
 });

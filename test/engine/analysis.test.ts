@@ -112,6 +112,41 @@ describe("metric verdicts within a step", () => {
     expect(second.exitCode).toBe(3);
   });
 
+  it("a resume after a metric failure paused the upgrade counts afresh", async () => {
+    const p = plan({}, { failureLimit: 0 });
+    const manual = testPlan({ ...p.doc, rollback: { ...p.doc.rollback, automatic: false } } as PlanInput);
+    const obs = await observed(manual);
+    const paused = transition(
+      baking(manual),
+      { ...obs, analysis: reading(30, [1, 1, 1], [3, 3, 3]) },
+      manual,
+      at(30),
+    );
+    expect(paused.state.pause?.code).toBe("verdict-fail");
+    const resumed = transition(paused.state, obs, manual, at(40), {
+      kind: "resume",
+      by: "ops",
+      adopt: false,
+      acceptPlanChange: false,
+    });
+    expect(resumed.state.phase).toBe("baking");
+    const next = transition(
+      resumed.state,
+      { ...obs, analysis: reading(70, [1, 1, 1], [1, 1, 1]) },
+      manual,
+      at(70),
+    );
+    // Passing now, and the bake is over: on to the next step (no pause from the earlier failure).
+    expect(next.state.phase).toBe("shifting");
+    expect(next.state.analysis?.counts?.p99).toEqual({
+      pass: 1,
+      fail: 0,
+      inconclusive: 0,
+      error: 0,
+      consecutiveErrors: 0,
+    });
+  });
+
   it("counts start again on a new step", async () => {
     const p = plan();
     const obs = await observed(p);
@@ -239,6 +274,23 @@ describe("the observed split", () => {
       if (policy === "pause") expect(r.state.pause?.code).toBe("split-not-converged");
       if (policy === "hold") expect(r.events.map((e) => e.type)).toContain("hold");
     }
+  });
+
+  it("resume after a split pause waits maxConvergence again (it does not pause at once)", async () => {
+    const p = split("pause");
+    const obs = await observed(p);
+    const paused = transition(baking(p), { ...obs, analysis: counts(601, 90, 10) }, p, at(601));
+    expect(paused.state.phase).toBe("paused");
+    const resumed = transition(paused.state, obs, p, at(700), {
+      kind: "resume",
+      by: "ops",
+      adopt: false,
+      acceptPlanChange: false,
+    });
+    expect(resumed.state.phase).toBe("baking");
+    const next = transition(resumed.state, { ...obs, analysis: counts(710, 90, 10) }, p, at(710));
+    expect(next.state.phase).toBe("baking");
+    expect(next.reason).toMatch(/Waiting for the observed split of step 2: written 50% \/ observed 10%/);
   });
 
   it("without a split query the bake starts at INSYNC, as before", async () => {

@@ -10,7 +10,6 @@ import { splitWords } from "../../engine/split.ts";
 export function statusAnalysisJson(plan: CompiledPlan, state: UpgradeState | undefined) {
   const a = state?.analysis;
   const split = a?.observedSplit;
-  const current = a?.step === state?.step;
   return {
     observedSplit:
       plan.doc.analysis?.split && split
@@ -24,7 +23,8 @@ export function statusAnalysisJson(plan: CompiledPlan, state: UpgradeState | und
           }
         : null,
     analysis: (plan.doc.analysis?.metrics ?? []).flatMap((m) => {
-      const last = current ? a?.last?.[m.name] : undefined;
+      // The last evaluations, even after a rollback: they say why it happened.
+      const last = a?.last?.[m.name];
       return last
         ? [
             {
@@ -34,6 +34,7 @@ export function statusAnalysisJson(plan: CompiledPlan, state: UpgradeState | und
               green: last.green,
               blue: last.blue,
               at: last.at,
+              step: a?.step ?? null,
               counts: a?.counts?.[m.name] ?? null,
             },
           ]
