@@ -64,11 +64,13 @@ export function analysisWindow(
   if (!EVALUATED.includes(state.phase) || state.step === 0 || state.intent) return undefined;
   const last = state.analysis?.lastEvaluatedAt;
   const due =
-    awaitingSplit(state, plan) ||
-    last === undefined ||
-    now.getTime() - Date.parse(last) >= parseDuration(a.interval);
+    awaitingSplit(state, plan) || last === undefined || now.getTime() - Date.parse(last) >= intervalMs(plan);
   if (!due) return undefined;
   return { start: new Date(now.getTime() - longestWindowMs(plan)), end: now };
+}
+
+function intervalMs(plan: CompiledPlan): number {
+  return parseDuration(plan.doc.analysis?.interval ?? "1m");
 }
 
 /** The metrics judged at the current step. */
@@ -149,7 +151,10 @@ export function withAnalysis(d: Draft, obs: Observation, verdict: Verdict): Verd
   if (!d.plan.doc.analysis || s.step === 0 || !EVALUATED.includes(s.phase)) return verdict;
   const metrics = applyingMetrics(s, d.plan);
   const a = stepState(s);
-  if (obs.analysis) {
+  // Metrics are judged once per interval, even on ticks that read CloudWatch for the converging split.
+  const last = a.lastEvaluatedAt;
+  const due = last === undefined || d.now.getTime() - Date.parse(last) >= intervalMs(d.plan);
+  if (obs.analysis && due) {
     a.lastEvaluatedAt = d.iso;
     const judged = judgeAll(d.plan, metrics, obs.analysis, d.now);
     const counts = { ...(a.counts ?? {}) };

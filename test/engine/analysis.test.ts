@@ -194,16 +194,24 @@ describe("metric verdicts within a step", () => {
   it("logs an evaluation only when its verdict changes (or it fails): two passes log once", async () => {
     const p = plan();
     const obs = await observed(p);
-    const first = transition(baking(p), { ...obs, analysis: reading(30, [1, 1, 1], [1, 1, 1]) }, p, at(30));
+    const first = transition(baking(p), { ...obs, analysis: reading(10, [1, 1, 1], [1, 1, 1]) }, p, at(10));
     const second = transition(
       first.state,
-      { ...obs, analysis: reading(55, [1, 1, 1], [1, 1, 1]) },
+      { ...obs, analysis: reading(40, [1, 1, 1], [1, 1, 1]) },
       p,
-      at(55),
+      at(40),
     );
     expect(first.events.map((e) => e.type)).toEqual(["analysis"]);
     expect(second.events).toEqual([]);
     expect(second.state.analysis?.counts?.p99).toMatchObject({ pass: 2 });
+    // A reading before the interval has passed (the split's, say) is not judged again.
+    const early = transition(
+      second.state,
+      { ...obs, analysis: reading(50, [1, 1, 1], [9, 9, 9]) },
+      p,
+      at(50),
+    );
+    expect(early.state.analysis?.counts?.p99).toMatchObject({ pass: 2, fail: 0 });
   });
 
   it("a metric with fromGreen above the step's share is not judged", async () => {
