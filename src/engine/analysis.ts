@@ -205,7 +205,13 @@ export function withAnalysis(d: Draft, obs: Observation, verdict: Verdict): Verd
     // The last evaluation could not read CloudWatch: hold until one can (as any unreadable part).
     else if (last?.verdict === "error") errors.push(`cannot read CloudWatch metrics for ${m.name}`);
   }
-  if (fail.length + hold.length + errors.length === 0) return verdict;
+  // The metrics' last evaluations go with every verdict: evidence on hold, rollback and bake-complete.
+  const summary = metrics.flatMap((m) => {
+    const last = a.last?.[m.name];
+    return last ? [{ metric: m.name, ...last, counts: a.counts?.[m.name] }] : [];
+  });
+  const evidence = summary.length > 0 ? { ...verdict.evidence, analysis: summary } : verdict.evidence;
+  if (fail.length + hold.length + errors.length === 0) return { ...verdict, evidence };
   const all = {
     fail: [...(verdict.kind === "fail" ? verdict.reasons : []), ...fail],
     error: [...(verdict.kind === "error" ? verdict.reasons : []), ...errors],
@@ -220,16 +226,5 @@ export function withAnalysis(d: Draft, obs: Observation, verdict: Verdict): Verd
           ? "inconclusive"
           : "pass";
   const reasons = kind === "pass" ? [] : all[kind];
-  return {
-    kind,
-    reasons,
-    evidence: {
-      ...verdict.evidence,
-      verdict: kind,
-      analysis: metrics.flatMap((m) => {
-        const last = a.last?.[m.name];
-        return last ? [{ metric: m.name, ...last, counts: a.counts?.[m.name] }] : [];
-      }),
-    },
-  };
+  return { kind, reasons, evidence: { ...evidence, verdict: kind } };
 }

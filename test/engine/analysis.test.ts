@@ -202,6 +202,10 @@ describe("metric verdicts within a step", () => {
       at(40),
     );
     expect(first.events.map((e) => e.type)).toEqual(["analysis"]);
+    // The last evaluations are evidence of the tick's verdict (hold, rollback, bake-complete) too.
+    expect(second.verdict?.evidence).toMatchObject({
+      analysis: [{ metric: "p99", verdict: "pass", green: 1 }],
+    });
     expect(second.events).toEqual([]);
     expect(second.state.analysis?.counts?.p99).toMatchObject({ pass: 2 });
     // A reading before the interval has passed (the split's, say) is not judged again.
