@@ -12,16 +12,18 @@ export interface DemoTiming {
   retireAfter: string;
   /** How long DNS caches take to follow a weight change in the third upgrade (the observed split lags). */
   dnsDelayMs: number;
-  /** The third upgrade's bakes. */
+  /** The third upgrade's bakes, and its bake at 50% (long enough for two failed evaluations). */
   metricBake: string;
+  judgedBake: string;
 }
 
 export const NORMAL: DemoTiming = {
   bake: "4s",
   alarmAfterMs: 2000,
   retireAfter: "3s",
-  dnsDelayMs: 3000,
-  metricBake: "2s",
+  dnsDelayMs: 2500,
+  metricBake: "1s",
+  judgedBake: "4s",
 };
 export const FAST: DemoTiming = {
   bake: "1s",
@@ -29,6 +31,7 @@ export const FAST: DemoTiming = {
   retireAfter: "1s",
   dnsDelayMs: 1500,
   metricBake: "1s",
+  judgedBake: "3s",
 };
 
 function plan(name: string, service: string, timing: DemoTiming, steps: number[], gate: boolean): PlanInput {
@@ -118,6 +121,7 @@ function metricPlan(timing: DemoTiming): PlanInput {
   const base = plan("orders-demo", "orders", { ...timing, bake: timing.metricBake }, [10, 50, 100], false);
   return {
     ...base,
+    steps: base.steps.map((st) => (st.green === 50 ? { ...st, bake: timing.judgedBake } : st)),
     metadata: { name: "orders-demo", description: "Demo: green judged against blue by its metrics." },
     alarms: { ...base.alarms, names: ["orders-5xx"], prefixes: [] },
     analysis: {
