@@ -130,8 +130,8 @@ describe("the observed split", () => {
       }),
     );
     const model = env.sandbox.world.traffic.describe()!;
-    // DNS caches: the effective split reaches the written one over 4 s.
-    env.sandbox.world.traffic.configure({ ...model, dnsDelayMs: 4000 });
+    // DNS caches: the effective split reaches the written one over 8 s.
+    env.sandbox.world.traffic.configure({ ...model, dnsDelayMs: 8000 });
     let r = await env.cli(["--output", "json", "advance", "plan.yaml"]);
     expect(r.code, r.stderr).toBe(0);
     await sleep(1500);
