@@ -40,6 +40,7 @@ import {
 } from "./traffic.ts";
 import { differingPairs, pairLabel } from "./weights.ts";
 import type { NotifyResult } from "../notify/record.ts";
+import { analysisWindow } from "./analysis.ts";
 
 export interface DriverDeps {
   plan: CompiledPlan;
@@ -221,6 +222,7 @@ class Tick {
             ...(former.records.length > 0 ? { formerTargets: former.records } : {}),
             ...(former.listeners.length > 0 ? { formerListeners: former.listeners } : {}),
             ...(former.endpointGroups.length > 0 ? { formerEndpointGroups: former.endpointGroups } : {}),
+            ...analysisOption(state, deps.plan, deps.now()),
           });
     // Other upgrades beside this one matter before the first shift: preflight refuses to share targets.
     if (observation && preflightTick && input.kind === "tick") {
@@ -615,4 +617,14 @@ async function perform(
       return { kind: "blue-records-deleted" };
     }
   }
+}
+
+/** The metric-analysis window to read this tick, when an evaluation is due (engine/analysis.ts decides). */
+function analysisOption(
+  state: UpgradeState,
+  plan: CompiledPlan,
+  now: Date,
+): { analysis?: { start: Date; end: Date } } {
+  const window = analysisWindow(state, plan, now);
+  return window ? { analysis: window } : {};
 }

@@ -11,6 +11,7 @@ import type {
   ListenerReading,
   PairReading,
 } from "../aws/ports.ts";
+import type { MetricDataResultLike } from "../analysis/index.ts";
 import type { Target } from "./state.ts";
 
 export type Severity = "error" | "warning" | "info";
@@ -54,6 +55,15 @@ export interface SiblingUpgrade {
   targets: Target[];
 }
 
+/** One metric evaluation's reading: every query of both sides over [start, end), as GetMetricData answered. */
+export interface AnalysisObservation {
+  /** The window's end (ISO): each metric judges [end − its window, end). */
+  end: string;
+  results: MetricDataResultLike[];
+  /** GetMetricData calls it took (pages included). */
+  calls: number;
+}
+
 export interface Observation {
   /** The plan's Route 53 record pairs. */
   traffic: Part<PairReading[]>;
@@ -76,4 +86,6 @@ export interface Observation {
   audit?: Part<Finding[]>;
   /** Findings about the tool's own configuration, given by the shell (an unset notification URL variable). */
   config?: Finding[];
+  /** Metric analysis, read only when the plan has `analysis` and an evaluation is due (engine/analysis.ts). */
+  analysis?: Part<AnalysisObservation>;
 }

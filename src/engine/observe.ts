@@ -6,7 +6,8 @@
  */
 import type { ClusterReading, EndpointGroupRef, ListenerRef, Ports, RecordPairRef } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
-import type { AlarmsObservation, Observation, Part } from "./observation.ts";
+import { resolveQueries, type MetricDataResultLike } from "../analysis/index.ts";
+import type { AlarmsObservation, AnalysisObservation, Observation, Part } from "./observation.ts";
 
 export interface ObserveOptions {
   /** Read alarm history from here (the current step's change submission); no history when absent. */
@@ -22,6 +23,8 @@ export interface ObserveOptions {
   formerTargets?: RecordPairRef[];
   formerListeners?: ListenerRef[];
   formerEndpointGroups?: EndpointGroupRef[];
+  /** Read the plan's metric analysis over this window (every metric of both sides, one packed call set); engine/analysis.ts says when. */
+  analysis?: { start: Date; end: Date };
 }
 
 /** The AWS services an observation reads, as the retry layer names operations (`cloudwatch:DescribeAlarms`). */
@@ -152,6 +155,13 @@ export async function observe(
     ...(listenerReadings ? { listeners: withRetries(listenerReadings, log, "elasticloadbalancing") } : {}),
     ...(groupReadings ? { endpointGroups: withRetries(groupReadings, log, "globalaccelerator") } : {}),
   };
+  if (options.analysis && plan.doc.analysis) {
+    observation.analysis = withRetries(
+      await part(() => readAnalysis(ports, plan, options.analysis!, options.signal)),
+      log,
+      "cloudwatch",
+    );
+  }
   const former = options.formerTargets;
   if (former && former.length > 0) {
     observation.formerTraffic = await part(() => ports.traffic.read(former, call));
@@ -185,4 +195,25 @@ export async function observe(
 /** Green's API is worth asking only once EKS says the cluster is there and ACTIVE (else preflight already says why). */
 function kubernetesReadable(green: ClusterReading): boolean {
   return green.exists && green.status === "ACTIVE";
+}
+
+/** Every analysis query of both sides over the window, in as few GetMetricData calls as allowed. */
+export async function readAnalysis(
+  ports: Ports,
+  plan: CompiledPlan,
+  window: { start: Date; end: Date },
+  signal?: AbortSignal,
+): Promise<AnalysisObservation> {
+  if (!ports.metrics) throw new Error("no CloudWatch metrics port");
+  const sides = [resolveQueries(plan.doc, "blue"), resolveQueries(plan.doc, "green")];
+  const queries = sides.flatMap((s) => [...s.metrics.flatMap((m) => m.queries), ...(s.split?.queries ?? [])]);
+  const read = await ports.metrics.getData(queries, window, signal ? { signal } : {});
+  const results: MetricDataResultLike[] = read.series.map((r) => ({
+    Id: r.id,
+    Timestamps: r.timestamps.map((t) => Date.parse(t)),
+    Values: r.values,
+    StatusCode: r.status,
+    Messages: r.messages.map((m) => ({ Value: m })),
+  }));
+  return { end: window.end.toISOString(), results, calls: read.calls };
 }

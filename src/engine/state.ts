@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { StateError } from "../errors.ts";
+import { AnalysisState } from "./analysis-state.ts";
 
 export const STATE_VERSION = 1;
 export const STATE_KIND = "UpgradeState";
@@ -190,6 +191,8 @@ export const UpgradeState = z.strictObject({
   restartBaseline: z.record(z.string(), z.number()).optional(),
   /** Every traffic target this upgrade has ever written, recorded with the shift's intent (absent in older states). */
   targets: z.array(Target).optional(),
+  /** Metric analysis: evaluation times, limit counts within the step, the observed split (plans with `analysis`). */
+  analysis: AnalysisState.optional(),
   events: z.array(EventRecord),
 });
 export type UpgradeState = z.infer<typeof UpgradeState>;

@@ -27,6 +27,8 @@ import {
 } from "./rules.ts";
 import type { Phase, PairWeights, UpgradeState } from "./state.ts";
 import { judge, type Verdict } from "./verdict.ts";
+import { withAnalysis } from "./analysis.ts";
+import { awaitSplit, splitHold } from "./split.ts";
 import { recordTargets } from "./targets.ts";
 import { recordNotified, type NotifyResult } from "../notify/record.ts";
 import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
@@ -145,7 +147,8 @@ function tick(d: Draft, obs: Observation | undefined, adoptLive = false): Verdic
     reconcile(d, obs, weights);
     return undefined;
   }
-  const verdict = judge(obs, d.plan, s.alarmsSince, s.restartBaseline);
+  // Metric analysis joins the verdict (a failed metric rolls back like an alarm); see analysis.ts.
+  const verdict = splitHold(d, withAnalysis(d, obs, judge(obs, d.plan, s.alarmsSince, s.restartBaseline)));
 
   if (s.phase === "retiring") {
     // Blue is going away: there is nothing left to roll back to.
@@ -189,6 +192,8 @@ function tick(d: Draft, obs: Observation | undefined, adoptLive = false): Verdic
     });
     delete s.holdSince;
   }
+  // With a split query the bake starts once the observed split converges, not at INSYNC (split.ts).
+  if (awaitSplit(d, obs, weights)) return verdict;
   progress(d, obs, verdict);
   return verdict;
 }

@@ -4,6 +4,7 @@
  * caching are not known here and are listed as not counted.
  */
 import type { CompiledPlan } from "../plan/compile.ts";
+import { analysisDetection } from "./analysis.ts";
 
 /** Route 53 propagates a change to its name servers within about 60 seconds. */
 export const INSYNC_ASSUMED_SECONDS = 60;
@@ -24,6 +25,8 @@ export interface Detection {
   catchesShortAlarms: boolean;
   /** What happens next. */
   reaction: "rollback" | "pause";
+  /** The metric gates' own path (plans with `analysis` metrics): INSYNC, evaluations, the metric's period, a read. */
+  analysis?: { worstCaseSeconds: number; counted: DetectionPart[] };
 }
 
 /** `maxTtlSeconds`: the highest TTL of the live records, when they were read. */
@@ -58,12 +61,24 @@ export function detection(plan: CompiledPlan, maxTtlSeconds?: number): Detection
     notCounted.push("alarm history is off: an ALARM shorter than the poll interval can be missed entirely");
   }
   const watches = plan.doc.alarms.names.length + plan.doc.alarms.prefixes.length > 0;
-  if (!watches) notCounted.unshift("no alarms are watched: no regression is detected");
+  const metricParts = analysisDetection(plan);
+  const analysis = metricParts && {
+    counted: [
+      counted[0]!,
+      ...metricParts,
+      { what: "reading the metrics (assumed)", seconds: READ_ASSUMED_SECONDS },
+    ],
+    worstCaseSeconds: 0,
+  };
+  if (analysis) analysis.worstCaseSeconds = analysis.counted.reduce((sum, p) => sum + p.seconds, 0);
+  if (!watches && !analysis) notCounted.unshift("no alarms are watched: no regression is detected");
+  const alarmsWorst = watches ? counted.reduce((sum, p) => sum + p.seconds, 0) : null;
   return {
-    worstCaseSeconds: watches ? counted.reduce((sum, p) => sum + p.seconds, 0) : null,
+    worstCaseSeconds: alarmsWorst ?? analysis?.worstCaseSeconds ?? null,
     counted,
     notCounted,
     catchesShortAlarms: plan.doc.alarms.history,
     reaction: plan.doc.rollback.automatic ? "rollback" : "pause",
+    ...(analysis ? { analysis } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { buildTimeline, type RetireRow, type TimelineRow } from "./timeline.ts";
 import { buildChangeBatches, type ChangeBatches } from "./batches.ts";
 import { detection, type Detection } from "./detection.ts";
 import { kubernetesSummary, type CountedFindings } from "./kubernetes.ts";
+import { analysisPreview, type AnalysisPreview } from "./analysis.ts";
 
 type Counts = Omit<CountedFindings, "findings">;
 
@@ -37,6 +38,10 @@ export interface Preview {
   summary: { errors: number; warnings: number; infos: number };
   /** Green's Kubernetes health and audit at a glance (their findings are among `findings`); null when the plan does not enable `health.kubernetes`. */
   kubernetes: { health: Counts; audit: Counts } | null;
+  /** Metric analysis: each metric's resolved queries per side, the steps it judges, live its latest values (empty without `analysis`). */
+  analysis: AnalysisPreview["metrics"];
+  /** The plan's analysis interval and observed-split queries per side; null without `analysis`. */
+  analysisSettings: Omit<AnalysisPreview, "metrics"> | null;
 }
 
 function planWarningFindings(plan: LoadedPlan): Finding[] {
@@ -58,7 +63,12 @@ function maxTtl(readings: readonly PairReading[] | undefined): number | undefine
 export function buildPreview(plan: LoadedPlan, observation?: Observation): Preview {
   const timeline = buildTimeline(plan);
   const live = observation?.traffic.ok ? observation.traffic.value : undefined;
-  const findings = [...planWarningFindings(plan), ...(observation ? preflight(plan, observation) : [])];
+  const metrics = analysisPreview(plan, observation);
+  const findings = [
+    ...planWarningFindings(plan),
+    ...(observation ? preflight(plan, observation) : []),
+    ...metrics.findings,
+  ];
   if (!observation) {
     findings.push({
       severity: "info",
@@ -94,6 +104,10 @@ export function buildPreview(plan: LoadedPlan, observation?: Observation): Previ
       infos: sorted.filter((f) => f.severity === "info").length,
     },
     kubernetes: kubernetesJson(plan, observation),
+    analysis: metrics.analysis?.metrics ?? [],
+    analysisSettings: metrics.analysis
+      ? { interval: metrics.analysis.interval, split: metrics.analysis.split }
+      : null,
   };
 }
 

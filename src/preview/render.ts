@@ -104,7 +104,46 @@ function detectionSection(p: Preview): string {
   if (d.worstCaseSeconds !== null) {
     lines.push(`  counted: ${d.counted.map((c) => `${c.what} ${duration(c.seconds)}`).join(" + ")}`);
   }
+  if (d.analysis) {
+    lines.push(
+      `  metric gates: ${duration(d.analysis.worstCaseSeconds)} (${d.analysis.counted.map((c) => `${c.what} ${duration(c.seconds)}`).join(" + ")})`,
+    );
+  }
   lines.push(`  not counted: ${d.notCounted.join("; ")}`);
+  return lines.join("\n");
+}
+
+function analysisSection(p: Preview): string | undefined {
+  const settings = p.analysisSettings;
+  if (!settings) return undefined;
+  const a = { ...settings, metrics: p.analysis };
+  const lines = [
+    `Metric analysis (every ${a.interval} during a bake; --output json has the exact MetricDataQueries)`,
+  ];
+  for (const row of p.timeline) {
+    const gates = a.metrics.filter((m) => m.steps.includes(row.step)).map((m) => m.name);
+    lines.push(
+      `  step ${row.step} (${row.green}% green): ${gates.length ? gates.join(", ") : "no metric gates"}${a.split ? "; bake starts once the observed split converges" : ""}`,
+    );
+  }
+  for (const m of a.metrics) {
+    const how = [
+      m.judges.threshold ? "threshold" : "",
+      m.judges.compare ? "green vs blue" : "",
+      m.judges.test ?? "",
+    ]
+      .filter(Boolean)
+      .join(" + ");
+    const last = m.latest
+      ? `; latest: green ${m.latest.green.value ?? "no data"}, blue ${m.latest.blue.value ?? "no data"}`
+      : "";
+    const q = (qs: { Id: string; MetricStat?: { Metric: { MetricName: string } }; Expression?: string }[]) =>
+      qs.map((x) => `${x.Id}=${x.MetricStat ? x.MetricStat.Metric.MetricName : x.Expression}`).join(", ");
+    lines.push(`  ${m.name}: ${how}${last}`);
+    lines.push(`    blue:  ${q(m.queries.blue)}`);
+    lines.push(`    green: ${q(m.queries.green)}`);
+  }
+  if (a.split) lines.push(`  observed split: tolerance ${a.split.tolerance}`);
   return lines.join("\n");
 }
 
@@ -138,6 +177,7 @@ export function renderPreview(p: Preview): string {
       : undefined,
     p.targetRequests ? renderTargetRequests(p.targetRequests) : undefined,
     detectionSection(p),
+    analysisSection(p),
     kubernetesSection(p),
     findingsSection(p),
     verdict,

@@ -5,6 +5,8 @@
  * state bucket when the plan keeps state in S3.
  */
 import type { PlanDoc } from "../plan/schema.ts";
+import { fillTemplate } from "../plan/analysis-text.ts";
+import { sideVariables } from "../analysis/resolve.ts";
 import type { HostedZone } from "./route53/world.ts";
 import type { World } from "./world.ts";
 
@@ -23,6 +25,7 @@ export function seedWorld(world: World, plan: PlanDoc, options: SeedOptions = {}
   seedAccelerators(world, plan);
   seedAlarms(world, plan);
   seedClusters(world, plan, options);
+  seedTraffic(world, plan);
   if (plan.state.backend === "s3" && !world.s3.hasBucket(plan.state.bucket))
     world.s3.createBucket(plan.state.bucket);
   for (const sink of plan.notifications?.sinks ?? [])
@@ -215,4 +218,37 @@ function seedAccelerators(world: World, plan: PlanDoc): void {
       );
     }
   }
+}
+
+/**
+ * The `LoadBalancer` dimension the plan's analysis queries use (the split's first, then the metrics'),
+ * as written (templated); undefined when no query has one.
+ */
+function loadBalancerTemplate(plan: PlanDoc): string | undefined {
+  const a = plan.analysis;
+  if (!a) return undefined;
+  const lists = [...(a.split ? [a.split.queries] : []), ...a.metrics.map((m) => m.queries)];
+  for (const list of lists)
+    for (const q of list)
+      for (const d of q.metricStat?.dimensions ?? []) if (d.name === "LoadBalancer") return d.value;
+  return undefined;
+}
+
+/**
+ * With `analysis` in the plan, the traffic model follows the plan's first record pair and writes ALB
+ * metrics under each side's load balancer, as the plan's per-side variables name it, so the plan's
+ * metric gates and observed split have data to read.
+ */
+function seedTraffic(world: World, plan: PlanDoc): void {
+  const template = loadBalancerTemplate(plan);
+  const pair = plan.traffic.records[0];
+  if (!template || !pair) return;
+  const zone = zoneFor(world, pair);
+  world.traffic.configure({
+    record: { zoneId: zone.id, name: pair.name, type: pair.type, blue: pair.blue, green: pair.green },
+    loadBalancers: {
+      blue: fillTemplate(template, sideVariables(plan, "blue")),
+      green: fillTemplate(template, sideVariables(plan, "green")),
+    },
+  });
 }

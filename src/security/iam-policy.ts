@@ -192,8 +192,13 @@ function eksStatements(input: PolicyInput): PolicyStatement[] {
 }
 
 function cloudwatchStatements(doc: PlanDoc): PolicyStatement[] {
-  if (doc.alarms.names.length === 0 && doc.alarms.prefixes.length === 0) return [];
+  // Metric analysis reads every metric of both sides with GetMetricData (no resource-level permissions).
+  const metrics: PolicyStatement[] = doc.analysis
+    ? [{ Sid: "CloudWatchReadMetrics", Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" }]
+    : [];
+  if (doc.alarms.names.length === 0 && doc.alarms.prefixes.length === 0) return metrics;
   return [
+    ...metrics,
     {
       Sid: "CloudWatchReadAlarms",
       Effect: "Allow",

@@ -38,6 +38,7 @@ const STAR_ALLOWED = new Set([
   "route53:ListHostedZonesByName",
   "cloudwatch:DescribeAlarms",
   "cloudwatch:DescribeAlarmHistory",
+  "cloudwatch:GetMetricData",
 ]);
 
 describe("IAM policy builder", () => {

@@ -2,7 +2,8 @@
  * `demo` (`npm start`): a local AWS sandbox in this process, seeded from two production-like plans with
  * durations compressed to seconds; then the real CLI runs two upgrades against it, as you would type
  * them: one completes (with an approval given from "another shell"), one rolls back when an alarm fires
- * at 50%. Ends with a short summary of both.
+ * at 50%; a third is judged by its metrics against blue (the observed split gating each bake) and rolls
+ * back at 50% while no alarm fires. Ends with a short summary of all three.
  */
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import type { CommandContext, CommandResult } from "../context.ts";
 import { ExitCode, ToolError } from "../../errors.ts";
 import { Plan, type PlanInput } from "../../plan/schema.ts";
 import type { UpgradeState } from "../../engine/state.ts";
-import { demoPlans, FAST, NORMAL } from "../demo/plans.ts";
+import { demoPlans, demoTraffic, FAST, NORMAL } from "../demo/plans.ts";
 import { runCli } from "../demo/run-child.ts";
 
 const bold = (s: string, on: boolean) => (on ? `\u001b[1m${s}\u001b[0m` : s);
@@ -24,6 +25,10 @@ interface Outcome {
   path: number[];
   seconds: number;
   note: string;
+  /** Whether any watched alarm was in ALARM at the rollback (the metric demo shows one that none caused). */
+  alarmFired: boolean;
+  /** The observed split each bake waited for, "written 10% / observed 9.6%", in order. */
+  splits: string[];
 }
 
 async function readState(dir: string, name: string): Promise<UpgradeState | undefined> {
@@ -55,7 +60,21 @@ function outcome(name: string, exitCode: number, state: UpgradeState | undefined
         ]
           .filter(Boolean)
           .join(", ");
-  return { plan: name, exitCode, phase: state?.phase ?? "none", path, seconds: (last - first) / 1000, note };
+  const rollback = events.find((e) => e.type === "rollback-started");
+  const alarms = (rollback?.evidence?.alarms ?? []) as { state: string }[];
+  const splits = events
+    .filter((e) => e.type === "split-converged")
+    .map((e) => /written \d+% \/ observed [\d.]+%/.exec(e.message)?.[0] ?? "");
+  return {
+    plan: name,
+    exitCode,
+    phase: state?.phase ?? "none",
+    path,
+    seconds: (last - first) / 1000,
+    note,
+    alarmFired: alarms.some((a) => a.state === "ALARM") || /alarm/i.test(state?.rollbackReason ?? ""),
+    splits,
+  };
 }
 
 export async function handler(options: { fast: boolean }, ctx: CommandContext): Promise<CommandResult> {
@@ -149,17 +168,42 @@ export async function handler(options: { fast: boolean }, ctx: CommandContext): 
     if (ctx.signal.aborted) return interrupted(ctx, dir);
 
     say();
+    say(bold(`3. ${plans.metrics.metadata.name}: green judged against blue by its metrics`, tty));
+    say(`   $ eks-bluegreen run ${files.metrics}`);
+    say("   Each bake starts once green's observed share of requests reaches the weight written (DNS caches");
+    say("   lag it); at 50% green's 5xx rate rises well above blue's while no alarm fires: the comparison");
+    say("   rolls back.");
+    say();
+    const model = sandbox.world.traffic.describe();
+    if (model) sandbox.world.traffic.configure({ ...model, ...demoTraffic(timing) });
+    const third = await cli(["run", files.metrics!]);
+    const three = outcome(
+      plans.metrics.metadata.name,
+      third.code,
+      await readState(dir, plans.metrics.metadata.name),
+    );
+    if (ctx.signal.aborted) return interrupted(ctx, dir);
+
+    say();
     say(bold("Summary", tty));
-    for (const [i, o] of [one, two].entries()) {
+    for (const [i, o] of [one, two, three].entries()) {
       say(
         `  ${i + 1}. ${o.plan.padEnd(14)} ${o.phase.padEnd(12)} ${o.path.join("→")}% green  ${o.seconds.toFixed(1)}s  exit ${o.exitCode}`,
       );
       if (o.note) say(`     ${o.note}`);
+      if (o.splits.length)
+        say(`     bakes started at the observed split: ${o.splits.join(", ")}; no alarm fired`);
     }
     say();
     say(`The event logs stay in ${dir}: cd there and run \`eks-bluegreen history ${files.complete}\`.`);
     const ok =
-      one.phase === "completed" && one.exitCode === 0 && two.phase === "rolled-back" && two.exitCode === 3;
+      one.phase === "completed" &&
+      one.exitCode === 0 &&
+      two.phase === "rolled-back" &&
+      two.exitCode === 3 &&
+      three.phase === "rolled-back" &&
+      three.exitCode === 3 &&
+      three.alarmFired === false;
     if (!ok) {
       throw new ToolError("demo-failed", "The demo did not end as expected (see the output above).", {
         exitCode: ExitCode.Bug,
@@ -167,7 +211,7 @@ export async function handler(options: { fast: boolean }, ctx: CommandContext): 
         hint: "Run `npm start -- --debug` and report the output.",
       });
     }
-    return { exitCode: ExitCode.Ok, json: { dir, upgrades: [one, two] } };
+    return { exitCode: ExitCode.Ok, json: { dir, upgrades: [one, two, three] } };
   } finally {
     await sandbox.close();
   }

@@ -37,7 +37,17 @@ export async function runPlan(
     );
     const ports = await portsFor(plan, ctx);
     // The same reads as the first tick's preflight, the resilience audit included.
-    observation = await observe(ports, plan, { signal: ctx.signal, now: ctx.now(), audit: true });
+    // With analysis: each metric's latest values on both sides, over the last hour (or its longest window).
+    const { LATEST_LOOKBACK_MS } = await import("../../preview/analysis.ts");
+    const { longestWindowMs } = await import("../../engine/analysis.ts");
+    const end = ctx.now();
+    const lookback = Math.max(LATEST_LOOKBACK_MS, longestWindowMs(plan));
+    observation = await observe(ports, plan, {
+      signal: ctx.signal,
+      now: end,
+      audit: true,
+      ...(plan.doc.analysis ? { analysis: { start: new Date(end.getTime() - lookback), end } } : {}),
+    });
     // As on the first tick: another upgrade beside this one that moves the same records is an error.
     const { openStateStore } = await import("../../state/index.ts");
     const { readOtherUpgrades } = await import("../../engine/driver.ts");

@@ -13,6 +13,7 @@ import { statusJson, statusText } from "../render/text.ts";
 import { describeSkew, SKEW_SHOWN_MS } from "../../state/lock-info.ts";
 import { reportToGitHub } from "../github.ts";
 import { statusKubernetesJson, statusKubernetesText } from "../render/status-kubernetes.ts";
+import { statusAnalysisJson, statusAnalysisText } from "../render/status-analysis.ts";
 
 export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {
   const { plan, ports, store } = await openSession(options.file, ctx, "status");
@@ -70,7 +71,12 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   const text = statusText(input);
   // Green's Kubernetes lines go after the alarms, before the reason and the lock.
   const at = text.findIndex((l) => l.startsWith("  reason "));
-  text.splice(at < 0 ? text.length : at, 0, ...statusKubernetesText(plan, observation));
+  text.splice(
+    at < 0 ? text.length : at,
+    0,
+    ...statusKubernetesText(plan, observation),
+    ...statusAnalysisText(plan, state),
+  );
   text.push(...lockLines(text, lockError, skewMs));
   for (const line of text) ctx.out.print(line);
   // An AWS read that failed (timed out, not an AWS answer, refused) needs a person: exit 4, as `plan`.
@@ -92,6 +98,7 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
     json: {
       ...statusJson(input),
       ...statusKubernetesJson(plan, observation),
+      ...statusAnalysisJson(plan, state),
       ...(damaged ? { error: { code: damaged.code, message: damaged.message } } : {}),
       ...(lockError
         ? {

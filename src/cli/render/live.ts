@@ -9,6 +9,7 @@ import type { Observation } from "../../engine/observation.ts";
 import type { EventRecord, UpgradeState } from "../../engine/state.ts";
 import { bakeEndsAt } from "../../engine/watch.ts";
 import { alarmsLine, clock, eventLine, weightsSummary } from "./text.ts";
+import { statusAnalysisText } from "./status-analysis.ts";
 
 const ESC = "\u001b[";
 const color = (code: number, text: string, on: boolean) => (on ? `${ESC}${code}m${text}${ESC}0m` : text);
@@ -105,6 +106,7 @@ export class LiveView {
       );
     }
     lines.push(`  alarms   ${alarmsLine(this.observation)}`);
+    lines.push(...statusAnalysisText(this.plan, s));
     lines.push(`  ${this.reason}`);
     return lines;
   }

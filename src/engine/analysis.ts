@@ -1,0 +1,230 @@
+/**
+ * Metric analysis inside a tick, pure: when an evaluation is due (`analysisWindow`, for the shell to
+ * read), and what one evaluation's readings do to the verdict (`withAnalysis`): each applying metric is
+ * judged, its verdict counted within the step (Argo Rollouts' limits, reset on a new step), and the
+ * metric's status joins the verdict: failed → fail (roll back, pre-empting the other gates), past the
+ * inconclusive limit → inconclusive (the hold policy), unreadable → error (hold). Missing data is
+ * inconclusive, never fail, unless the metric says mustHaveData.
+ */
+import {
+  NO_COUNTS,
+  applyLimits,
+  judgeMetric,
+  metricApplies,
+  readings,
+  resolveQueries,
+  statusOf,
+  type Judgement,
+  type LimitCounts,
+  type MetricReading,
+  type MetricStatus,
+} from "../analysis/index.ts";
+import { parseDuration } from "../plan/duration.ts";
+import type { CompiledPlan } from "../plan/compile.ts";
+import type { AnalysisMetricDoc } from "../plan/schema.ts";
+import type { AnalysisState, MetricLast } from "./analysis-state.ts";
+import type { Draft } from "./draft.ts";
+import type { Observation } from "./observation.ts";
+import type { Phase, UpgradeState } from "./state.ts";
+import type { Verdict } from "./verdict.ts";
+
+/** Phases in which green carries traffic that the gates watch: metrics are evaluated there. */
+const EVALUATED: readonly Phase[] = ["baking", "awaiting-approval", "holding", "waiting-to-retire"];
+
+/** The longest lookback any metric or the split needs (ms). */
+export function longestWindowMs(plan: CompiledPlan): number {
+  const a = plan.doc.analysis;
+  if (!a) return 0;
+  const windows = [...a.metrics.map((m) => m.window), ...(a.split ? [a.split.window] : [])];
+  return Math.max(0, ...windows.map(parseDuration));
+}
+
+/** Whether the current step still waits for its observed split to converge (its bake not started). */
+export function awaitingSplit(state: UpgradeState, plan: CompiledPlan): boolean {
+  return (
+    plan.doc.analysis?.split !== undefined &&
+    state.phase === "baking" &&
+    state.step > 0 &&
+    state.analysis?.convergedStep !== state.step
+  );
+}
+
+/**
+ * The window to read this tick, or undefined when no evaluation is due: the plan has analysis, green
+ * carries traffic under watch, and `analysis.interval` has passed since the last evaluation (or the
+ * split is still converging, which is read every tick).
+ */
+export function analysisWindow(
+  state: UpgradeState,
+  plan: CompiledPlan,
+  now: Date,
+): { start: Date; end: Date } | undefined {
+  const a = plan.doc.analysis;
+  if (!a || (a.metrics.length === 0 && !a.split)) return undefined;
+  if (!EVALUATED.includes(state.phase) || state.step === 0 || state.intent) return undefined;
+  const last = state.analysis?.lastEvaluatedAt;
+  const due =
+    awaitingSplit(state, plan) || last === undefined || now.getTime() - Date.parse(last) >= intervalMs(plan);
+  if (!due) return undefined;
+  return { start: new Date(now.getTime() - longestWindowMs(plan)), end: now };
+}
+
+function intervalMs(plan: CompiledPlan): number {
+  return parseDuration(plan.doc.analysis?.interval ?? "1m");
+}
+
+/** The metrics judged at the current step. */
+export function applyingMetrics(state: UpgradeState, plan: CompiledPlan): AnalysisMetricDoc[] {
+  const metrics = plan.doc.analysis?.metrics ?? [];
+  return metrics.filter((m) => metricApplies(m, { index: state.step, green: state.writtenGreen }));
+}
+
+/**
+ * The analysis state of the current step: counts and last verdicts from an earlier step, or from before
+ * a `resume` (the person has seen what made it stop), are dropped.
+ */
+function stepState(s: UpgradeState): AnalysisState {
+  const a: AnalysisState = s.analysis ?? {};
+  if (a.step !== s.step || a.since !== s.alarmsSince) {
+    delete a.counts;
+    delete a.last;
+    a.step = s.step;
+    if (s.alarmsSince) a.since = s.alarmsSince;
+    else delete a.since;
+  }
+  s.analysis = a;
+  return a;
+}
+
+/** Judges every applying metric from one observation (its readings, or the reason none exist). */
+export function judgeAll(
+  plan: CompiledPlan,
+  metrics: readonly AnalysisMetricDoc[],
+  obs: NonNullable<Observation["analysis"]>,
+  now: Date,
+): Judgement[] {
+  const end = obs.ok ? Date.parse(obs.value.end) : now.getTime();
+  let read: Map<string, MetricReading> | undefined;
+  if (obs.ok) {
+    read = readings(resolveQueries(plan.doc, "blue"), resolveQueries(plan.doc, "green"), obs.value.results);
+  }
+  return metrics.map((m) => {
+    const reading: MetricReading = read?.get(m.name) ?? {
+      error: { code: "cloudwatch-unreadable", message: obs.ok ? "no reading" : obs.error },
+    };
+    return judgeMetric(m, reading, { start: end - parseDuration(m.window), end });
+  });
+}
+
+const STATUS_WORDS: Record<Exclude<MetricStatus, "running">, string> = {
+  failed: "failed",
+  inconclusive: "was inconclusive",
+  error: "could not be read",
+};
+
+function limitWords(m: AnalysisMetricDoc, status: MetricStatus, c: LimitCounts): string {
+  if (status === "failed")
+    return `${c.fail} failed evaluation(s) this step, more than failureLimit ${m.failureLimit}`;
+  if (status === "inconclusive")
+    return `${c.inconclusive} inconclusive evaluation(s) this step, more than inconclusiveLimit ${m.inconclusiveLimit}`;
+  return `${c.consecutiveErrors} unreadable evaluation(s) in a row, more than consecutiveErrorLimit ${m.consecutiveErrorLimit}`;
+}
+
+function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined) return "no data";
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
+}
+
+/** One line for a judgement: `error-rate fail (worse-than-blue): green 2.1, blue 0.1`. */
+export function judgementWords(j: Judgement): string {
+  const blue = j.evidence.blue ? `, blue ${fmt(j.evidence.blue.value)}` : "";
+  return `${j.metric} ${j.verdict} (${j.reason}): green ${fmt(j.evidence.green.value)}${blue}`;
+}
+
+/**
+ * Joins metric analysis to the tick's verdict: judges this tick's readings (when read), counts them
+ * within the step, logs an `analysis` event when a metric's verdict changes or it fails or errs, and
+ * adds each metric's status to the verdict. Returns the joined verdict.
+ */
+export function withAnalysis(d: Draft, obs: Observation, verdict: Verdict): Verdict {
+  const s = d.state;
+  if (!d.plan.doc.analysis || s.step === 0 || !EVALUATED.includes(s.phase)) return verdict;
+  const metrics = applyingMetrics(s, d.plan);
+  const a = stepState(s);
+  // Metrics are judged once per interval, even on ticks that read CloudWatch for the converging split.
+  const last = a.lastEvaluatedAt;
+  const due = last === undefined || d.now.getTime() - Date.parse(last) >= intervalMs(d.plan);
+  if (obs.analysis && due) {
+    a.lastEvaluatedAt = d.iso;
+    const judged = judgeAll(d.plan, metrics, obs.analysis, d.now);
+    const counts = { ...(a.counts ?? {}) };
+    const last: Record<string, MetricLast> = { ...(a.last ?? {}) };
+    const logged: Judgement[] = [];
+    judged.forEach((j, i) => {
+      const m = metrics[i]!;
+      const before = last[m.name]?.verdict;
+      counts[m.name] = applyLimits(counts[m.name] ?? NO_COUNTS, j.verdict, m).counts;
+      last[m.name] = {
+        verdict: j.verdict,
+        reason: j.reason,
+        at: d.iso,
+        green: j.evidence.green.value,
+        blue: j.evidence.blue?.value ?? null,
+      };
+      if (j.verdict !== before || j.verdict === "fail" || j.verdict === "error") logged.push(j);
+    });
+    a.counts = counts;
+    a.last = last;
+    if (logged.length > 0) {
+      d.event("analysis", `Metric analysis: ${logged.map(judgementWords).join("; ")}.`, {
+        evidence: {
+          analysis: logged.map((j) => ({
+            metric: j.metric,
+            verdict: j.verdict,
+            reason: j.reason,
+            ...j.evidence,
+            ...(j.error ? { error: j.error } : {}),
+            counts: counts[j.metric],
+          })),
+          ...(obs.analysis.ok ? { getMetricDataCalls: obs.analysis.value.calls } : {}),
+        },
+      });
+    }
+  }
+  const fail: string[] = [];
+  const hold: string[] = [];
+  const errors: string[] = [];
+  for (const m of metrics) {
+    const c = a.counts?.[m.name];
+    const status = c ? statusOf(c, m) : "running";
+    const last = a.last?.[m.name];
+    const words = `metric ${m.name} ${status === "running" ? "" : STATUS_WORDS[status]}`;
+    if (status === "failed") fail.push(`${words}: ${c ? limitWords(m, status, c) : ""}`);
+    else if (status === "inconclusive") hold.push(`${words}: ${limitWords(m, status, c!)}`);
+    else if (status === "error") errors.push(`${words}: ${limitWords(m, status, c!)}`);
+    // The last evaluation could not read CloudWatch: hold until one can (as any unreadable part).
+    else if (last?.verdict === "error") errors.push(`cannot read CloudWatch metrics for ${m.name}`);
+  }
+  // The metrics' last evaluations go with every verdict: evidence on hold, rollback and bake-complete.
+  const summary = metrics.flatMap((m) => {
+    const last = a.last?.[m.name];
+    return last ? [{ metric: m.name, ...last, counts: a.counts?.[m.name] }] : [];
+  });
+  const evidence = summary.length > 0 ? { ...verdict.evidence, analysis: summary } : verdict.evidence;
+  if (fail.length + hold.length + errors.length === 0) return { ...verdict, evidence };
+  const all = {
+    fail: [...(verdict.kind === "fail" ? verdict.reasons : []), ...fail],
+    error: [...(verdict.kind === "error" ? verdict.reasons : []), ...errors],
+    inconclusive: [...(verdict.kind === "inconclusive" ? verdict.reasons : []), ...hold],
+  };
+  const kind =
+    all.fail.length > 0
+      ? "fail"
+      : all.error.length > 0
+        ? "error"
+        : all.inconclusive.length > 0
+          ? "inconclusive"
+          : "pass";
+  const reasons = kind === "pass" ? [] : all[kind];
+  return { kind, reasons, evidence: { ...evidence, verdict: kind } };
+}
