@@ -59,4 +59,6 @@ export interface Observation {
   kubernetes?: Part<KubernetesObservation>;
   /** The resilience audit of green, read only when asked (preflight ticks and `plan`), never during bakes. */
   audit?: Part<Finding[]>;
+  /** Green's upgrade-readiness findings (src/health/readiness.ts), read when the audit is (preflight ticks and `plan`). */
+  readiness?: Part<Finding[]>;
 }

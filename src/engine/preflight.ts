@@ -305,6 +305,19 @@ export function preflight(
     );
   }
   if (observation.audit) findings.push(...auditFindings(observation.audit, findings));
+  if (observation.readiness) {
+    findings.push(
+      ...(observation.readiness.ok
+        ? observation.readiness.value
+        : [
+            {
+              severity: "warning" as const,
+              code: "readiness-unreadable",
+              message: `Could not run the readiness checks of green: ${observation.readiness.error}`,
+            },
+          ]),
+    );
+  }
   return findings;
 }
 

@@ -275,10 +275,31 @@ export const Audit = z
   })
   .meta({ description: "The resilience audit." });
 
+export const Readiness = z
+  .strictObject({
+    addons: z.boolean().default(true).meta({
+      description:
+        "Check that every add-on's version supports green's Kubernetes version (eks:DescribeAddonVersions).",
+    }),
+    fargate: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Check that green's Fargate profiles are ACTIVE (eks:DescribeFargateProfile)." }),
+    subnets: z.boolean().default(false).meta({
+      description:
+        "Check that green's subnets have a free IP for each of blue's running pods (ec2:DescribeSubnets).",
+    }),
+    amiMaxAgeDays: z.number().int().min(1).default(90).meta({
+      description: "A node group whose AMI release is older than this many days is a warning.",
+    }),
+  })
+  .meta({ description: "Upgrade-readiness checks of green, in preflight and `plan` (see docs/health.md)." });
+
 export const Health = z
   .strictObject({
     kubernetes: KubernetesHealth.optional(),
     audit: Audit.optional(),
+    readiness: Readiness.optional(),
   })
   .meta({ description: "Green's health beyond EKS status." });
 
