@@ -250,3 +250,19 @@ describe("iam-policy and the readiness checks", () => {
     expect(noSubnets).not.toContain("ec2:DescribeSubnets");
   });
 });
+
+describe("sandbox nodes and the kubelet check", () => {
+  it("the sandbox's synthesized nodes run the control plane's version, so a seeded green has no skew", async () => {
+    const { KubeStore } = await import("../../src/sandbox/k8s/store.ts");
+    const store = new KubeStore({ kubernetesVersion: "1.33" });
+    store.load([]);
+    const kubelets = store
+      .all()
+      .filter((o) => o.kind === "Node")
+      .map((o) => (o.status as { nodeInfo: { kubeletVersion: string } }).nodeInfo.kubeletVersion);
+    expect(kubelets).toEqual(["v1.33.0-eks", "v1.33.0-eks", "v1.33.0-eks"]);
+    const nodes = kubelets.map((kubeletVersion, i) => ({ name: `n${i}`, ready: true, kubeletVersion }));
+    const r = reading({ kubernetes: { ok: true, value: { nodes } } });
+    expect(readinessFindings(r, DEFAULT_READINESS, NOW)).toEqual([]);
+  });
+});

@@ -82,7 +82,11 @@ function route(path: string, served: ResourceType[]): Route | undefined {
 
 export async function startKubernetesApi(options: KubernetesApiOptions): Promise<KubernetesApi> {
   const now = options.now ?? (() => new Date());
-  const store = new KubeStore({ region: options.region, now });
+  const store = new KubeStore({
+    region: options.region,
+    now,
+    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+  });
   const objects: KubeObject[] = [];
   for (const path of typeof options.manifests === "string"
     ? [options.manifests]

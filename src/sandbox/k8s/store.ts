@@ -13,6 +13,8 @@ export interface StoreOptions {
   region?: string;
   /** Nodes to create when the manifests hold none (default 3, one per zone). */
   nodes?: number;
+  /** The control plane's version; synthesized nodes' kubelets run it (default 1.31). */
+  kubernetesVersion?: string;
   now?: () => Date;
 }
 
@@ -87,7 +89,13 @@ export class KubeStore {
       const region = this.options.region ?? "us-east-1";
       const count = this.options.nodes ?? 3;
       for (let i = 0; i < count; i++)
-        this.put(node(`ip-10-0-${i + 1}-10.ec2.internal`, `${region}${"abc"[i % 3]}`));
+        this.put(
+          node(
+            `ip-10-0-${i + 1}-10.ec2.internal`,
+            `${region}${"abc"[i % 3]}`,
+            this.options.kubernetesVersion ?? "1.31",
+          ),
+        );
     }
     for (const o of [...this.items]) if (o.status === undefined) this.settle(o);
   }
