@@ -35,6 +35,8 @@ export interface KubernetesObservation {
   findings: Finding[];
   /** Restart count per container, keyed `namespace/pod/container`, for the bake's restart baseline. */
   restarts: Record<string, number>;
+  /** Ready replicas per workload (`Kind/namespace/name`) on each side, when the plan has `capacity`. */
+  capacity?: { green: Record<string, number>; blue: Part<Record<string, number>> };
 }
 
 /** Another upgrade's state found beside this one (same state dir or S3 prefix), as far as it matters here. */

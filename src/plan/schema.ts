@@ -295,6 +295,18 @@ export const Readiness = z
   })
   .meta({ description: "Upgrade-readiness checks of green, in preflight and `plan` (see docs/health.md)." });
 
+export const Capacity = z
+  .strictObject({
+    headroom: z.number().min(0).max(1000).default(10).meta({
+      description:
+        "Percent above the traffic share: before a step to p%, green needs ⌈p/100 × blue's ready replicas at the start × (1 + headroom/100)⌉ ready replicas per workload.",
+    }),
+  })
+  .meta({
+    description:
+      "Capacity that follows traffic (needs `health.kubernetes`): hold before a step while green is too small for it (see docs/health.md).",
+  });
+
 export const Health = z
   .strictObject({
     kubernetes: KubernetesHealth.optional(),
@@ -553,6 +565,7 @@ export const Plan = z
       history: true,
     }),
     health: Health.optional(),
+    capacity: Capacity.optional(),
     analysis: Analysis.optional(),
     rollback: Rollback.default({ automatic: true, holdTimeout: "15m", onHoldTimeout: "pause" }),
     retire: Retire.default({ after: "24h", mode: "keep", approval: true, blueRecords: "keep" }),

@@ -148,11 +148,29 @@ export async function observeKubernetes(
       value: {
         findings: snapshotFindings(snapshot, settings, options.now, options.blue),
         restarts: restartCounts(snapshot.pods),
+        ...(plan.doc.capacity ? { capacity: capacityReading(snapshot.workloads, options.blue) } : {}),
       },
     };
   } catch (error) {
     return { ok: false, error: `green's Kubernetes API: ${errorText(error)}` };
   }
+}
+
+/** Ready replicas per workload (`Kind/namespace/name`) on each side, for capacity that follows traffic. */
+function capacityReading(
+  green: ClusterSnapshot["workloads"],
+  blue: Part<WorkloadCount[]> | undefined,
+): NonNullable<KubernetesObservation["capacity"]> {
+  const byId = (list: readonly WorkloadCount[]) =>
+    Object.fromEntries(list.map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w.ready]));
+  return {
+    green: byId(inventory(green)),
+    blue: !blue
+      ? { ok: false, error: "blue's workloads were not read" }
+      : blue.ok
+        ? { ok: true, value: byId(blue.value) }
+        : { ok: false, error: blue.error },
+  };
 }
 
 /** Blue's workloads in the plan's namespaces: the parity input. Blue is always reached through EKS. */

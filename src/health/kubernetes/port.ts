@@ -109,7 +109,9 @@ export function createKubernetesPort(
       };
     },
     async observeGreen(reading, options) {
-      const parity = k8s.parity.enabled ? await blueInventory(options.signal) : undefined;
+      // Blue's workloads feed parity and capacity that follows traffic (plan `capacity`).
+      const parity =
+        k8s.parity.enabled || plan.doc.capacity ? await blueInventory(options.signal) : undefined;
       let api: KubeApi;
       try {
         api = green(reading, options.signal);

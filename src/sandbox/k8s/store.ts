@@ -100,6 +100,21 @@ export class KubeStore {
     for (const o of [...this.items]) if (o.status === undefined) this.settle(o);
   }
 
+  /**
+   * Sets a Deployment's or StatefulSet's replicas (as `kubectl scale` or an HPA would) and has its pods
+   * follow: the old pods go, and `replicas` ready ones come, as a controller settles.
+   */
+  scale(kind: "Deployment" | "StatefulSet", namespace: string, name: string, replicas: number): Obj {
+    const o = this.find(kind, namespace, name);
+    if (!o) throw new Error(`no ${kind} ${namespace}/${name} in the sandbox`);
+    for (const p of this.podsOf(namespace, name)) this.remove("Pod", namespace, p.metadata.name ?? "");
+    o.spec = { ...rec(o.spec), replicas };
+    this.settle(o);
+    o.metadata.generation = ((o.metadata.generation as number | undefined) ?? 1) + 1;
+    rec(o.status).observedGeneration = o.metadata.generation;
+    return o;
+  }
+
   /** Pods of a workload (by the owner name the sandbox gives them). */
   podsOf(namespace: string, workload: string): Obj[] {
     return this.items.filter(
