@@ -99,3 +99,28 @@ export function holdsForCapacity(d: Draft, k: number, obs: Observation): boolean
   );
   return true;
 }
+
+/**
+ * Preflight: a green HPA whose maxReplicas cannot reach what 100% needs is an error (the upgrade would
+ * hold before the last step for ever). Blue's replicas now are its replicas at the start.
+ */
+export function capacityPreflight(plan: CompiledPlan, obs: Observation): Finding[] {
+  const capacity = plan.doc.capacity;
+  const reading = obs.kubernetes?.ok ? obs.kubernetes.value.capacity : undefined;
+  if (!capacity || !reading?.hpaMax || !reading.blue.ok) return [];
+  const findings: Finding[] = [];
+  for (const [workload, max] of Object.entries(reading.hpaMax).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const blue = reading.blue.value[workload];
+    if (blue === undefined) continue;
+    const need = replicasNeeded(blue, 100, capacity.headroom);
+    if (max < need) {
+      findings.push({
+        severity: "error",
+        code: "hpa-max-too-low",
+        message: `Green's HPA for ${workload} allows at most ${max} replica(s); 100% of traffic needs ${need} (blue runs ${blue}, +${capacity.headroom}% headroom). Raise its maxReplicas.`,
+        subject: workload,
+      });
+    }
+  }
+  return findings;
+}

@@ -36,7 +36,12 @@ export interface KubernetesObservation {
   /** Restart count per container, keyed `namespace/pod/container`, for the bake's restart baseline. */
   restarts: Record<string, number>;
   /** Ready replicas per workload (`Kind/namespace/name`) on each side, when the plan has `capacity`. */
-  capacity?: { green: Record<string, number>; blue: Part<Record<string, number>> };
+  capacity?: {
+    green: Record<string, number>;
+    blue: Part<Record<string, number>>;
+    /** Green's HPAs' maxReplicas by the workload they scale. */
+    hpaMax?: Record<string, number>;
+  };
 }
 
 /** Another upgrade's state found beside this one (same state dir or S3 prefix), as far as it matters here. */

@@ -7,6 +7,7 @@ import type { CompiledPlan } from "../plan/compile.ts";
 import { liveGreenPercent } from "../aws/route53-batch.ts";
 import type { AlarmsObservation, Finding, Observation } from "./observation.ts";
 import { conflictingUpgrades, targetLabels } from "./targets.ts";
+import { capacityPreflight } from "./capacity.ts";
 
 function describeIssues(issues: readonly HealthIssue[]): string {
   return issues.map((i) => `${i.code}: ${i.message}`).join("; ");
@@ -305,6 +306,7 @@ export function preflight(
     );
   }
   if (observation.audit) findings.push(...auditFindings(observation.audit, findings));
+  findings.push(...capacityPreflight(plan, observation));
   if (observation.readiness) {
     findings.push(
       ...(observation.readiness.ok

@@ -2,6 +2,7 @@
  * The dry-run preview as one data document: what `plan --output json` prints and what the text
  * rendering reads. Pure: the command gathers the live observation (or none, offline) and passes it in.
  */
+import { capacityPreview, type CapacityPreview } from "./capacity.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import type { PairReading } from "../aws/ports.ts";
 import type { Finding, Observation } from "../engine/observation.ts";
@@ -34,6 +35,8 @@ export interface Preview {
   summary: { errors: number; warnings: number; infos: number };
   /** Green's Kubernetes health and audit at a glance (their findings are among `findings`); null when the plan does not enable `health.kubernetes`. */
   kubernetes: { health: Counts; audit: Counts } | null;
+  /** Per step, the ready replicas green needs per workload; null when the plan has no `capacity`. */
+  capacity: CapacityPreview | null;
 }
 
 function planWarningFindings(plan: LoadedPlan): Finding[] {
@@ -90,6 +93,7 @@ export function buildPreview(plan: LoadedPlan, observation?: Observation): Previ
       infos: sorted.filter((f) => f.severity === "info").length,
     },
     kubernetes: kubernetesJson(plan, observation),
+    capacity: capacityPreview(plan, observation),
   };
 }
 

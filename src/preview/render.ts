@@ -1,4 +1,5 @@
 /** The preview as people read it: aligned tables, durations as `1h30m`, findings errors first. */
+import { renderCapacity } from "./capacity.ts";
 import type { Change } from "@aws-sdk/client-route-53";
 import { formatDuration } from "../plan/duration.ts";
 import type { Preview } from "./preview.ts";
@@ -135,6 +136,7 @@ export function renderPreview(p: Preview): string {
     batchesSection(p),
     detectionSection(p),
     kubernetesSection(p),
+    renderCapacity(p.capacity),
     findingsSection(p),
     verdict,
   ]

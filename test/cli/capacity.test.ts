@@ -55,6 +55,12 @@ describe("capacity that follows traffic", () => {
       { cluster: "shop-1-31", path: greenDir },
     ]);
 
+    const preview = await env.cli(["plan", "plan.yaml"]);
+    expect(preview.stdout).toContain(
+      "Capacity: ready replicas green needs before each step (+10% headroom):",
+    );
+    expect(preview.stdout).toContain("Deployment/shop/api: blue 20, green 2; 5%→2, 50%→11, 100%→22");
+
     // Step 1 (5%) needs ⌈0.05 × 20 × 1.1⌉ = 2: green has them.
     let r = await env.cli(["--output", "json", "advance", "plan.yaml"]);
     expect(r.code, r.stderr).toBe(0);
@@ -77,5 +83,45 @@ describe("capacity that follows traffic", () => {
     expect(r.json).toMatchObject({ step: 2 });
     expect(weights(env).green).toBe(50);
     expect(JSON.stringify(r.json)).toContain("blue-capacity-short");
+  });
+});
+
+const hpa = (max: number) => `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: api, namespace: shop }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: api }
+  minReplicas: 2
+  maxReplicas: ${max}
+`;
+
+describe("green HPAs in preflight", () => {
+  it("an HPA whose maxReplicas cannot reach what 100% needs is an error in plan and advance", async () => {
+    env = await setup(
+      compressedPlan({
+        health: { kubernetes: { parity: { enabled: false } } },
+        capacity: { headroom: 10 },
+      } as never),
+    );
+    const blueDir = join(env.dir, "k8s-blue");
+    const greenDir = join(env.dir, "k8s-green");
+    await mkdir(blueDir);
+    await mkdir(greenDir);
+    await writeFile(join(blueDir, "api.yaml"), deployment(20));
+    await writeFile(join(greenDir, "api.yaml"), deployment(3) + hpa(15));
+    apis = await attachKubernetes(env.sandbox, [
+      { cluster: "shop-1-30", path: blueDir },
+      { cluster: "shop-1-31", path: greenDir },
+    ]);
+    const plan = await env.cli(["--output", "json", "plan", "plan.yaml"]);
+    expect(plan.code, plan.stderr).toBe(4);
+    const hpaFinding = (plan.json.findings as { code: string; message: string }[]).find(
+      (f) => f.code === "hpa-max-too-low",
+    );
+    expect(hpaFinding?.message).toContain("at most 15 replica(s); 100% of traffic needs 22");
+    const advance = await env.cli(["--output", "json", "advance", "plan.yaml"]);
+    expect(advance.code).toBe(4);
+    expect(weights(env).green).toBe(0);
   });
 });
