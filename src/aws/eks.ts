@@ -6,6 +6,7 @@ import type { EKSClient, Issue, Nodegroup } from "@aws-sdk/client-eks";
 import { AwsError, ExitCode, ToolError } from "../errors.ts";
 import type {
   AddonReading,
+  AddonVersionReading,
   ClusterReading,
   ClustersPort,
   HealthIssue,
@@ -122,6 +123,8 @@ export function createClustersPort(deps: ClustersPortDeps): ClustersPort {
                     desired: ng.scalingConfig.desiredSize ?? 0,
                   }
                 : undefined,
+              ...(ng.amiType ? { amiType: ng.amiType } : {}),
+              ...(ng.releaseVersion ? { releaseVersion: ng.releaseVersion } : {}),
             }
           : {
               name,
@@ -268,7 +271,58 @@ export function createClustersPort(deps: ClustersPortDeps): ClustersPort {
         fargateProfiles: await listAll("fargateProfiles", name, signal),
         addons: query.addons && query.addons.length === 0 ? [] : await readAddons(name, query.addons, signal),
         insights: query.insights ? await readInsights(name, signal) : undefined,
+        subnetIds: cluster?.resourcesVpcConfig?.subnetIds ?? [],
       };
+    },
+
+    async addonVersions(addonName, kubernetesVersion, options = {}) {
+      const { DescribeAddonVersionsCommand } = await sdk();
+      const out: AddonVersionReading[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await call(
+          "DescribeAddonVersions",
+          (c, s) =>
+            c.send(
+              new DescribeAddonVersionsCommand({ addonName, kubernetesVersion, nextToken, maxResults: 100 }),
+              { abortSignal: s },
+            ),
+          options.signal,
+        );
+        for (const addon of page.addons ?? []) {
+          if (addon.addonName !== undefined && addon.addonName !== addonName) continue;
+          for (const v of addon.addonVersions ?? []) {
+            if (!v.addonVersion) continue;
+            const compat = (v.compatibilities ?? []).find((c) => c.clusterVersion === kubernetesVersion);
+            out.push({ version: v.addonVersion, isDefault: compat?.defaultVersion === true });
+          }
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return out;
+    },
+
+    async fargateStatuses(name, options = {}) {
+      const { DescribeFargateProfileCommand } = await sdk();
+      const out: { name: string; status: string }[] = [];
+      for (const profile of await listAll("fargateProfiles", name, options.signal)) {
+        try {
+          const { fargateProfile } = await call(
+            "DescribeFargateProfile",
+            (c, s) =>
+              c
+                .send(new DescribeFargateProfileCommand({ clusterName: name, fargateProfileName: profile }), {
+                  abortSignal: s,
+                })
+                .then((o) => requireAnswer(o, isObject(o.fargateProfile), "EKS", "`fargateProfile`")),
+            options.signal,
+          );
+          out.push({ name: profile, status: fargateProfile?.status ?? "UNKNOWN" });
+        } catch (error) {
+          if (!notFound(error)) throw error;
+        }
+      }
+      return out;
     },
 
     async deleteCluster(name, options) {

@@ -112,6 +112,14 @@ export async function createPorts(
     const { createKubernetesPort } = await import("../health/kubernetes/port.ts");
     ports.kubernetes = createKubernetesPort(plan, settings, ports.clusters.blue, options.env ?? process.env);
   }
+  if (doc.health?.readiness?.subnets) {
+    // Only plans that ask for the subnet check load the EC2 client.
+    const { createSubnetsPort } = await import("./ec2.ts");
+    ports.subnets = createSubnetsPort({
+      client: () => clients.ec2(clusterScope(doc.clusters.green)),
+      caller,
+    });
+  }
   if (doc.state.backend === "s3") {
     const scope: ClientScope = { ...planScope, ...(doc.state.region ? { region: doc.state.region } : {}) };
     ports.objects = createObjectStore({

@@ -225,6 +225,10 @@ export interface NodegroupReading {
   version: string | undefined;
   issues: HealthIssue[];
   scaling: { min: number; max: number; desired: number } | undefined;
+  /** `AL2_x86_64`, `AL2023_x86_64_STANDARD`, `BOTTLEROCKET_x86_64`, `CUSTOM`... (readiness checks). */
+  amiType?: string;
+  /** e.g. `1.33.0-20250704`; the date suffix dates the AMI (readiness checks). */
+  releaseVersion?: string;
 }
 
 export interface AddonReading {
@@ -258,6 +262,20 @@ export interface ClusterReading {
   addons: AddonReading[];
   /** Present only when asked for. */
   insights: InsightReading[] | undefined;
+  /** The cluster's subnets (DescribeCluster `resourcesVpcConfig.subnetIds`), for the subnet readiness check. */
+  subnetIds?: string[];
+}
+
+/** One version of an add-on as DescribeAddonVersions lists it for one Kubernetes version. */
+export interface AddonVersionReading {
+  version: string;
+  /** The version EKS installs by default on that Kubernetes version. */
+  isDefault: boolean;
+}
+
+/** Free IP addresses per subnet (EC2 DescribeSubnets `AvailableIpAddressCount`). */
+export interface SubnetsPort {
+  freeIps(subnetIds: readonly string[], options?: CallOptions): Promise<{ subnetId: string; free: number }[]>;
 }
 
 export interface ClusterQuery {
@@ -277,6 +295,14 @@ export interface ClustersPort {
     name: string,
     options: CallOptions & { timeoutMs: number; onProgress?: RetireProgress },
   ): Promise<void>;
+  /** The versions of an add-on published for a Kubernetes version (readiness checks; absent on fakes). */
+  addonVersions?(
+    addonName: string,
+    kubernetesVersion: string,
+    options?: CallOptions,
+  ): Promise<AddonVersionReading[]>;
+  /** Each Fargate profile's status (readiness checks; absent on fakes). */
+  fargateStatuses?(name: string, options?: CallOptions): Promise<{ name: string; status: string }[]>;
   /** Scales every managed node group to 0 (min 0, desired 0). */
   scaleToZero(
     name: string,
@@ -338,6 +364,17 @@ export interface KubernetesPort {
    * green's target version; EKS insights included when the reading carries them. Throws when unreadable.
    */
   audit(green: ClusterReading, options: { signal?: AbortSignal }): Promise<Finding[]>;
+  /** Green's nodes (kubelet versions) and blue's pod count, for the readiness checks. Throws when unreadable. */
+  readinessFacts?(
+    green: ClusterReading,
+    options: { signal?: AbortSignal; bluePods?: boolean },
+  ): Promise<KubernetesReadinessFacts>;
+}
+
+export interface KubernetesReadinessFacts {
+  nodes: { name: string; ready: boolean; kubeletVersion: string }[];
+  /** Pods running on blue (every namespace), or an error when blue's API did not answer; read only when asked. */
+  bluePods?: { ok: true; count: number } | { ok: false; error: string };
 }
 
 /** All ports one run needs. */
@@ -355,4 +392,6 @@ export interface Ports {
   metrics?: MetricsPort;
   /** Present only when the plan enables `health.kubernetes`. */
   kubernetes?: KubernetesPort;
+  /** Present only when the plan asks for `health.readiness.subnets` (loads the EC2 client). */
+  subnets?: SubnetsPort;
 }

@@ -25,6 +25,8 @@ export interface Output {
 
 export interface CommandContext {
   output: "text" | "json";
+  /** `--output sarif` or `junit` (audit only): `output` is then "text" with nothing printed but the report. */
+  report?: "sarif" | "junit";
   debug: boolean;
   aws: AwsSettings;
   out: Output;
@@ -40,4 +42,6 @@ export interface CommandResult {
   /** 130 / 143 only for `run` and `advance` stopped by SIGINT / SIGTERM. */
   exitCode: ExitCode | SignalExitCode;
   json?: unknown;
+  /** `--output sarif` / `--output junit` (audit only): the report, written to stdout as it is. */
+  report?: string;
 }

@@ -4,13 +4,13 @@
  * This is the only file that calls process.exit.
  */
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, InterruptedError, SignalExitCode, ToolError } from "../errors.ts";
+import { ExitCode, InterruptedError, SignalExitCode, ToolError, UsageError } from "../errors.ts";
 import type { CommandContext, CommandResult } from "./context.ts";
 import { consoleOutput, guardPipes } from "./output.ts";
 import { VERSION } from "../version.ts";
 
 interface GlobalOptions {
-  output: "text" | "json";
+  output: "text" | "json" | "sarif" | "junit";
   debug: boolean;
   region?: string;
   profile?: string;
@@ -30,10 +30,11 @@ function quietWarnings(debug: boolean): void {
 
 function context(): CommandContext {
   return {
-    output: globals.output,
+    output: globals.output === "json" ? "json" : "text",
+    ...(globals.output === "sarif" || globals.output === "junit" ? { report: globals.output } : {}),
     debug: globals.debug,
     aws: { region: globals.region, profile: globals.profile, endpointUrl: globals.endpointUrl },
-    out: consoleOutput({ json: globals.output === "json", debug: globals.debug }),
+    out: consoleOutput({ json: globals.output !== "text", debug: globals.debug }),
     signal: abort.signal,
     now: () => new Date(),
     env: process.env,
@@ -44,6 +45,9 @@ function context(): CommandContext {
 function printResult(result: CommandResult): void {
   if (globals.output === "json" && result.json !== undefined) {
     process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+  }
+  if ((globals.output === "sarif" || globals.output === "junit") && result.report !== undefined) {
+    process.stdout.write(result.report);
   }
 }
 
@@ -81,6 +85,12 @@ function action<O>(load: () => Promise<{ handler: Handler<O> }>, shape: (args: u
     globals = command.optsWithGlobals() as GlobalOptions;
     quietWarnings(globals.debug);
     try {
+      if ((globals.output === "sarif" || globals.output === "junit") && command.name() !== "audit") {
+        throw new UsageError(
+          `--output ${globals.output} is for \`audit\` only.`,
+          "Use --output json or text with this command.",
+        );
+      }
       const { handler } = await load();
       const result = await handler(shape(args), context());
       printResult(result);
@@ -101,7 +111,11 @@ export function buildProgram(): Command {
       "Blue/green EKS upgrades: shift Route 53 weighted traffic in steps, watch CloudWatch alarms, roll back at the first regression.",
     )
     .version(VERSION, "-V, --version")
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("-o, --output <format>", "output format")
+        .choices(["text", "json", "sarif", "junit"])
+        .default("text"),
+    )
     .option("--debug", "show stack traces, retries and process warnings", false)
     .option("--region <region>", "AWS region (overrides the plan and AWS_REGION)")
     .option("--profile <name>", "AWS profile from the shared config files")
@@ -202,10 +216,11 @@ export function buildProgram(): Command {
     .option("--plan <plan>", "plan file: audit its green cluster")
     .option("--manifests <dir>", "audit manifest files instead of a live cluster")
     .option("--target-version <version>", "Kubernetes version to check removed APIs against")
+    .option("--fail-on-warnings", "exit 4 on warnings too, not only on blocking findings", false)
     .action(
       action(
         () => import("./commands/audit.ts"),
-        optsOnly<{ plan?: string; manifests?: string; targetVersion?: string }>,
+        optsOnly<{ plan?: string; manifests?: string; targetVersion?: string; failOnWarnings?: boolean }>,
       ),
     );
 

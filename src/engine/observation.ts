@@ -43,6 +43,13 @@ export interface KubernetesObservation {
   findings: Finding[];
   /** Restart count per container, keyed `namespace/pod/container`, for the bake's restart baseline. */
   restarts: Record<string, number>;
+  /** Ready replicas per workload (`Kind/namespace/name`) on each side, when the plan has `capacity`. */
+  capacity?: {
+    green: Record<string, number>;
+    blue: Part<Record<string, number>>;
+    /** Green's HPAs' maxReplicas by the workload they scale. */
+    hpaMax?: Record<string, number>;
+  };
 }
 
 /** Another upgrade's state found beside this one (same state dir or S3 prefix), as far as it matters here. */
@@ -88,4 +95,6 @@ export interface Observation {
   config?: Finding[];
   /** Metric analysis, read only when the plan has `analysis` and an evaluation is due (engine/analysis.ts). */
   analysis?: Part<AnalysisObservation>;
+  /** Green's upgrade-readiness findings (src/health/readiness.ts), read when the audit is (preflight ticks and `plan`). */
+  readiness?: Part<Finding[]>;
 }

@@ -189,6 +189,13 @@ export async function observe(
     observation.kubernetes = kubernetes;
     if (audit) observation.audit = audit;
   }
+  if (options.audit && options.now && cluster.ok && kubernetesReadable(cluster.value)) {
+    const { readReadiness, readinessFindings, readinessSettings } = await import("../health/readiness.ts");
+    const [reading, now] = [cluster.value, options.now];
+    observation.readiness = await part(async () =>
+      readinessFindings(await readReadiness(ports, plan, reading, call), readinessSettings(plan), now),
+    );
+  }
   return observation;
 }
 

@@ -8,6 +8,7 @@ import { endpointGroupFindings, listenerArnFindings, listenerFindings } from "./
 import { liveGreenPercent } from "./weights.ts";
 import type { AlarmsObservation, Finding, Observation } from "./observation.ts";
 import { conflictingUpgrades, targetLabels } from "./targets.ts";
+import { capacityPreflight } from "./capacity.ts";
 
 function describeIssues(issues: readonly HealthIssue[]): string {
   return issues.map((i) => `${i.code}: ${i.message}`).join("; ");
@@ -324,6 +325,20 @@ export function preflight(
   }
   if (observation.audit) findings.push(...auditFindings(observation.audit, findings));
   findings.push(...(observation.config ?? []));
+  findings.push(...capacityPreflight(plan, observation));
+  if (observation.readiness) {
+    findings.push(
+      ...(observation.readiness.ok
+        ? observation.readiness.value
+        : [
+            {
+              severity: "warning" as const,
+              code: "readiness-unreadable",
+              message: `Could not run the readiness checks of green: ${observation.readiness.error}`,
+            },
+          ]),
+    );
+  }
   return findings;
 }
 

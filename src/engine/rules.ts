@@ -2,6 +2,7 @@
  * The building blocks of the transition: moving forward to a step (gates, windows), rolling back,
  * pausing, retiring blue. Each works on a Draft and is pure.
  */
+import { holdsForCapacity } from "./capacity.ts";
 import { ExitCode } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Draft, Refusal } from "./draft.ts";
@@ -127,6 +128,7 @@ export function forward(d: Draft, k: number, obs: Observation): void {
   const gate = `step-${k}`;
   const waitingFor = `Waiting for approval before step ${k} (${step.green}% green): run \`eks-bluegreen approve ${d.plan.file}\`.`;
   if (!mayMoveForward(d, gate, step.approval, "awaiting-approval", waitingFor)) return;
+  if (holdsForCapacity(d, k, obs)) return;
   if (step.approval) useApproval(d, gate);
   delete s.bakeStartedAt;
   resetBakeWatch(s);

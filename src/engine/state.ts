@@ -182,6 +182,8 @@ export const UpgradeState = z.strictObject({
   fullSince: Iso.optional(),
   /** Since when an inconclusive or error verdict holds the upgrade. */
   holdSince: Iso.optional(),
+  /** Blue's ready replicas per workload (`Kind/namespace/name`) when the upgrade started (plan `capacity`). */
+  blueReplicasAtStart: z.record(z.string(), z.number().int().min(0)).optional(),
   approvals: z.array(Approval),
   pause: Pause.optional(),
   /** Why the upgrade waits or stopped, for `status`. */

@@ -312,10 +312,43 @@ export const Audit = z
   })
   .meta({ description: "The resilience audit." });
 
+export const Readiness = z
+  .strictObject({
+    addons: z.boolean().default(true).meta({
+      description:
+        "Check that every add-on's version supports green's Kubernetes version (eks:DescribeAddonVersions).",
+    }),
+    fargate: z
+      .boolean()
+      .default(true)
+      .meta({ description: "Check that green's Fargate profiles are ACTIVE (eks:DescribeFargateProfile)." }),
+    subnets: z.boolean().default(false).meta({
+      description:
+        "Check that green's subnets have a free IP for each of blue's running pods (ec2:DescribeSubnets).",
+    }),
+    amiMaxAgeDays: z.number().int().min(1).default(90).meta({
+      description: "A node group whose AMI release is older than this many days is a warning.",
+    }),
+  })
+  .meta({ description: "Upgrade-readiness checks of green, in preflight and `plan` (see docs/health.md)." });
+
+export const Capacity = z
+  .strictObject({
+    headroom: z.number().min(0).max(1000).default(10).meta({
+      description:
+        "Percent above the traffic share: before a step to p%, green needs ⌈p/100 × blue's ready replicas at the start × (1 + headroom/100)⌉ ready replicas per workload.",
+    }),
+  })
+  .meta({
+    description:
+      "Capacity that follows traffic (needs `health.kubernetes`): hold before a step while green is too small for it (see docs/health.md).",
+  });
+
 export const Health = z
   .strictObject({
     kubernetes: KubernetesHealth.optional(),
     audit: Audit.optional(),
+    readiness: Readiness.optional(),
   })
   .meta({ description: "Green's health beyond EKS status." });
 
@@ -580,6 +613,7 @@ export const Plan = z
       critical: [],
     }),
     health: Health.optional(),
+    capacity: Capacity.optional(),
     analysis: Analysis.optional(),
     rollback: Rollback.default({
       automatic: true,

@@ -3,6 +3,7 @@
  * rendering reads. Pure: the command gathers the live observation (or none, offline) and passes it in.
  */
 import { buildTargetRequests, type TargetRequests } from "./target-requests.ts";
+import { capacityPreview, type CapacityPreview } from "./capacity.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import type { PairReading } from "../aws/ports.ts";
 import type { Finding, Observation } from "../engine/observation.ts";
@@ -42,6 +43,8 @@ export interface Preview {
   analysis: AnalysisPreview["metrics"];
   /** The plan's analysis interval and observed-split queries per side; null without `analysis`. */
   analysisSettings: Omit<AnalysisPreview, "metrics"> | null;
+  /** Per step, the ready replicas green needs per workload; null when the plan has no `capacity`. */
+  capacity: CapacityPreview | null;
 }
 
 function planWarningFindings(plan: LoadedPlan): Finding[] {
@@ -108,6 +111,7 @@ export function buildPreview(plan: LoadedPlan, observation?: Observation): Previ
     analysisSettings: metrics.analysis
       ? { interval: metrics.analysis.interval, split: metrics.analysis.split }
       : null,
+    capacity: capacityPreview(plan, observation),
   };
 }
 

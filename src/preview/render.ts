@@ -1,5 +1,6 @@
 /** The preview as people read it: aligned tables, durations as `1h30m`, findings errors first. */
 import { renderTargetRequests } from "./target-requests.ts";
+import { renderCapacity } from "./capacity.ts";
 import type { Change } from "@aws-sdk/client-route-53";
 import { formatDuration } from "../plan/duration.ts";
 import type { Preview } from "./preview.ts";
@@ -179,6 +180,7 @@ export function renderPreview(p: Preview): string {
     detectionSection(p),
     analysisSection(p),
     kubernetesSection(p),
+    renderCapacity(p.capacity),
     findingsSection(p),
     verdict,
   ]

@@ -30,7 +30,7 @@ export function serviceOf(request: SandboxRequest, formAction: () => string | nu
   if (String(request.headers["x-amz-target"] ?? "").startsWith("GlobalAccelerator_V20180706."))
     return "globalaccelerator";
   if (request.path.startsWith("/2013-04-01/")) return "route53";
-  if (/^\/clusters(\/|$)/.test(request.path)) return "eks";
+  if (/^\/clusters(\/|$)/.test(request.path) || request.path.startsWith("/addons/")) return "eks";
   const action = formAction();
   if (action === "GetCallerIdentity" || action === "AssumeRole") return "sts";
   if (action === "Publish") return "sns";

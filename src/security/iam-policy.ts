@@ -173,6 +173,7 @@ function eksStatements(input: PolicyInput): PolicyStatement[] {
       ]),
     },
   ];
+  statements.push(...readinessStatements(doc, green));
   if (doc.retire.mode === "delete") {
     statements.push({
       Sid: "EksRetireBlueDelete",
@@ -186,6 +187,42 @@ function eksStatements(input: PolicyInput): PolicyStatement[] {
       Effect: "Allow",
       Action: ["eks:UpdateNodegroupConfig"],
       Resource: [eksArn.nodegroup(blue)],
+    });
+  }
+  return statements;
+}
+
+/**
+ * The readiness checks' reads, only for plans that ask for the checks (a `health.readiness` block):
+ * without it the checks still run, and a denied call is an info finding that names the permission.
+ * DescribeAddonVersions and DescribeSubnets take no resource-level permissions, hence `*`.
+ */
+function readinessStatements(doc: PlanDoc, green: EksScope): PolicyStatement[] {
+  const r = doc.health?.readiness;
+  if (!r) return [];
+  const statements: PolicyStatement[] = [];
+  if (r.addons) {
+    statements.push({
+      Sid: "EksReadinessAddonVersions",
+      Effect: "Allow",
+      Action: ["eks:DescribeAddonVersions"],
+      Resource: "*",
+    });
+  }
+  if (r.fargate) {
+    statements.push({
+      Sid: "EksReadinessFargateProfiles",
+      Effect: "Allow",
+      Action: ["eks:DescribeFargateProfile"],
+      Resource: [eksArn.fargateProfile(green)],
+    });
+  }
+  if (r.subnets) {
+    statements.push({
+      Sid: "Ec2ReadinessSubnets",
+      Effect: "Allow",
+      Action: ["ec2:DescribeSubnets"],
+      Resource: "*",
     });
   }
   return statements;

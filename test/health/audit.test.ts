@@ -9,11 +9,13 @@ import type { ClusterSnapshot } from "../../src/health/kubernetes/objects.ts";
 import { MANIFESTS } from "./support.ts";
 
 const probe = { httpGet: { path: "/", port: 80 } };
+const liveness = { httpGet: { path: "/live", port: 80 } };
 const container = (extra: object = {}) => ({
   name: "app",
   image: "app:1",
   readinessProbe: probe,
-  livenessProbe: probe,
+  livenessProbe: liveness,
+  resources: { requests: { cpu: "100m", memory: "64Mi" } },
   ...extra,
 });
 const spread = {
@@ -57,7 +59,9 @@ describe("resilience audit rules", () => {
   });
 
   test("probes: readiness missing is a warning, liveness missing is info; not for Jobs", () => {
-    const noProbes = deployment("web", 3, { containers: [{ name: "app", image: "app:1" }] });
+    const noProbes = deployment("web", 3, {
+      containers: [{ name: "app", image: "app:1", resources: { requests: { cpu: "1", memory: "1Gi" } } }],
+    });
     expect(run([noProbes, pdb("web", { maxUnavailable: 1 })]).map((f) => [f.severity, f.code])).toEqual([
       ["warning", "no-readiness-probe"],
       ["info", "no-liveness-probe"],
@@ -124,8 +128,10 @@ describe("resilience audit rules", () => {
       containers: [container({ resources: { limits: { cpu: "1" } } })],
     });
     const opts = { critical: ["shop/pay"] };
-    expect(codes([guaranteed], opts)).toEqual(["single-replica deployment/shop/pay"]);
-    expect(codes([limitsOnly], opts)).toEqual(["single-replica deployment/shop/pay"]);
+    // Critical workloads also need minReadySeconds (issue 16): these leave it at 0.
+    const expected = ["min-ready-seconds-zero deployment/shop/pay", "single-replica deployment/shop/pay"];
+    expect(codes([guaranteed], opts)).toEqual(expected);
+    expect(codes([limitsOnly], opts)).toEqual(expected);
     const f = run([burstable], opts).find((x) => x.code === "not-guaranteed-qos")!;
     expect(f.message).toContain("container app requests 250m cpu but is limited to 1");
     expect(run([noMemoryLimit], opts).find((x) => x.code === "not-guaranteed-qos")!.message).toContain(

@@ -164,7 +164,12 @@ describe("plan command with live ports", () => {
     const json = result.json as ReturnType<typeof buildPreview>;
     expect(json.mode).toBe("live");
     expect(json.changeBatches.exact).toBe(true);
-    expect(json.findings.map((f) => f.code)).toEqual(["green-ready", "record-found", "alarms-found"]);
+    expect(json.findings.map((f) => f.code)).toEqual([
+      "green-ready",
+      "record-found",
+      "alarms-found",
+      "readiness-needs-kubernetes",
+    ]);
     expect(calls.every((c) => /^(traffic\.read|alarms\.describe|clusters\.describe)/.test(c))).toBe(true);
   });
 

@@ -11,11 +11,16 @@ import { loadManifests } from "../../health/audit/manifests.ts";
 import { NEWEST_KNOWN, minorOf } from "../../health/audit/removed-apis.ts";
 import { audit, type AuditFinding, type AuditOptions } from "../../health/audit/rules.ts";
 import { renderAudit, summarize } from "../../health/audit/render.ts";
+import { failsCi, toJunit } from "../../health/audit/junit.ts";
+import { toSarif, type FindingLocation } from "../../health/audit/sarif.ts";
+import { sep } from "node:path";
 
 interface Options {
   plan?: string;
   manifests?: string;
   targetVersion?: string;
+  /** Exit 4 on warnings too (pluto's and kube-score's convention for CI). */
+  failOnWarnings?: boolean;
 }
 
 function targetVersion(options: Options, plan: CompiledPlan | undefined): string {
@@ -102,8 +107,13 @@ export async function handler(options: Options, ctx: CommandContext): Promise<Co
   let findings: AuditFinding[];
   let heading: string;
   let source: Record<string, unknown>;
+  const locations = new Map<string, FindingLocation>();
   if (options.manifests) {
     const objects = await loadManifests(options.manifests, ctx.cwd);
+    for (const m of objects) {
+      if (m.file)
+        locations.set(m.source, { uri: m.file.split(sep).join("/"), ...(m.line ? { line: m.line } : {}) });
+    }
     findings = audit({ objects: objects.map((m) => ({ ...m.object, source: m.source })) }, settings);
     heading = `Audit of ${options.manifests} (${objects.length} objects) against Kubernetes ${version}`;
     source = { manifests: options.manifests, objects: objects.length };
@@ -114,8 +124,21 @@ export async function handler(options: Options, ctx: CommandContext): Promise<Co
   }
   ctx.out.print(renderAudit(findings, heading));
   const blocking = findings.filter((f) => f.blocking).length;
+  const failOnWarnings = options.failOnWarnings === true;
+  const failing = findings.filter((f) => failsCi(f, failOnWarnings)).length;
+  const report =
+    ctx.report === "sarif"
+      ? `${JSON.stringify(
+          toSarif(findings, (f) => (f.source ? locations.get(f.source) : undefined)),
+          null,
+          2,
+        )}\n`
+      : ctx.report === "junit"
+        ? toJunit(findings, heading, failOnWarnings)
+        : undefined;
   return {
-    exitCode: blocking > 0 ? ExitCode.NeedsPerson : ExitCode.Ok,
+    exitCode: failing > 0 ? ExitCode.NeedsPerson : ExitCode.Ok,
+    ...(report !== undefined ? { report } : {}),
     json: { source, targetVersion: version, summary: { ...summarize(findings), blocking }, findings },
   };
 }

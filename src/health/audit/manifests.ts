@@ -22,6 +22,9 @@ export interface ManifestObject {
   object: KubeObject;
   /** `file` or `file#n` (n = 1-based document index) */
   source: string;
+  /** The file and the 1-based line the object's YAML document starts on (SARIF locations). */
+  file?: string;
+  line?: number;
 }
 
 const EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -94,7 +97,11 @@ export async function loadManifests(path: string, cwd = process.cwd()): Promise<
           },
         );
       }
+      const first = out.length;
       flatten(doc.toJS(), list.length > 1 ? `${name}#${i + 1}` : name, out, name);
+      const offset = doc.contents?.range?.[0] ?? doc.range[0];
+      const line = text.slice(0, offset).split("\n").length;
+      for (const m of out.slice(first)) Object.assign(m, { file: name, line });
     });
   }
   return out;

@@ -4,6 +4,7 @@
  * nodes and zones, disruption budgets, Guaranteed QoS for critical workloads, and API versions the
  * target Kubernetes version no longer serves.
  */
+import { workloadFindings } from "./workload-rules.ts";
 import type { Finding, Severity } from "../../engine/observation.ts";
 import type { InsightReading } from "../../aws/ports.ts";
 import { nodeZone } from "../kubernetes/checks.ts";
@@ -210,9 +211,22 @@ export function audit(input: AuditInput, options: AuditOptions): AuditFinding[] 
   const found: Omit<AuditFinding, "blocking">[] = [];
   const all = workloads(input.objects);
   const pdbs = input.objects.filter((o) => o.kind === "PodDisruptionBudget");
+  const critical = new Set(
+    (options.critical ?? []).map((key) => (key.includes("/") ? key : `default/${key}`)),
+  );
   for (const w of all) {
     const before = found.length;
     probeFindings(w, found);
+    found.push(
+      ...workloadFindings({
+        kind: w.object.kind,
+        spec: rec(w.object.spec),
+        template: w.template,
+        subject: w.subject,
+        label: w.label,
+        critical: critical.has(`${w.namespace}/${w.name}`),
+      }),
+    );
     if (REPLICATED.has(w.object.kind)) {
       if (w.replicas === 1) {
         found.push({

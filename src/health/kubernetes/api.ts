@@ -5,6 +5,7 @@
 import {
   ApiException,
   AppsV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
   CustomObjectsApi,
   PolicyV1Api,
@@ -13,6 +14,7 @@ import {
   createConfiguration,
   type KubeConfig,
   type RequestContext,
+  type V2HorizontalPodAutoscaler,
 } from "@kubernetes/client-node";
 import type {
   ArgoApplication,
@@ -41,6 +43,8 @@ export interface KubeApi {
   statefulSets(namespace: string | undefined, labelSelector?: string): Promise<V1StatefulSet[]>;
   daemonSets(namespace: string | undefined, labelSelector?: string): Promise<V1DaemonSet[]>;
   pdbs(namespace: string | undefined): Promise<V1PodDisruptionBudget[]>;
+  /** HorizontalPodAutoscalers (autoscaling/v2), for capacity that follows traffic; absent on older fakes. */
+  hpas?(namespace: string | undefined): Promise<V2HorizontalPodAutoscaler[]>;
   /** undefined when the Application CRD is not installed (404). */
   applications(): Promise<ArgoApplication[] | undefined>;
 }
@@ -98,6 +102,7 @@ export function kubeApi(kc: KubeConfig, options: { timeoutMs?: number; signal?: 
   const core = new CoreV1Api(configuration);
   const apps = new AppsV1Api(configuration);
   const policy = new PolicyV1Api(configuration);
+  const autoscaling = new AutoscalingV2Api(configuration);
   const custom = new CustomObjectsApi(configuration);
   const versionApi = new VersionApi(configuration);
 
@@ -146,6 +151,12 @@ export function kubeApi(kc: KubeConfig, options: { timeoutMs?: number; signal?: 
         namespace === undefined
           ? (await policy.listPodDisruptionBudgetForAllNamespaces({})).items
           : (await policy.listNamespacedPodDisruptionBudget({ namespace })).items,
+      ),
+    hpas: (namespace) =>
+      call("horizontalpodautoscalers", async () =>
+        namespace === undefined
+          ? (await autoscaling.listHorizontalPodAutoscalerForAllNamespaces({})).items
+          : (await autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace })).items,
       ),
     applications: async () => {
       try {

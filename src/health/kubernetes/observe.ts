@@ -148,11 +148,49 @@ export async function observeKubernetes(
       value: {
         findings: snapshotFindings(snapshot, settings, options.now, options.blue),
         restarts: restartCounts(snapshot.pods),
+        ...(plan.doc.capacity
+          ? { capacity: capacityReading(snapshot.workloads, options.blue, await hpaMaxima(api, settings)) }
+          : {}),
       },
     };
   } catch (error) {
     return { ok: false, error: `green's Kubernetes API: ${errorText(error)}` };
   }
+}
+
+/** Ready replicas per workload (`Kind/namespace/name`) on each side, for capacity that follows traffic. */
+/** Green's HPAs' maxReplicas by the workload they scale (`Kind/namespace/name`), in the plan's namespaces. */
+async function hpaMaxima(api: KubeApi, settings: KubernetesSettings): Promise<Record<string, number>> {
+  if (!api.hpas) return {};
+  const all = await api.hpas(undefined);
+  const out: Record<string, number> = {};
+  for (const h of all) {
+    const ns = h.metadata?.namespace ?? "default";
+    if (settings.namespaces.length > 0 && !settings.namespaces.includes(ns)) continue;
+    const ref = h.spec?.scaleTargetRef;
+    if (ref?.kind && ref.name && typeof h.spec?.maxReplicas === "number") {
+      out[`${ref.kind}/${ns}/${ref.name}`] = h.spec.maxReplicas;
+    }
+  }
+  return out;
+}
+
+function capacityReading(
+  green: ClusterSnapshot["workloads"],
+  blue: Part<WorkloadCount[]> | undefined,
+  hpaMax: Record<string, number>,
+): NonNullable<KubernetesObservation["capacity"]> {
+  const byId = (list: readonly WorkloadCount[]) =>
+    Object.fromEntries(list.map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w.ready]));
+  return {
+    green: byId(inventory(green)),
+    hpaMax,
+    blue: !blue
+      ? { ok: false, error: "blue's workloads were not read" }
+      : blue.ok
+        ? { ok: true, value: byId(blue.value) }
+        : { ok: false, error: blue.error },
+  };
 }
 
 /** Blue's workloads in the plan's namespaces: the parity input. Blue is always reached through EKS. */

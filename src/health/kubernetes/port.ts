@@ -4,7 +4,12 @@
  * ticks for hours; the EKS token refreshes itself), and made anew only when the cluster's endpoint or CA
  * changes. Loaded by `createPorts` only for plans that enable `health.kubernetes`.
  */
-import type { ClusterReading, ClustersPort, KubernetesPort } from "../../aws/ports.ts";
+import type {
+  ClusterReading,
+  ClustersPort,
+  KubernetesPort,
+  KubernetesReadinessFacts,
+} from "../../aws/ports.ts";
 import type { AwsSettings } from "../../cli/context.ts";
 import type { Finding, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
@@ -12,7 +17,7 @@ import { auditLive } from "../audit/live.ts";
 import { minorOf } from "../audit/removed-apis.ts";
 import { kubernetesAccess } from "./access.ts";
 import type { KubeApi } from "./api.ts";
-import type { WorkloadCount } from "./checks.ts";
+import { nodeReady, type WorkloadCount } from "./checks.ts";
 import { connectEks } from "./connect.ts";
 import {
   connectGreen,
@@ -73,9 +78,40 @@ export function createKubernetesPort(
     }
   }
 
+  /** Blue's API, with blue described through its ClustersPort (once) for its endpoint and CA. */
+  async function blueApi(signal: AbortSignal | undefined): Promise<KubeApi> {
+    let reading = blueReading;
+    if (!reading) {
+      reading = await blueClusters.describe(blueName, { nodegroups: [], addons: [] }, { signal });
+      if (reading.exists && reading.endpoint && reading.certificateAuthority) blueReading = reading;
+    }
+    return blue(reading, signal);
+  }
+
   return {
+    async readinessFacts(reading, options) {
+      const nodes = await green(reading, options.signal).nodes();
+      let bluePods: KubernetesReadinessFacts["bluePods"];
+      if (options.bluePods)
+        try {
+          const pods = await (await blueApi(options.signal)).pods(undefined);
+          bluePods = { ok: true, count: pods.filter((p) => p.status?.phase === "Running").length };
+        } catch (error) {
+          bluePods = { ok: false, error: `blue's Kubernetes API: ${(error as Error).message}` };
+        }
+      return {
+        ...(bluePods ? { bluePods } : {}),
+        nodes: nodes.map((n) => ({
+          name: n.metadata?.name ?? "",
+          ready: nodeReady(n),
+          kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? "",
+        })),
+      };
+    },
     async observeGreen(reading, options) {
-      const parity = k8s.parity.enabled ? await blueInventory(options.signal) : undefined;
+      // Blue's workloads feed parity and capacity that follows traffic (plan `capacity`).
+      const parity =
+        k8s.parity.enabled || plan.doc.capacity ? await blueInventory(options.signal) : undefined;
       let api: KubeApi;
       try {
         api = green(reading, options.signal);

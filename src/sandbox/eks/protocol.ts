@@ -9,6 +9,7 @@ import {
   type ServiceProtocol,
 } from "../http.ts";
 import { decodeToken, encodeToken } from "../ids.ts";
+import { ADDON_VERSIONS, addonVersionsFor } from "./addon-versions.ts";
 import {
   eksError,
   type Addon,
@@ -114,7 +115,7 @@ function clusterOut(c: Cluster): unknown {
     endpoint: c.endpoint,
     roleArn: c.roleArn,
     resourcesVpcConfig: {
-      subnetIds: [],
+      subnetIds: c.subnetIds ?? [],
       securityGroupIds: [],
       endpointPublicAccess: true,
       endpointPrivateAccess: false,
@@ -196,6 +197,7 @@ function buildEndpoints(world: EksWorld): Endpoint[] {
         ...(input["tags"] && typeof input["tags"] === "object"
           ? { tags: input["tags"] as Record<string, string> }
           : {}),
+        ...subnetsFrom(input["resourcesVpcConfig"]),
       });
       return { cluster: clusterOut(cluster) };
     }),
@@ -288,6 +290,32 @@ function buildEndpoints(world: EksWorld): Endpoint[] {
       });
       return { addon };
     }),
+    e("GET", "/addons/supported-versions", "DescribeAddonVersions", false, (r) => {
+      const addonName = r.query.get("addonName") ?? undefined;
+      const kubernetesVersion = r.query.get("kubernetesVersion") ?? undefined;
+      const names = addonName ? [addonName] : Object.keys(ADDON_VERSIONS).sort();
+      const items = names
+        .map((name) => ({ name, versions: addonVersionsFor(name, kubernetesVersion) }))
+        .filter((a) => a.versions.length > 0)
+        .map((a) => ({
+          addonName: a.name,
+          type: "networking",
+          owner: "aws",
+          publisher: "eks",
+          addonVersions: a.versions.map((v) => ({
+            addonVersion: v.version,
+            architecture: ["amd64", "arm64"],
+            requiresConfiguration: false,
+            compatibilities: v.supported.map((clusterVersion) => ({
+              clusterVersion,
+              platformVersions: ["*"],
+              defaultVersion: v.defaultFor.includes(clusterVersion),
+            })),
+          })),
+        }));
+      const { page, nextToken } = pageOf(r, items);
+      return { addons: page, nextToken };
+    }),
     e("GET", `/clusters/${NAME}/addons/${NAME}`, "DescribeAddon", false, (_r, [c, a]) => ({
       addon: world.requireAddon(c!, a!),
     })),
@@ -310,6 +338,11 @@ function buildEndpoints(world: EksWorld): Endpoint[] {
       return { insights: page, nextToken };
     }),
   ];
+}
+
+function subnetsFrom(config: unknown): { subnetIds?: string[] } {
+  const ids = (config as { subnetIds?: unknown } | undefined)?.subnetIds;
+  return Array.isArray(ids) && ids.every((i) => typeof i === "string") ? { subnetIds: ids as string[] } : {};
 }
 
 function updateOut(update: Update): unknown {

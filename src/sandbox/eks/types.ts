@@ -25,6 +25,8 @@ export interface Cluster {
   certificateAuthority: { data: string };
   health: { issues: HealthIssue[] };
   tags: Record<string, string>;
+  /** `resourcesVpcConfig.subnetIds` (tests set them to point the subnet readiness check at EC2 subnets). */
+  subnetIds?: string[];
   pending?: Pending;
 }
 

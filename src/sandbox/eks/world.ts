@@ -5,6 +5,7 @@
  */
 import { SandboxError } from "../http.ts";
 import { hexId } from "../ids.ts";
+import { defaultAddonVersion } from "./addon-versions.ts";
 import type { Addon, Cluster, FargateProfile, Insight, Nodegroup, Pending, Update } from "./types.ts";
 
 export type { Addon, Cluster, FargateProfile, HealthIssue, Insight, Nodegroup, Update } from "./types.ts";
@@ -53,6 +54,7 @@ export class EksWorld {
       roleArn?: string;
       status?: Cluster["status"];
       tags?: Record<string, string>;
+      subnetIds?: string[];
     } = {},
   ): Cluster {
     this.settle();
@@ -74,6 +76,7 @@ export class EksWorld {
       certificateAuthority: { data: Buffer.from(`sandbox CA for ${name}`).toString("base64") },
       health: { issues: [] },
       tags: options.tags ?? {},
+      ...(options.subnetIds ? { subnetIds: options.subnetIds } : {}),
     };
     if (cluster.status === "CREATING") cluster.pending = { to: "ACTIVE", at: this.now() + this.delayMs };
     this.clusters.set(name, {
@@ -138,6 +141,8 @@ export class EksWorld {
       instanceTypes?: string[];
       status?: Nodegroup["status"];
       nodeRole?: string;
+      amiType?: string;
+      releaseVersion?: string;
     } = {},
   ): Nodegroup {
     const entry = this.entry(clusterName);
@@ -155,14 +160,17 @@ export class EksWorld {
       nodegroupArn: this.arn("nodegroup", `${clusterName}/${name}/${hexId(8)}-${hexId(4)}`),
       clusterName,
       version: options.version ?? entry.cluster.version,
-      releaseVersion: `${options.version ?? entry.cluster.version}.0-20250101`,
+      // Dated like EKS's releases (`1.33.0-20250704`): built the day the node group was made.
+      releaseVersion:
+        options.releaseVersion ??
+        `${options.version ?? entry.cluster.version}.0-${new Date(now).toISOString().slice(0, 10).replaceAll("-", "")}`,
       createdAt: now,
       modifiedAt: now,
       status: options.status ?? "CREATING",
       capacityType: "ON_DEMAND",
       scalingConfig: options.scalingConfig ?? { minSize: 1, maxSize: 3, desiredSize: 2 },
       instanceTypes: options.instanceTypes ?? ["m5.large"],
-      amiType: "AL2023_x86_64_STANDARD",
+      amiType: options.amiType ?? "AL2023_x86_64_STANDARD",
       nodeRole: options.nodeRole ?? `arn:aws:iam::${this.accountId}:role/eks-node`,
       health: { issues: [] },
     };
@@ -340,7 +348,8 @@ export class EksWorld {
       addonName: name,
       clusterName,
       status: options.status ?? "CREATING",
-      addonVersion: options.version ?? `v1.0.0-eksbuild.1`,
+      addonVersion:
+        options.version ?? defaultAddonVersion(name, entry.cluster.version) ?? `v1.0.0-eksbuild.1`,
       addonArn: this.arn("addon", `${clusterName}/${name}/${hexId(8)}`),
       createdAt: now,
       modifiedAt: now,

@@ -18,7 +18,7 @@ export function containerStatuses(p: Obj): Rec[] {
   return (rec(p.status).containerStatuses as Rec[] | undefined) ?? [];
 }
 
-export function node(name: string, zone: string): KubeObject {
+export function node(name: string, zone: string, kubernetesVersion = "1.31"): KubeObject {
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -36,7 +36,7 @@ export function node(name: string, zone: string): KubeObject {
       conditions: [
         { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
       ],
-      nodeInfo: { kubeletVersion: "v1.31.0-eks" },
+      nodeInfo: { kubeletVersion: `v${kubernetesVersion}.0-eks` },
     },
   };
 }

@@ -28,6 +28,13 @@ export const BUILTIN: ResourceType[] = [
     namespaced: true,
   },
   { group: "networking.k8s.io", version: "v1", kind: "Ingress", plural: "ingresses", namespaced: true },
+  {
+    group: "autoscaling",
+    version: "v2",
+    kind: "HorizontalPodAutoscaler",
+    plural: "horizontalpodautoscalers",
+    namespaced: true,
+  },
 ];
 
 /** The Argo CD CRD, served once installed (an Application is loaded, or the sandbox is told). */

@@ -10,6 +10,8 @@ import { loadManifests, type KubeObject } from "../../health/audit/manifests.ts"
 import { matchesSelectorString } from "../../health/kubernetes/labels.ts";
 import type { AwsCredentials } from "../../health/kubernetes/token.ts";
 import { ARGO_APPLICATION, BUILTIN, typeOf, type ResourceType } from "./resources.ts";
+import { discovery, SCALABLE } from "./discovery.ts";
+import type { Obj } from "./fill.ts";
 import { KubeStore } from "./store.ts";
 import { generateTls, type SandboxTls } from "./tls.ts";
 import { verifyToken } from "./token-verify.ts";
@@ -52,10 +54,59 @@ function status(code: number, reason: string, message: string) {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code };
 }
 
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (text += c));
+    req.on("end", () => resolve(text));
+    req.on("error", reject);
+  });
+}
+
+/** `spec.replicas` of a patch or Scale body when that is all it changes (metadata aside), else undefined. */
+function replicasIn(body: unknown): number | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const { spec, ...rest } = body as Record<string, unknown>;
+  if (Object.keys(rest).some((k) => !["kind", "apiVersion", "metadata", "status"].includes(k)))
+    return undefined;
+  if (typeof spec !== "object" || spec === null) return undefined;
+  const keys = Object.keys(spec);
+  const replicas = (spec as Record<string, unknown>).replicas;
+  if (keys.length !== 1 || typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0)
+    return undefined;
+  return replicas;
+}
+
+/** The autoscaling/v1 Scale of a Deployment or StatefulSet. */
+function scaleOf(o: Obj): unknown {
+  const spec = (o.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  const labels = spec.selector?.matchLabels ?? {};
+  return {
+    kind: "Scale",
+    apiVersion: "autoscaling/v1",
+    metadata: {
+      name: o.metadata.name,
+      namespace: o.metadata.namespace,
+      uid: o.metadata.uid,
+      resourceVersion: "1",
+    },
+    spec: { replicas: spec.replicas ?? 1 },
+    status: {
+      replicas: ((o.status ?? {}) as { replicas?: number }).replicas ?? 0,
+      selector: Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(","),
+    },
+  };
+}
+
 interface Route {
   type: ResourceType;
   namespace?: string;
   name?: string;
+  /** `scale` for `.../deployments/NAME/scale`. */
+  subresource?: "scale";
 }
 
 /** `/api/v1/...` or `/apis/{group}/{version}/...` → the resource type, namespace and name asked for. */
@@ -74,15 +125,21 @@ function route(path: string, served: ResourceType[]): Route | undefined {
     rest = rest.slice(2);
   }
   const [plural, name, ...extra] = rest;
-  if (!plural || extra.length > 0) return undefined;
+  const scale = extra.length === 1 && extra[0] === "scale" && name !== undefined;
+  if (!plural || (extra.length > 0 && !scale)) return undefined;
   const type = served.find((t) => t.group === group && t.version === version && t.plural === plural);
   if (!type || (namespace !== undefined && !type.namespaced)) return undefined;
-  return { type, namespace, name };
+  if (scale && !SCALABLE.has(type.kind)) return undefined;
+  return { type, namespace, name, ...(scale ? { subresource: "scale" as const } : {}) };
 }
 
 export async function startKubernetesApi(options: KubernetesApiOptions): Promise<KubernetesApi> {
   const now = options.now ?? (() => new Date());
-  const store = new KubeStore({ region: options.region, now });
+  const store = new KubeStore({
+    region: options.region,
+    now,
+    ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+  });
   const objects: KubeObject[] = [];
   for (const path of typeof options.manifests === "string"
     ? [options.manifests]
@@ -111,17 +168,78 @@ export async function startKubernetesApi(options: KubernetesApiOptions): Promise
     return types;
   };
 
+  /** `kubectl scale` (the scale subresource) and `kubectl patch` of `spec.replicas`; pods follow. */
+  async function writeReplicas(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: Route | undefined,
+  ): Promise<number> {
+    if (!r || r.name === undefined || !SCALABLE.has(r.type.kind)) {
+      send(
+        res,
+        405,
+        status(
+          405,
+          "MethodNotAllowed",
+          "the sandbox only scales or patches replicas of Deployments and StatefulSets",
+        ),
+      );
+      return 405;
+    }
+    const existing = store.list(r.type, r.namespace).find((o) => o.metadata.name === r.name);
+    if (!existing) {
+      send(res, 404, status(404, "NotFound", `${r.type.plural} "${r.name}" not found`));
+      return 404;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      send(res, 400, status(400, "BadRequest", "the body is not JSON"));
+      return 400;
+    }
+    const replicas = replicasIn(body);
+    if (replicas === undefined) {
+      send(
+        res,
+        422,
+        status(422, "Invalid", "the sandbox only changes spec.replicas (a whole number, 0 or more)"),
+      );
+      return 422;
+    }
+    const kind = r.type.kind as "Deployment" | "StatefulSet";
+    const scaled = store.scale(kind, existing.metadata.namespace ?? "default", r.name, replicas);
+    send(res, 200, r.subresource ? scaleOf(scaled) : scaled);
+    return 200;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const verdict = await verifyToken(req.headers.authorization, options.clusterName, credentials, now());
     if (!verdict.ok) {
       send(res, 401, status(401, "Unauthorized", "Unauthorized"));
       return 401;
     }
+    const url = new URL(req.url ?? "/", "https://127.0.0.1");
+    if (req.method === "PATCH" || req.method === "PUT") {
+      return writeReplicas(req, res, route(url.pathname, servedTypes()));
+    }
     if (req.method !== "GET") {
-      send(res, 405, status(405, "MethodNotAllowed", "the sandbox's Kubernetes API is read-only"));
+      send(
+        res,
+        405,
+        status(
+          405,
+          "MethodNotAllowed",
+          "the sandbox's Kubernetes API only reads, and scales or patches replicas",
+        ),
+      );
       return 405;
     }
-    const url = new URL(req.url ?? "/", "https://127.0.0.1");
+    const found = discovery(url.pathname, servedTypes(), `${req.headers.host ?? "127.0.0.1"}`);
+    if (found !== undefined) {
+      send(res, 200, found);
+      return 200;
+    }
     if (url.pathname === "/version") {
       const [major, minor] = version.split(".");
       send(res, 200, { major, minor, gitVersion: `v${version}.0-eks-sandbox`, platform: "linux/amd64" });
@@ -140,7 +258,7 @@ export async function startKubernetesApi(options: KubernetesApiOptions): Promise
         send(res, 404, status(404, "NotFound", `${type.plural} "${r.name}" not found`));
         return 404;
       }
-      send(res, 200, found);
+      send(res, 200, r.subresource ? scaleOf(found) : found);
       return 200;
     }
     const selector = url.searchParams.get("labelSelector") ?? undefined;

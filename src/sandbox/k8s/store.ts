@@ -13,6 +13,8 @@ export interface StoreOptions {
   region?: string;
   /** Nodes to create when the manifests hold none (default 3, one per zone). */
   nodes?: number;
+  /** The control plane's version; synthesized nodes' kubelets run it (default 1.31). */
+  kubernetesVersion?: string;
   now?: () => Date;
 }
 
@@ -87,9 +89,30 @@ export class KubeStore {
       const region = this.options.region ?? "us-east-1";
       const count = this.options.nodes ?? 3;
       for (let i = 0; i < count; i++)
-        this.put(node(`ip-10-0-${i + 1}-10.ec2.internal`, `${region}${"abc"[i % 3]}`));
+        this.put(
+          node(
+            `ip-10-0-${i + 1}-10.ec2.internal`,
+            `${region}${"abc"[i % 3]}`,
+            this.options.kubernetesVersion ?? "1.31",
+          ),
+        );
     }
     for (const o of [...this.items]) if (o.status === undefined) this.settle(o);
+  }
+
+  /**
+   * Sets a Deployment's or StatefulSet's replicas (as `kubectl scale` or an HPA would) and has its pods
+   * follow: the old pods go, and `replicas` ready ones come, as a controller settles.
+   */
+  scale(kind: "Deployment" | "StatefulSet", namespace: string, name: string, replicas: number): Obj {
+    const o = this.find(kind, namespace, name);
+    if (!o) throw new Error(`no ${kind} ${namespace}/${name} in the sandbox`);
+    for (const p of this.podsOf(namespace, name)) this.remove("Pod", namespace, p.metadata.name ?? "");
+    o.spec = { ...rec(o.spec), replicas };
+    this.settle(o);
+    o.metadata.generation = ((o.metadata.generation as number | undefined) ?? 1) + 1;
+    rec(o.status).observedGeneration = o.metadata.generation;
+    return o;
   }
 
   /** Pods of a workload (by the owner name the sandbox gives them). */
