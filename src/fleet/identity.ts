@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { normalizeName } from "../aws/route53-names.ts";
-import type { CompiledPlan } from "../plan/compile.ts";
+import { canonical, type CompiledPlan } from "../plan/compile.ts";
 import type { PlanDoc } from "../plan/schema.ts";
 
 export interface Claim {
@@ -21,17 +21,6 @@ function strings(value: unknown, out: string[] = []): string[] {
   else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
   else if (value && typeof value === "object") Object.values(value).forEach((v) => strings(v, out));
   return out;
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Every traffic target the plan moves, as comparable claims. */

@@ -32,7 +32,8 @@ export interface CompiledPlan {
   pendingGraceMs: number | undefined;
 }
 
-function canonical(value: unknown): string {
+/** A stable JSON form (keys sorted, undefined left out): the plan hash and fleet identities use it. */
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)
