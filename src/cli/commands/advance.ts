@@ -3,6 +3,7 @@
  * longer than one Route 53 INSYNC wait, and exits with the documented code.
  */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { heldByFleet } from "../fleet-option.ts";
 import { signalExitCode } from "../../errors.ts";
 import { DEFAULT_INSYNC_TIMEOUT_MS, runTick } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
@@ -13,10 +14,7 @@ export async function handler(
   options: { file: string; adoptLive?: boolean; fleet?: string },
   ctx: CommandContext,
 ): Promise<CommandResult> {
-  // `--fleet`: a plan its wave holds prints why and exits 0, before any lock or AWS call.
-  const held = options.fleet
-    ? await (await import("../../fleet/gate.ts")).fleetGate(options.fleet, options.file, ctx)
-    : undefined;
+  const held = await heldByFleet(options, ctx);
   if (held) return held;
   const { plan, deps } = await openSession(options.file, ctx, "advance");
   // One tick for cron: blue's retirement waits no longer than an INSYNC wait; the next tick goes on.

@@ -5,6 +5,7 @@
  * says how to continue and exits 130 / 143. The plan file is read again at every tick.
  */
 import type { CommandContext, CommandResult } from "../context.ts";
+import { heldByFleet } from "../fleet-option.ts";
 import { runLoop } from "../../engine/run-loop.ts";
 import { loadState } from "../../engine/driver.ts";
 import { openSession } from "../../engine/session.ts";
@@ -35,10 +36,7 @@ export async function handler(
   options: { file: string; adoptLive?: boolean; fleet?: string },
   ctx: CommandContext,
 ): Promise<CommandResult> {
-  // `--fleet`: a plan its wave holds prints why and exits 0, before any lock or AWS call.
-  const held = options.fleet
-    ? await (await import("../../fleet/gate.ts")).fleetGate(options.fleet, options.file, ctx)
-    : undefined;
+  const held = await heldByFleet(options, ctx);
   if (held) return held;
   const { plan, deps, reloadPlan } = await openSession(options.file, ctx, "run");
   const view = new LiveView(ctx.out, plan, ctx.now);
