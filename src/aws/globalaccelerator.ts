@@ -62,8 +62,25 @@ export function createEndpointGroupsPort(deps: EndpointGroupsPortDeps): Endpoint
   const poll = deps.poll ?? DEFAULT_POLL;
   const sleep = deps.sleep ?? defaultSleep;
 
-  async function readOne(ref: EndpointGroupRef, signal?: AbortSignal): Promise<EndpointGroupReading> {
-    const { DescribeEndpointGroupCommand, DescribeAcceleratorCommand } = await sdk();
+  /** Whether an accelerator is still applying a change; one DescribeAccelerator however many of its groups are read. */
+  async function acceleratorUpdating(acceleratorArn: string, signal?: AbortSignal): Promise<boolean> {
+    const { DescribeAcceleratorCommand } = await sdk();
+    const client = await deps.client();
+    const accelerator = await caller.call(
+      "globalaccelerator:DescribeAccelerator",
+      (abortSignal) =>
+        client.send(new DescribeAcceleratorCommand({ AcceleratorArn: acceleratorArn }), { abortSignal }),
+      signal,
+    );
+    return accelerator.Accelerator?.Status === "IN_PROGRESS";
+  }
+
+  async function readOne(
+    ref: EndpointGroupRef,
+    signal?: AbortSignal,
+    updating: (acceleratorArn: string) => Promise<boolean> = (arn) => acceleratorUpdating(arn, signal),
+  ): Promise<EndpointGroupReading> {
+    const { DescribeEndpointGroupCommand } = await sdk();
     const client = await deps.client();
     let group: EndpointGroup | undefined;
     try {
@@ -83,24 +100,23 @@ export function createEndpointGroupsPort(deps: EndpointGroupsPortDeps): Endpoint
       }
       throw error;
     }
-    const accelerator = await caller.call(
-      "globalaccelerator:DescribeAccelerator",
-      (abortSignal) =>
-        client.send(new DescribeAcceleratorCommand({ AcceleratorArn: acceleratorOf(ref.endpointGroupArn) }), {
-          abortSignal,
-        }),
-      signal,
-    );
     return {
       ref,
       found: group !== undefined,
       endpoints: group?.EndpointDescriptions ?? [],
-      updating: accelerator.Accelerator?.Status === "IN_PROGRESS",
+      updating: await updating(acceleratorOf(ref.endpointGroupArn)),
     };
   }
 
   async function read(refs: readonly EndpointGroupRef[], options: CallOptions = {}) {
-    return Promise.all(refs.map((r) => readOne(r, options.signal)));
+    // Groups of one accelerator (one per region, typically) share its description within a read.
+    const described = new Map<string, Promise<boolean>>();
+    const updating = (arn: string) => {
+      let status = described.get(arn);
+      if (!status) described.set(arn, (status = acceleratorUpdating(arn, options.signal)));
+      return status;
+    };
+    return Promise.all(refs.map((r) => readOne(r, options.signal, updating)));
   }
 
   return {

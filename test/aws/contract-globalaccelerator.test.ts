@@ -89,6 +89,30 @@ describe("Global Accelerator endpoint groups adapter (sandbox)", () => {
     }
   });
 
+  it("describes an accelerator once however many of its endpoint groups one read covers", async () => {
+    const ga = sandbox.world.globalaccelerator;
+    const accelerator = ga.createAccelerator("regions");
+    const listener = ga.createListener(accelerator.AcceleratorArn, [{ FromPort: 443, ToPort: 443 }]);
+    const refs = ["us-east-1", "eu-west-1", "ap-southeast-2"].map((region) => ({
+      endpointGroupArn: ga.createEndpointGroup(listener.ListenerArn, region, [
+        { EndpointId: BLUE, Weight: 100 },
+        { EndpointId: GREEN, Weight: 0 },
+      ]).EndpointGroupArn,
+      blue: BLUE,
+      green: GREEN,
+    }));
+    const { endpointGroups } = port();
+    ops.length = 0;
+    const readings = await endpointGroups.read([
+      ...refs,
+      { endpointGroupArn: groupArn, blue: BLUE, green: GREEN },
+    ]);
+    expect(readings.map((r) => r.found)).toEqual([true, true, true, true]);
+    expect(ops.filter((o) => o === "globalaccelerator:DescribeEndpointGroup")).toHaveLength(4);
+    // Two accelerators: "regions" (three groups) and "shop" (one).
+    expect(ops.filter((o) => o === "globalaccelerator:DescribeAccelerator")).toHaveLength(2);
+  });
+
   it("reports an unknown endpoint group as not found, and names AWS's error otherwise", async () => {
     const { endpointGroups, clients } = port();
     const [r] = await endpointGroups.read([{ endpointGroupArn: `${groupArn}0`, blue: BLUE, green: GREEN }]);
