@@ -1,7 +1,8 @@
 /**
  * What the report page shows, derived from the state and the plan (pure): the written weights over
  * time (a step series), the observed split when events recorded it, each alarm's state over time (swim
- * lanes), the event timeline with its evidence (large weight lists summarised), approvals and the plan.
+ * lanes), each metric's values per side per evaluation (plans with analysis), the event timeline with
+ * its evidence (large weight lists summarised), approvals and the plan.
  */
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { EventRecord, UpgradeState } from "../engine/state.ts";
@@ -10,6 +11,18 @@ export interface AlarmLane {
   name: string;
   /** Epoch seconds; each segment lasts until the next one (the last until `end`). */
   changes: { t: number; state: string }[];
+}
+
+/** One metric's evaluations, oldest first: green's and blue's values (null: no data) and the verdict. */
+export interface MetricSeries {
+  name: string;
+  /** Epoch seconds of each evaluation. */
+  t: number[];
+  green: (number | null)[];
+  blue: (number | null)[];
+  verdict: string[];
+  /** Evaluations left out to keep the page small (the oldest). */
+  omitted: number;
 }
 
 export interface ReportData {
@@ -36,6 +49,8 @@ export interface ReportData {
   written: { t: number[]; green: number[] };
   observed: { t: number[]; green: (number | null)[] };
   alarms: AlarmLane[];
+  /** Per metric of the plan's analysis (empty without analysis). */
+  metrics: MetricSeries[];
   events: (Omit<EventRecord, "evidence"> & { evidence?: Record<string, unknown> })[];
   approvals: UpgradeState["approvals"];
   generatedAt: string;
@@ -68,6 +83,61 @@ function observedGreen(e: EventRecord): number | null | undefined {
   const percents = w.map((p) => p.percent).filter((p): p is number => p !== null);
   if (percents.length === 0) return null;
   return Math.round((percents.reduce((a, b) => a + b, 0) / percents.length) * 10) / 10;
+}
+
+/** Evaluations kept per metric (the latest). */
+export const MAX_METRIC_POINTS = 500;
+
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** A side's value in analysis evidence: a number (a verdict's summary) or `{ value }` (an `analysis` event). */
+function sideValue(v: unknown): number | null {
+  if (v && typeof v === "object" && "value" in v) return num((v as { value: unknown }).value);
+  return num(v);
+}
+
+/**
+ * Each metric's evaluations from the event log's analysis evidence: an `analysis` event holds the
+ * evaluations judged then (each side as `{ value }`); hold, rollback and bake-complete events carry
+ * every metric's last evaluation with its time. The state's last evaluations complete them. One point
+ * per metric and evaluation time.
+ */
+function metricSeries(state: UpgradeState, plan: CompiledPlan): MetricSeries[] {
+  const names = (plan.doc.analysis?.metrics ?? []).map((m) => m.name);
+  const points = new Map<
+    string,
+    Map<number, { green: number | null; blue: number | null; verdict: string }>
+  >();
+  const add = (metric: unknown, t: number, green: unknown, blue: unknown, verdict: unknown) => {
+    if (typeof metric !== "string" || !Number.isFinite(t)) return;
+    const series = points.get(metric) ?? new Map();
+    points.set(metric, series);
+    series.set(t, { green: sideValue(green), blue: sideValue(blue), verdict: String(verdict ?? "") });
+  };
+  for (const e of state.events) {
+    const list = (e.evidence as { analysis?: unknown } | undefined)?.analysis;
+    if (!Array.isArray(list)) continue;
+    for (const item of list as Record<string, unknown>[]) {
+      if (!item || typeof item !== "object") continue;
+      const when = typeof item.at === "string" ? item.at : e.at;
+      add(item.metric, sec(when), item.green, item.blue, item.verdict);
+    }
+  }
+  for (const [name, last] of Object.entries(state.analysis?.last ?? {}))
+    add(name, sec(last.at), last.green, last.blue, last.verdict);
+  const all = [...names, ...[...points.keys()].filter((n) => !names.includes(n)).sort()];
+  return all.map((name) => {
+    const sorted = [...(points.get(name) ?? new Map()).entries()].sort(([a], [b]) => a - b);
+    const kept = sorted.slice(-MAX_METRIC_POINTS);
+    return {
+      name,
+      t: kept.map(([t]) => t),
+      green: kept.map(([, p]) => p.green),
+      blue: kept.map(([, p]) => p.blue),
+      verdict: kept.map(([, p]) => p.verdict),
+      omitted: sorted.length - kept.length,
+    };
+  });
 }
 
 export function reportData(state: UpgradeState, plan: CompiledPlan, now: Date): ReportData {
@@ -132,6 +202,7 @@ export function reportData(state: UpgradeState, plan: CompiledPlan, now: Date): 
     written,
     observed,
     alarms,
+    metrics: metricSeries(state, plan),
     events: state.events.map((e) => {
       const evidence = compactEvidence(e);
       const { evidence: _drop, ...rest } = e;

@@ -1,7 +1,7 @@
 /**
  * The report page as one self-contained HTML string (pure): the data as embedded JSON, uPlot's script
- * and stylesheet inline (given by the caller), and a little script that draws the weights chart and the
- * alarm swim lanes. Nothing is fetched when the page is viewed. The tables are plain HTML, so the page
+ * and stylesheet inline (given by the caller), and a little script that draws the weights chart, the
+ * alarm swim lanes and, for a plan with analysis, one chart per metric with blue's and green's values. Nothing is fetched when the page is viewed. The tables are plain HTML, so the page
  * still reads without scripts.
  */
 import { stringify } from "yaml";
@@ -37,6 +37,35 @@ function eventRows(d: ReportData): string {
     .join("\n");
 }
 
+/** A value as read (4 significant digits; the exact number in `data-value`). */
+const cell = (side: string, v: number | null) =>
+  v === null
+    ? `<td data-side="${side}">no data</td>`
+    : `<td data-side="${side}" data-value="${v}">${esc(Number(v.toPrecision(4)))}</td>`;
+
+/** Per metric: a chart (drawn by the script) and, folded, a table of every evaluation's values. */
+function metricSections(d: ReportData): string {
+  if (d.metrics.length === 0) return "";
+  const parts = d.metrics.map((m, i) => {
+    const rows = m.t
+      .map(
+        (t, j) =>
+          `<tr class="metric-value"><td>${esc(new Date(t * 1000).toISOString())}</td>${cell("green", m.green[j]!)}${cell("blue", m.blue[j]!)}<td>${esc(m.verdict[j])}</td></tr>`,
+      )
+      .join("");
+    const omitted = m.omitted > 0 ? ` (the latest ${m.t.length}; ${m.omitted} older left out)` : "";
+    const body =
+      m.t.length === 0
+        ? `<p class="muted">No evaluation of ${esc(m.name)} was recorded.</p>`
+        : `<div class="metric-chart" id="metric-${i}" data-metric="${esc(m.name)}"></div>
+<details><summary>values per evaluation${omitted}</summary><table class="metric-values" data-metric="${esc(m.name)}"><thead><tr><th>evaluated</th><th>green</th><th>blue</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+    return `<h3>${esc(m.name)}</h3>\n${body}`;
+  });
+  return `<h2>Metrics: green and blue</h2>
+<div class="legend muted">value per evaluation:<span style="background:#2b62c9"></span>blue<span style="background:#1f8f4e"></span>green (as recorded in the events' analysis evidence)</div>
+${parts.join("\n")}`;
+}
+
 function approvalRows(d: ReportData): string {
   if (d.approvals.length === 0) return `<tr><td colspan="5">No approvals recorded.</td></tr>`;
   return d.approvals
@@ -49,7 +78,7 @@ function approvalRows(d: ReportData): string {
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:20px auto;max-width:1200px;padding:0 16px;color:#1d2430}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde;padding-bottom:4px}
+h3{font-size:15px;margin:18px 0 6px}h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde;padding-bottom:4px}
 .facts{display:flex;flex-wrap:wrap;gap:8px 24px;margin:10px 0}.facts div{min-width:120px}.facts b{display:block;font-size:12px;color:#667;font-weight:500}
 .phase{display:inline-block;padding:2px 8px;border-radius:10px;background:#e6eefc}
 .phase-rolled-back,.phase-rolling-back{background:#fde2e1}.phase-completed{background:#dff5e3}.phase-paused,.phase-awaiting-approval,.phase-waiting-to-retire{background:#fff1cc}
@@ -83,6 +112,23 @@ const DRAW = `
     ],
     axes: [{}, { values: function(u, v){ return v.map(function(x){ return x + "%"; }); } }]
   }, [xs, w, o], document.getElementById("weights"));
+
+  d.metrics.forEach(function(m, i){
+    var el = document.getElementById("metric-" + i);
+    if (!el) return;
+    new uPlot({
+      width: width, height: 200, title: m.name,
+      scales: { x: { time: true } },
+      series: [
+        {},
+        { label: "blue", stroke: "#2b62c9", width: 2, spanGaps: false, points: { show: true, size: 6 } },
+        { label: "green", stroke: "#1f8f4e", width: 2, spanGaps: false, points: { show: true, size: 6 } }
+      ]
+    }, [m.t, m.blue, m.green], el);
+    var drawn = 0;
+    for (var j = 0; j < m.t.length; j++) { if (m.blue[j] !== null) drawn++; if (m.green[j] !== null) drawn++; }
+    el.setAttribute("data-points", String(drawn));
+  });
 
   var colors = { OK: "#3cb371", ALARM: "#e0463c", INSUFFICIENT_DATA: "#b8bcc6" };
   var c = document.getElementById("lanes");
@@ -140,6 +186,7 @@ export function renderReport(d: ReportData, doc: PlanDoc, lib: ChartLibrary): st
 ${s.rollbackReason ? `<p><b>Rollback:</b> <span data-field="rollbackReason">${esc(s.rollbackReason)}</span></p>` : ""}
 <h2>Weights over time</h2>
 <div id="weights"></div>
+${metricSections(d)}
 <h2>Alarms</h2>
 <div class="legend muted">state:<span style="background:#3cb371"></span>OK<span style="background:#e0463c"></span>ALARM<span style="background:#b8bcc6"></span>INSUFFICIENT_DATA (as recorded in the events' evidence)</div>
 <canvas id="lanes"></canvas>

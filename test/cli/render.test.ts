@@ -16,7 +16,7 @@ function baking(): UpgradeState {
 }
 
 describe("live view", () => {
-  it("on a terminal draws step, weights with a bar, the bake countdown and redraws in place", () => {
+  it("on a terminal draws step, weights with a bar, the bake countdown, the next step and redraws in place", () => {
     const out = recordingOutput();
     const view = new LiveView(out, plan, now, true);
     view.update(baking(), undefined, "Baking step 2 (50% green): 30s left.");
@@ -25,7 +25,7 @@ describe("live view", () => {
     expect(block).toMatch(/blue\s+50%.*green 50%/);
     expect(block).toMatch(/bake\s+30s left of 60s/);
     view.refresh();
-    expect(out.lines.some((l) => l.text.includes("\u001b[6A"))).toBe(true);
+    expect(out.lines.some((l) => l.text.includes("\u001b[7A"))).toBe(true);
   });
 
   it("otherwise prints one timestamped line per event and per change of reason, not per countdown", () => {

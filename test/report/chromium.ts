@@ -15,6 +15,10 @@ export interface PageCheck {
   inkedPixels: number[];
   eventRows: number;
   approvalRows: number;
+  /** Each metric chart: its metric, the values the script plotted, the inked pixels of its canvas. */
+  metricCharts: { metric: string; points: number; inked: number }[];
+  /** Each metric's table of evaluations: time, green's and blue's exact values (null: no data). */
+  metricValues: { metric: string; at: string; green: number | null; blue: number | null }[];
   screenshot?: Buffer;
 }
 
@@ -53,7 +57,8 @@ export async function openReport(file: string, options: { screenshot?: boolean }
       document.querySelectorAll("[data-field]").forEach((el) => {
         fields[el.getAttribute("data-field")!] = (el.textContent ?? "").trim();
       });
-      const inkedPixels = Array.from(document.querySelectorAll("canvas")).map((c) => {
+      const inked = (c: HTMLCanvasElement | null) => {
+        if (!c) return 0;
         const g = c.getContext("2d")!;
         const px = g.getImageData(0, 0, c.width, c.height).data;
         let n = 0;
@@ -62,8 +67,28 @@ export async function openReport(file: string, options: { screenshot?: boolean }
           if (px[i + 3]! > 0 && !white) n++;
         }
         return n;
-      });
+      };
+      const inkedPixels = Array.from(document.querySelectorAll("canvas")).map(inked);
+      const metricCharts = Array.from(document.querySelectorAll(".metric-chart")).map((el) => ({
+        metric: el.getAttribute("data-metric") ?? "",
+        points: Number(el.getAttribute("data-points") ?? "0"),
+        inked: inked(el.querySelector("canvas")),
+      }));
+      const side = (row: Element, name: string) => {
+        const v = row.querySelector(`td[data-side="${name}"]`)?.getAttribute("data-value");
+        return v === null || v === undefined ? null : Number(v);
+      };
+      const metricValues = Array.from(document.querySelectorAll("table.metric-values tr.metric-value")).map(
+        (row) => ({
+          metric: row.closest("table")!.getAttribute("data-metric") ?? "",
+          at: (row.querySelector("td")?.textContent ?? "").trim(),
+          green: side(row, "green"),
+          blue: side(row, "blue"),
+        }),
+      );
       return {
+        metricCharts,
+        metricValues,
         fields,
         charts: document.body.getAttribute("data-charts"),
         inkedPixels,

@@ -12,6 +12,7 @@ import { reportData } from "../../src/report/data.ts";
 import { renderReport } from "../../src/report/html.ts";
 import { newState, type EventRecord, type UpgradeState } from "../../src/engine/state.ts";
 import { testPlan } from "../support/fake-world.ts";
+import type { PlanInput } from "../../src/plan/schema.ts";
 import { BIN, compressedPlan, setup, type Env } from "../cli/harness.ts";
 import { openReport } from "./chromium.ts";
 
@@ -122,6 +123,64 @@ describe("report", () => {
     }
   });
 
+  it("a plan with analysis: one chart per metric with blue and green, its numbers those of the evidence", async () => {
+    env = await setup(analysisPlan());
+    const model = env.sandbox.world.traffic.describe()!;
+    env.sandbox.world.traffic.configure({
+      record: model.record,
+      loadBalancers: model.loadBalancers,
+      rules: [{ side: "green", greenAtLeast: 50, errorRate: 0.2 }],
+    });
+    expect((await env.cli(["--output", "json", "run", "plan.yaml"])).code).toBe(3);
+    const history = await stateOf(env);
+    const r = await env.cli(["--output", "json", "report", "plan.yaml"]);
+    expect(r.code).toBe(0);
+    const page = await openReport(r.json.out);
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.charts).toBe("drawn");
+
+    // Every evaluation in the evidence, per side: `analysis` events (at the event's time, `{ value }`)
+    // and the last evaluations carried by the rollback (with their own time, plain numbers).
+    const expected = new Map<string, { green: number | null; blue: number | null }>();
+    const side = (v: unknown) =>
+      v && typeof v === "object" ? ((v as { value: number | null }).value ?? null) : ((v as number) ?? null);
+    for (const e of history.events) {
+      for (const a of (e.evidence as { analysis?: Record<string, unknown>[] })?.analysis ?? []) {
+        expect(a.metric).toBe("error-rate");
+        const at = new Date((a.at as string | undefined) ?? e.at).toISOString();
+        expected.set(at, { green: side(a.green), blue: side(a.blue) });
+      }
+    }
+    const failed = history.events.find(
+      (e) =>
+        e.type === "analysis" &&
+        (e.evidence as { analysis: { verdict: string }[] }).analysis.some((a) => a.verdict === "fail"),
+    )!;
+    expect(failed).toBeDefined();
+    expect(expected.size).toBeGreaterThanOrEqual(1);
+
+    expect(page.metricCharts).toHaveLength(1);
+    const [chart] = page.metricCharts;
+    expect(chart!.metric).toBe("error-rate");
+    const values = [...expected.values()];
+    expect(chart!.points).toBe(
+      values.filter((v) => v.green !== null).length + values.filter((v) => v.blue !== null).length,
+    );
+    expect(chart!.points).toBeGreaterThanOrEqual(2);
+    expect(chart!.inked).toBeGreaterThan(500);
+    expect(page.metricValues.map(({ at, green, blue }) => [at, { green, blue }])).toEqual(
+      [...expected.entries()].sort(([a], [b]) => a.localeCompare(b)),
+    );
+    // The failed evaluation's numbers, green worse than blue, are on the page.
+    const failedRow = page.metricValues.find((v) => v.at === new Date(failed.at).toISOString())!;
+    const evidence = (
+      failed.evidence as { analysis: { green: { value: number }; blue: { value: number } }[] }
+    ).analysis[0]!;
+    expect(failedRow).toMatchObject({ green: evidence.green.value, blue: evidence.blue.value });
+    expect(failedRow.green!).toBeGreaterThan(failedRow.blue!);
+  }, 60_000);
+
   it("a missing or damaged state is a clear error, exit 4", async () => {
     env = await setup();
     let r = await env.cli(["report", "plan.yaml"]);
@@ -204,3 +263,42 @@ describe("report", () => {
     for (const n of page.inkedPixels) expect(n).toBeGreaterThan(500);
   });
 });
+
+const alb = (name: string) => [{ name: "LoadBalancer", value: name }];
+
+/** The sandbox's traffic model with a green-versus-blue 5xx rate metric (as test/cli/analysis-wiring). */
+function analysisPlan(): PlanInput {
+  const stat = (metricName: string) => ({
+    namespace: "AWS/ApplicationELB",
+    metricName,
+    dimensions: alb("{{alb}}"),
+    stat: "Sum",
+    period: 1,
+  });
+  return compressedPlan({
+    steps: [
+      { green: 10, bake: "1s" },
+      { green: 50, bake: "6s" },
+      { green: 100, bake: "1s" },
+    ],
+    rollback: { holdTimeout: "5m" },
+    analysis: {
+      interval: "1s",
+      variables: { blue: { alb: "app/blue-alb/1" }, green: { alb: "app/green-alb/2" } },
+      metrics: [
+        {
+          name: "error-rate",
+          queries: [
+            { id: "errors", metricStat: stat("HTTPCode_Target_5XX_Count") },
+            { id: "requests", metricStat: stat("RequestCount") },
+            { id: "rate", expression: "100 * FILL(errors, 0) / requests" },
+          ],
+          compare: { direction: "higher-is-worse", maxRatio: 1.5, maxIncrease: 0.5 },
+          minData: { datapoints: 2 },
+          failureLimit: 0,
+          window: "3s",
+        },
+      ],
+    },
+  });
+}
