@@ -382,7 +382,8 @@ datapoints, 10 s window, \`failureLimit: 0\`). During the bake, green's 5xx rate
 goes from 0.1% to ${d.options.errorRate * 100}% at a whole second chosen uniformly over one interval; the figure is the
 time from that second to the rollback's ChangeResourceRecordSets reaching the sandbox. It counts the 1 s
 datapoint (the model writes a second once it is over), the wait for the next evaluation (up to the
-interval, which the 1 s poll rounds up), and the tick that rolls back. ${d.trials.length} trials, one at a time.
+interval, which the 1 s poll rounds up), and the tick that rolls back: at worst about the datapoint's
+second + interval + poll (7 s here), so the goal (interval + 1 s) is on the median. ${d.trials.length} trials, one at a time.
 
 | trials | median | max | goal (median) | each |
 | --- | --- | --- | --- | --- |
