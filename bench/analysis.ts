@@ -74,7 +74,7 @@ export interface CallsCase {
 
 const SPLIT_PERIOD_S = 1;
 
-function callsPlan(metrics: number): PlanInput {
+export function callsPlan(metrics: number): PlanInput {
   return analysisPlan(
     "analysis-calls",
     [
@@ -197,7 +197,7 @@ export interface DetectionTrial {
   error?: string;
 }
 
-function detectionPlan(o: DetectionOptions): PlanInput {
+export function detectionPlan(o: DetectionOptions): PlanInput {
   const plan = analysisPlan(
     "analysis-detect",
     [
