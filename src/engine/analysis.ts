@@ -94,7 +94,7 @@ function evaluationDue(lastEvaluatedAt: string | undefined, plan: CompiledPlan, 
 }
 
 /** How often a converging split is read: min(the split queries' shortest period, interval); see analysisWindow. */
-export function splitCadenceMs(plan: CompiledPlan): number {
+function splitCadenceMs(plan: CompiledPlan): number {
   const periods = (plan.doc.analysis?.split?.queries ?? []).flatMap((q) =>
     q.metricStat ? [q.metricStat.period * 1000] : [],
   );
