@@ -10,6 +10,7 @@ import { bench as reactionBench } from "./reaction.ts";
 import { bench as judgementBench } from "./judgement.ts";
 import { bench as fleetBench } from "./fleet.ts";
 import { bench as targetsBench } from "./targets.ts";
+import { bench as analysisBench } from "./analysis.ts";
 import { describeMachine } from "./lib/machine.ts";
 import { raw } from "./lib/raw.ts";
 
@@ -39,6 +40,7 @@ const BENCHES: Bench[] = [
   fleetBench,
   reactionBench,
   targetsBench,
+  analysisBench,
   judgementBench,
 ];
 

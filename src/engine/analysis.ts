@@ -49,24 +49,56 @@ export function awaitingSplit(state: UpgradeState, plan: CompiledPlan): boolean 
   );
 }
 
+/** What the shell reads this tick: every query over the longest window, or the split's queries only. */
+export interface AnalysisRead {
+  start: Date;
+  end: Date;
+  /** "split": a converging step's read between evaluations, of the split's count queries only. */
+  only?: "split";
+}
+
 /**
- * The window to read this tick, or undefined when no evaluation is due: the plan has analysis, green
- * carries traffic under watch, and `analysis.interval` has passed since the last evaluation (or the
- * split is still converging, which is read every tick).
+ * What to read this tick, or undefined when nothing is due: the plan has analysis, green carries
+ * traffic under watch, and either an evaluation is due (`analysis.interval` has passed since the last;
+ * every metric and the split, over the longest window) or, while the step's split is converging, a
+ * split read is due (the split's queries only, over the split window).
+ *
+ * The cadence of the split reads: once per the split query's period, and never less often than the
+ * interval (an evaluation reads the split's queries too), i.e. every min(period, interval). A count
+ * query's sums gain a datapoint once per period, so reading it more often reads the same sums again;
+ * reading it less often than the interval would make a step wait for convergence longer than the plan
+ * asks analysis to look. So with ALB metrics (60 s) and `interval: 1m` a converging step reads once a
+ * minute (one evaluation) instead of every poll; with 10 s high-resolution counts and a 1 m interval,
+ * six reads a minute, five of them of the two split queries only. The metrics are judged at the
+ * interval only (`withAnalysis`), whatever the split reads.
  */
-export function analysisWindow(
-  state: UpgradeState,
-  plan: CompiledPlan,
-  now: Date,
-): { start: Date; end: Date } | undefined {
+export function analysisWindow(state: UpgradeState, plan: CompiledPlan, now: Date): AnalysisRead | undefined {
   const a = plan.doc.analysis;
   if (!a || (a.metrics.length === 0 && !a.split)) return undefined;
   if (!EVALUATED.includes(state.phase) || state.step === 0 || state.intent) return undefined;
-  const last = state.analysis?.lastEvaluatedAt;
-  const due =
-    awaitingSplit(state, plan) || last === undefined || now.getTime() - Date.parse(last) >= intervalMs(plan);
-  if (!due) return undefined;
-  return { start: new Date(now.getTime() - longestWindowMs(plan)), end: now };
+  if (evaluationDue(state.analysis?.lastEvaluatedAt, plan, now)) {
+    return { start: new Date(now.getTime() - longestWindowMs(plan)), end: now };
+  }
+  if (!a.split || !awaitingSplit(state, plan)) return undefined;
+  const read = [state.analysis?.lastEvaluatedAt, state.analysis?.observedSplit?.at]
+    .filter((x) => x !== undefined)
+    .map((x) => Date.parse(x));
+  const last = read.length > 0 ? Math.max(...read) : undefined;
+  if (last !== undefined && now.getTime() - last < splitCadenceMs(plan)) return undefined;
+  return { start: new Date(now.getTime() - parseDuration(a.split.window)), end: now, only: "split" };
+}
+
+/** Whether metrics are evaluated now: never yet, or `analysis.interval` since the last evaluation. */
+function evaluationDue(lastEvaluatedAt: string | undefined, plan: CompiledPlan, now: Date): boolean {
+  return lastEvaluatedAt === undefined || now.getTime() - Date.parse(lastEvaluatedAt) >= intervalMs(plan);
+}
+
+/** How often a converging split is read: min(the split queries' shortest period, interval); see analysisWindow. */
+function splitCadenceMs(plan: CompiledPlan): number {
+  const periods = (plan.doc.analysis?.split?.queries ?? []).flatMap((q) =>
+    q.metricStat ? [q.metricStat.period * 1000] : [],
+  );
+  return Math.min(intervalMs(plan), ...periods);
 }
 
 function intervalMs(plan: CompiledPlan): number {
@@ -151,10 +183,8 @@ export function withAnalysis(d: Draft, obs: Observation, verdict: Verdict): Verd
   if (!d.plan.doc.analysis || s.step === 0 || !EVALUATED.includes(s.phase)) return verdict;
   const metrics = applyingMetrics(s, d.plan);
   const a = stepState(s);
-  // Metrics are judged once per interval, even on ticks that read CloudWatch for the converging split.
-  const last = a.lastEvaluatedAt;
-  const due = last === undefined || d.now.getTime() - Date.parse(last) >= intervalMs(d.plan);
-  if (obs.analysis && due) {
+  // Metrics are judged once per interval, never from a converging split's read (it holds no metric).
+  if (obs.analysis && !obs.analysis.splitOnly && evaluationDue(a.lastEvaluatedAt, d.plan, d.now)) {
     a.lastEvaluatedAt = d.iso;
     const judged = judgeAll(d.plan, metrics, obs.analysis, d.now);
     const counts = { ...(a.counts ?? {}) };

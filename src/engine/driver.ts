@@ -40,7 +40,7 @@ import {
 } from "./traffic.ts";
 import { differingPairs, pairLabel } from "./weights.ts";
 import type { NotifyResult } from "../notify/record.ts";
-import { analysisWindow } from "./analysis.ts";
+import { analysisWindow, type AnalysisRead } from "./analysis.ts";
 
 export interface DriverDeps {
   plan: CompiledPlan;
@@ -620,11 +620,7 @@ async function perform(
 }
 
 /** The metric-analysis window to read this tick, when an evaluation is due (engine/analysis.ts decides). */
-function analysisOption(
-  state: UpgradeState,
-  plan: CompiledPlan,
-  now: Date,
-): { analysis?: { start: Date; end: Date } } {
+function analysisOption(state: UpgradeState, plan: CompiledPlan, now: Date): { analysis?: AnalysisRead } {
   const window = analysisWindow(state, plan, now);
   return window ? { analysis: window } : {};
 }

@@ -93,8 +93,11 @@ export interface Observation {
   audit?: Part<Finding[]>;
   /** Findings about the tool's own configuration, given by the shell (an unset notification URL variable). */
   config?: Finding[];
-  /** Metric analysis, read only when the plan has `analysis` and an evaluation is due (engine/analysis.ts). */
-  analysis?: Part<AnalysisObservation>;
+  /**
+   * Metric analysis, read only when the plan has `analysis` and an evaluation is due (engine/analysis.ts);
+   * `splitOnly`: a converging step's read of the split's queries only (no metric is judged from it).
+   */
+  analysis?: Part<AnalysisObservation> & { splitOnly?: true };
   /** Green's upgrade-readiness findings (src/health/readiness.ts), read when the audit is (preflight ticks and `plan`). */
   readiness?: Part<Finding[]>;
 }

@@ -6,7 +6,7 @@
  */
 import type { ClusterReading, EndpointGroupRef, ListenerRef, Ports, RecordPairRef } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
-import { resolveQueries, type MetricDataResultLike } from "../analysis/index.ts";
+import { resolveQueries, type MetricDataResultLike, type ResolvedSide } from "../analysis/index.ts";
 import type { AlarmsObservation, AnalysisObservation, Observation, Part } from "./observation.ts";
 
 export interface ObserveOptions {
@@ -23,8 +23,8 @@ export interface ObserveOptions {
   formerTargets?: RecordPairRef[];
   formerListeners?: ListenerRef[];
   formerEndpointGroups?: EndpointGroupRef[];
-  /** Read the plan's metric analysis over this window (every metric of both sides, one packed call set); engine/analysis.ts says when. */
-  analysis?: { start: Date; end: Date };
+  /** Read the plan's metric analysis over this window (every metric of both sides, one packed call set; `only: "split"`: the split's queries only); engine/analysis.ts says when. */
+  analysis?: { start: Date; end: Date; only?: "split" };
 }
 
 /** The AWS services an observation reads, as the retry layer names operations (`cloudwatch:DescribeAlarms`). */
@@ -156,11 +156,11 @@ export async function observe(
     ...(groupReadings ? { endpointGroups: withRetries(groupReadings, log, "globalaccelerator") } : {}),
   };
   if (options.analysis && plan.doc.analysis) {
-    observation.analysis = withRetries(
-      await part(() => readAnalysis(ports, plan, options.analysis!, options.signal)),
-      log,
-      "cloudwatch",
-    );
+    const read = options.analysis;
+    observation.analysis = {
+      ...withRetries(await part(() => readAnalysis(ports, plan, read, options.signal)), log, "cloudwatch"),
+      ...(read.only === "split" ? { splitOnly: true as const } : {}),
+    };
   }
   const former = options.formerTargets;
   if (former && former.length > 0) {
@@ -204,16 +204,20 @@ function kubernetesReadable(green: ClusterReading): boolean {
   return green.exists && green.status === "ACTIVE";
 }
 
-/** Every analysis query of both sides over the window, in as few GetMetricData calls as allowed. */
+/**
+ * Every analysis query of both sides over the window (or, with `only: "split"`, the split's queries
+ * only), in as few GetMetricData calls as allowed.
+ */
 export async function readAnalysis(
   ports: Ports,
   plan: CompiledPlan,
-  window: { start: Date; end: Date },
+  window: { start: Date; end: Date; only?: "split" },
   signal?: AbortSignal,
 ): Promise<AnalysisObservation> {
   if (!ports.metrics) throw new Error("no CloudWatch metrics port");
   const sides = [resolveQueries(plan.doc, "blue"), resolveQueries(plan.doc, "green")];
-  const queries = sides.flatMap((s) => [...s.metrics.flatMap((m) => m.queries), ...(s.split?.queries ?? [])]);
+  const metrics = (s: ResolvedSide) => (window.only === "split" ? [] : s.metrics.flatMap((m) => m.queries));
+  const queries = sides.flatMap((s) => [...metrics(s), ...(s.split?.queries ?? [])]);
   const read = await ports.metrics.getData(queries, window, signal ? { signal } : {});
   const results: MetricDataResultLike[] = read.series.map((r) => ({
     Id: r.id,

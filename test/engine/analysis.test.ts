@@ -89,6 +89,98 @@ describe("analysisWindow: when an evaluation is due", () => {
   });
 });
 
+describe("analysisWindow: while the split converges", () => {
+  // One metric (5 m window), interval 30 s, and a split whose count query has a 10 s period.
+  const converging = () =>
+    plan({
+      split: {
+        queries: [
+          { id: "requests", metricStat: { namespace: "N", metricName: "R", stat: "Sum", period: 10 } },
+        ],
+        window: "1m",
+      },
+    });
+
+  it("reads the split's queries only between evaluations, every split period; metrics at the interval", () => {
+    const p = converging();
+    const s = baking(p);
+    // The first tick of the step evaluates: every query, over the longest window.
+    expect(analysisWindow(s, p, at(0))).toEqual({ start: at(-300), end: at(0) });
+    s.analysis = { lastEvaluatedAt: at(0).toISOString() };
+    // A poll 5 s later reads nothing: the split's datapoints come every 10 s.
+    expect(analysisWindow(s, p, at(5))).toBeUndefined();
+    // At 10 s: the split's queries only, over the split window.
+    expect(analysisWindow(s, p, at(10))).toEqual({ start: at(-50), end: at(10), only: "split" });
+    s.analysis.observedSplit = { green: 20, target: 50, tolerance: 12.5, at: at(10).toISOString() };
+    expect(analysisWindow(s, p, at(15))).toBeUndefined();
+    expect(analysisWindow(s, p, at(20))?.only).toBe("split");
+    // At the interval the metrics are due again: a full read (which reads the split too).
+    expect(analysisWindow(s, p, at(30))).toEqual({ start: at(-270), end: at(30) });
+    // Converged: no split reads between evaluations.
+    s.analysis.convergedStep = 2;
+    expect(analysisWindow(s, p, at(20))).toBeUndefined();
+  });
+
+  it("with a split period at least the interval, a converging step reads only at the interval", () => {
+    const p = plan({
+      split: {
+        queries: [
+          { id: "requests", metricStat: { namespace: "N", metricName: "R", stat: "Sum", period: 60 } },
+        ],
+      },
+    });
+    const s = baking(p);
+    s.analysis = { lastEvaluatedAt: at(0).toISOString() };
+    for (const t of [1, 10, 29]) expect(analysisWindow(s, p, at(t)), `${t}s`).toBeUndefined();
+    expect(analysisWindow(s, p, at(30))).toEqual({ start: at(-270), end: at(30) });
+  });
+
+  it("a split-only read judges no metric, and the split it reads still starts the bake", async () => {
+    const p = converging();
+    const obs = await observed(p);
+    const s = baking(p);
+    s.analysis = { step: 2, since: s.alarmsSince!, lastEvaluatedAt: at(0).toISOString() };
+    const counts = {
+      ok: true as const,
+      splitOnly: true as const,
+      value: {
+        end: at(40).toISOString(),
+        calls: 1,
+        results: [
+          { Id: "bs_requests", Timestamps: [T0 + 30_000], Values: [50], StatusCode: "Complete" },
+          { Id: "gs_requests", Timestamps: [T0 + 30_000], Values: [50], StatusCode: "Complete" },
+        ],
+      },
+    };
+    // 40 s after the last evaluation the metrics would be due, but this read holds none of them.
+    const r = transition(s, { ...obs, analysis: counts }, p, at(40));
+    expect(r.events.map((e) => e.type)).toEqual(["split-converged"]);
+    expect(r.state.analysis?.lastEvaluatedAt).toBe(at(0).toISOString());
+    expect(r.state.analysis?.counts).toBeUndefined();
+  });
+
+  it("the shell's split-only read sends the split's queries of both sides and nothing else", async () => {
+    const p = converging();
+    const world = fakeWorld(p);
+    const sent: string[][] = [];
+    world.ports.metrics = {
+      getData: async (queries) => {
+        sent.push(queries.map((q) => q.Id));
+        return { series: [], messages: [], calls: 1 };
+      },
+    };
+    const window = { start: at(-50), end: at(10) };
+    const split = await observe(world.ports, p, { analysis: { ...window, only: "split" } });
+    expect(split.analysis).toMatchObject({ ok: true, splitOnly: true });
+    const full = await observe(world.ports, p, { analysis: window });
+    expect(full.analysis).not.toHaveProperty("splitOnly");
+    expect(sent).toEqual([
+      ["bs_requests", "gs_requests"],
+      ["b0_v", "bs_requests", "g0_v", "gs_requests"],
+    ]);
+  });
+});
+
 describe("metric verdicts within a step", () => {
   it("one failed evaluation within failureLimit does not roll back; the next one does, pre-empting the alarms", async () => {
     const p = plan();
