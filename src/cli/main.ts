@@ -34,7 +34,11 @@ function context(): CommandContext {
     ...(globals.output === "sarif" || globals.output === "junit" ? { report: globals.output } : {}),
     debug: globals.debug,
     aws: { region: globals.region, profile: globals.profile, endpointUrl: globals.endpointUrl },
-    out: consoleOutput({ json: globals.output !== "text", debug: globals.debug }),
+    out: consoleOutput({
+      json: globals.output !== "text",
+      debug: globals.debug,
+      messages: globals.output === "json" ? "json" : "text",
+    }),
     signal: abort.signal,
     now: () => new Date(),
     env: process.env,

@@ -1,31 +1,51 @@
 import type { Output } from "./context.ts";
+import { message, type MessageCode } from "./messages.ts";
 
-/** The console behind `Output`. Under JSON output, stdout carries only the final document. */
-export function consoleOutput(options: { json: boolean; debug: boolean }): Output {
+/**
+ * The console behind `Output`. Under JSON output, stdout carries only the final document.
+ * Messages go to stderr: as plain words (`warning: ` before a warning); with `--debug`, each with its
+ * code (`warning [lock-unlock-failed]: …`, `debug [aws-retry]: …`); with `messages: "json"`
+ * (`--output json`), one JSON line each, `{"code","level","text"}`, so a script reads codes, not prose.
+ */
+export function consoleOutput(options: {
+  json: boolean;
+  debug: boolean;
+  messages?: "text" | "json";
+}): Output {
+  const write = (prefix: string, code: MessageCode, text: string) => {
+    if (options.messages === "json") process.stderr.write(`${JSON.stringify(message(code, text))}\n`);
+    else if (options.debug) process.stderr.write(`${prefix || "info"} [${code}]: ${text}\n`);
+    else process.stderr.write(`${prefix ? `${prefix}: ` : ""}${text}\n`);
+  };
   return {
     print: (text) => {
       if (!options.json) process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     },
-    info: (text) => process.stderr.write(`${text}\n`),
-    warn: (text) => process.stderr.write(`warning: ${text}\n`),
-    debug: (text) => {
-      if (options.debug) process.stderr.write(`debug: ${text}\n`);
+    info: (code, text) => write("", code, text),
+    warn: (code, text) => write("warning", code, text),
+    debug: (code, text) => {
+      if (options.debug) write("debug", code, text);
     },
     isTTY: !options.json && Boolean(process.stdout.isTTY),
   };
 }
 
-/** An Output that records everything, for tests. */
-export function recordingOutput(): Output & {
-  lines: { stream: "print" | "info" | "warn" | "debug"; text: string }[];
-} {
-  const lines: { stream: "print" | "info" | "warn" | "debug"; text: string }[] = [];
+/** One line an Output was given: printed text has no code, every message has one. */
+export interface RecordedLine {
+  stream: "print" | "info" | "warn" | "debug";
+  text: string;
+  code?: MessageCode;
+}
+
+/** An Output that records everything, for tests: assert `lines.some((l) => l.code === "lock-unlock-failed")`. */
+export function recordingOutput(): Output & { lines: RecordedLine[] } {
+  const lines: RecordedLine[] = [];
   return {
     lines,
     print: (text) => lines.push({ stream: "print", text }),
-    info: (text) => lines.push({ stream: "info", text }),
-    warn: (text) => lines.push({ stream: "warn", text }),
-    debug: (text) => lines.push({ stream: "debug", text }),
+    info: (code, text) => lines.push({ stream: "info", code, text }),
+    warn: (code, text) => lines.push({ stream: "warn", code, text }),
+    debug: (code, text) => lines.push({ stream: "debug", code, text }),
     isTTY: false,
   };
 }
