@@ -355,7 +355,7 @@ async function main(): Promise<void> {
       abort.abort(new InterruptedError(signal));
     });
   }
-  guardPipes();
+  guardPipes(undefined, (code, text) => context().out.warn(code, text));
   // Known before parsing, so that a usage error (found before any action runs) honours --output json.
   globals = { ...globals, output: outputFromArgv(process.argv.slice(2)) };
   const program = buildProgram();

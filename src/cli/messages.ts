@@ -63,6 +63,12 @@ export const MESSAGES = {
     description: "The time S3 gave for a lock read or write, and the skew.",
   },
   "plan-reading": { level: "debug", description: "`plan` (live) starts reading AWS for its preview." },
+  // The console itself.
+  "output-write-failed": {
+    level: "warn",
+    description:
+      "stdout could not be written for a reason other than a closed pipe (a full disk); the command goes on.",
+  },
   // GitHub Actions.
   "github-summary-failed": {
     level: "warn",

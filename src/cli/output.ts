@@ -55,13 +55,17 @@ export function recordingOutput(): Output & { lines: RecordedLine[] } {
  * gone, further writes are dropped without a word, and the command carries on to its own end and exit
  * code (a tick is never cut short because its reader left). Without a listener Node would throw EPIPE.
  */
-export function guardPipes(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+export function guardPipes(
+  streams: NodeJS.WriteStream[] = [process.stdout, process.stderr],
+  /** How the warning is written (main passes its Output, so `--output json` gets a JSON line). */
+  warn: Output["warn"] = (_code, text) => process.stderr.write(`warning: ${text}\n`),
+): void {
   for (const stream of streams) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
       // Anything else (a full disk behind a redirect) is not worth dying for either: say it once, if we can.
       if (stream !== process.stderr && !process.stderr.destroyed) {
-        process.stderr.write(`warning: cannot write the output: ${error.message}\n`);
+        warn("output-write-failed", `cannot write the output: ${error.message}`);
       }
     });
   }

@@ -3,7 +3,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MESSAGES, type MessageCode } from "../../src/cli/messages.ts";
-import { consoleOutput, recordingOutput } from "../../src/cli/output.ts";
+import { EventEmitter } from "node:events";
+import { consoleOutput, guardPipes, recordingOutput } from "../../src/cli/output.ts";
+import { reportToGitHub } from "../../src/cli/github.ts";
+import { testContext } from "../support/context.ts";
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -79,5 +82,42 @@ describe("the console", () => {
     out.print("plain");
     expect(out.lines.some((l) => l.code === "github-summary-failed" && l.stream === "warn")).toBe(true);
     expect(out.lines.find((l) => l.stream === "print")?.code).toBeUndefined();
+  });
+});
+
+describe("a message from a command", () => {
+  it("a job summary that cannot be written is a warning with its code; the command goes on", async () => {
+    const { ctx, out } = testContext("json");
+    // A folder where the summary file should be: appending to it fails (EISDIR).
+    ctx.env = { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: process.cwd() };
+    await reportToGitHub(ctx, {
+      command: "status",
+      planName: "shop",
+      planFile: "plan.yaml",
+      state: undefined,
+      reason: "",
+      exitCode: 0,
+      events: [],
+    });
+    expect(out.lines.map((l) => l.code)).toEqual(["github-summary-failed"]);
+    expect(out.lines[0]!.stream).toBe("warn");
+  });
+});
+
+describe("a stdout that cannot be written", () => {
+  it("is a warning with its code for a full disk, and nothing at all for a closed pipe", () => {
+    const out = recordingOutput();
+    const stdout = new EventEmitter();
+    guardPipes([stdout as unknown as NodeJS.WriteStream], out.warn);
+    stdout.emit("error", Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+    expect(out.lines).toEqual([]);
+    stdout.emit("error", Object.assign(new Error("no space left on device"), { code: "ENOSPC" }));
+    expect(out.lines).toEqual([
+      {
+        stream: "warn",
+        code: "output-write-failed",
+        text: "cannot write the output: no space left on device",
+      },
+    ]);
   });
 });
