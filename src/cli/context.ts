@@ -3,6 +3,7 @@
  * it instead of spying on the console, and `--output json` can keep stdout to exactly one document.
  */
 import type { ExitCode, SignalExitCode } from "../errors.ts";
+import type { DebugCode, InfoCode, WarnCode } from "./messages.ts";
 
 export interface AwsSettings {
   region?: string;
@@ -14,11 +15,15 @@ export interface AwsSettings {
 export interface Output {
   /** Human text for stdout. Suppressed under `--output json`. */
   print(text: string): void;
-  /** Progress and notes for stderr, shown in both modes. */
-  info(text: string): void;
-  warn(text: string): void;
+  /**
+   * Progress and notes for stderr, shown in both modes, each with its code from cli/messages.ts (only a
+   * catalog code of the method's level type-checks). The code shows under `--output json` (one JSON
+   * line per message) and `--debug`; plain text shows the words alone.
+   */
+  info(code: InfoCode, text: string): void;
+  warn(code: WarnCode, text: string): void;
   /** Only with `--debug`. */
-  debug(text: string): void;
+  debug(code: DebugCode, text: string): void;
   /** stdout is a terminal (live views are allowed). */
   readonly isTTY: boolean;
 }

@@ -133,6 +133,7 @@ export async function reportToGitHub(ctx: CommandContext, input: GitHubInput): P
     await appendFile(file, summaryMarkdown(input));
   } catch (error) {
     ctx.out.warn(
+      "github-summary-failed",
       `Could not append to GITHUB_STEP_SUMMARY (${(error as Error).message}); the upgrade is unaffected.`,
     );
   }

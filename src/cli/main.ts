@@ -34,7 +34,11 @@ function context(): CommandContext {
     ...(globals.output === "sarif" || globals.output === "junit" ? { report: globals.output } : {}),
     debug: globals.debug,
     aws: { region: globals.region, profile: globals.profile, endpointUrl: globals.endpointUrl },
-    out: consoleOutput({ json: globals.output !== "text", debug: globals.debug }),
+    out: consoleOutput({
+      json: globals.output !== "text",
+      debug: globals.debug,
+      messages: globals.output === "json" ? "json" : "text",
+    }),
     signal: abort.signal,
     now: () => new Date(),
     env: process.env,
@@ -351,7 +355,7 @@ async function main(): Promise<void> {
       abort.abort(new InterruptedError(signal));
     });
   }
-  guardPipes();
+  guardPipes(undefined, (code, text) => context().out.warn(code, text));
   // Known before parsing, so that a usage error (found before any action runs) honours --output json.
   globals = { ...globals, output: outputFromArgv(process.argv.slice(2)) };
   const program = buildProgram();

@@ -40,6 +40,7 @@ import {
 } from "./traffic.ts";
 import { differingPairs, pairLabel } from "./weights.ts";
 import type { NotifyResult } from "../notify/record.ts";
+import type { DebugCode, WarnCode } from "../cli/messages.ts";
 import { analysisWindow, type AnalysisRead } from "./analysis.ts";
 
 export interface DriverDeps {
@@ -72,9 +73,9 @@ export interface DriverDeps {
   /** The retry layer's log of the session's ports: reads that had to retry count as unwatched time. */
   retries?: RetryLog;
   /** Notes for `--debug` (a sibling state that could not be read, …). */
-  debug?: (message: string) => void;
+  debug?: (code: DebugCode, message: string) => void;
   /** Warnings the tick survives but a person should see (a lock it could not release, …). */
-  warn?: (message: string) => void;
+  warn?: (code: WarnCode, message: string) => void;
   /** Sends the notifications due (notify/deliver.ts); never throws; its outcomes are logged as events. */
   notify?: (state: UpgradeState) => Promise<NotifyResult[]>;
 }
@@ -446,6 +447,7 @@ class Tick {
       // The tick's work is done and saved; only the lock stays behind until its lease ends.
       const why = error instanceof Error ? error.message : String(error);
       this.deps.warn?.(
+        "lock-unlock-failed",
         `could not release the state lock (unlock-failed): ${why}. Other commands wait until the lease ends (${lease.owner.leaseUntil}), then take the lock over.`,
       );
     });
@@ -482,7 +484,7 @@ class Tick {
 /** The other upgrades' states beside this one, read leniently: an unreadable one is skipped (noted under --debug). */
 export async function readOtherUpgrades(
   store: Pick<StateStore, "others">,
-  debug?: (message: string) => void,
+  debug?: (code: DebugCode, message: string) => void,
 ): Promise<NonNullable<Observation["others"]>> {
   try {
     const found: SiblingUpgrade[] = [];
@@ -491,7 +493,7 @@ export async function readOtherUpgrades(
         "error" in other
           ? { skipped: `${other.location}: ${other.error}` }
           : readSibling(other.text, other.location);
-      if ("skipped" in read) debug?.(`other upgrades: skipped ${read.skipped}`);
+      if ("skipped" in read) debug?.("other-upgrade-skipped", `other upgrades: skipped ${read.skipped}`);
       else found.push(read);
     }
     return { ok: true, value: found };

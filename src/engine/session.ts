@@ -29,7 +29,7 @@ function insyncTimeout(env: NodeJS.ProcessEnv): number | undefined {
 
 export async function openSession(file: string, ctx: CommandContext, command: string): Promise<Session> {
   const plan = await loadPlan(file);
-  for (const w of plan.warnings) ctx.out.debug(`plan warning: ${w.path}: ${w.message}`);
+  for (const w of plan.warnings) ctx.out.debug("plan-warning", `plan warning: ${w.path}: ${w.message}`);
   const { createPorts } = await import("../aws/index.ts");
   // The SDK loads before any lock is taken, so a locked tick is I/O, not seconds of module loading.
   if (command !== "unlock") await (await import("../aws/preload.ts")).preloadSdk();
@@ -42,10 +42,11 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     env: ctx.env,
     onRetry: (info) => {
       retries.note(info.operation);
-      ctx.out.debug(`retry: ${JSON.stringify(info)}`);
+      ctx.out.debug("aws-retry", `retry: ${JSON.stringify(info)}`);
     },
-    log: (line) => ctx.out.debug(line),
-    onServerTime: (t) => ctx.out.debug(`clock: ${t.operation} ${t.key}: ${describeServerTime(t)}`),
+    log: (line) => ctx.out.debug("aws-sdk-log", line),
+    onServerTime: (t) =>
+      ctx.out.debug("s3-server-clock", `clock: ${t.operation} ${t.key}: ${describeServerTime(t)}`),
   });
   const store = openStateStore(plan, {
     cwd: ctx.cwd,
@@ -62,8 +63,8 @@ export async function openSession(file: string, ctx: CommandContext, command: st
     signal: ctx.signal,
     env: ctx.env,
     retries,
-    debug: (m) => ctx.out.debug(m),
-    warn: (m) => ctx.out.warn(m),
+    debug: (code, m) => ctx.out.debug(code, m),
+    warn: (code, m) => ctx.out.warn(code, m),
     ...(timeout ? { insyncTimeoutMs: timeout } : {}),
   };
   if (plan.doc.notifications) await wireNotifications(deps, plan, ctx, file);

@@ -32,7 +32,7 @@ export async function fleetGate(
     aws: ctx.aws,
     env: ctx.env,
     signal: ctx.signal,
-    onRetry: (info) => ctx.out.debug(`retry: ${JSON.stringify(info)}`),
+    onRetry: (info) => ctx.out.debug("aws-retry", `retry: ${JSON.stringify(info)}`),
   });
   const shape = { onProblem: fleet.onProblem, waves: fleet.waves.slice(0, mine.wave + 1) };
   const decision = decideFor(shape, summaries(readings), mine.name);

@@ -30,7 +30,7 @@ export async function viewFleet(fleet: LoadedFleet, ctx: CommandContext): Promis
     aws: ctx.aws,
     env: ctx.env,
     signal: ctx.signal,
-    onRetry: (info) => ctx.out.debug(`retry: ${JSON.stringify(info)}`),
+    onRetry: (info) => ctx.out.debug("aws-retry", `retry: ${JSON.stringify(info)}`),
   });
   return { fleet, readings, decisions: decide(fleet, summaries(readings)) };
 }

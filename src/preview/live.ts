@@ -10,8 +10,9 @@ export async function livePorts(plan: CompiledPlan, ctx: CommandContext): Promis
     env: ctx.env,
     onRetry: (info) =>
       ctx.out.debug(
+        "aws-retry",
         `retrying ${info.operation} after ${info.code} (attempt ${info.attempt}) in ${info.delayMs}ms`,
       ),
-    log: (line) => ctx.out.debug(line),
+    log: (line) => ctx.out.debug("aws-sdk-log", line),
   });
 }

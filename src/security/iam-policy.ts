@@ -45,10 +45,15 @@ export interface PolicyInput {
 
 export interface PolicyResult {
   policy: PolicyDocument;
-  /** Things the reader must fix or know (placeholders, size). */
-  notes: string[];
+  /** Things the reader must fix or know (placeholders, size), each with its message code (cli/messages.ts). */
+  notes: PolicyNote[];
   /** Zone names that could not be resolved (their ARNs hold a placeholder). */
   unresolvedZones: string[];
+}
+
+export interface PolicyNote {
+  code: "iam-zone-placeholders" | "iam-assumes-roles" | "iam-policy-too-large";
+  text: string;
 }
 
 /** IAM's size limit for a managed policy, whitespace not counted. */
@@ -375,22 +380,25 @@ export function buildIamPolicy(input: PolicyInput): PolicyResult {
       ...snsStatements(doc),
     ],
   };
-  const notes: string[] = [];
+  const notes: PolicyNote[] = [];
   if (unresolved.size) {
-    notes.push(
-      `Replace the placeholder hosted zone ids (ZONE_ID_OF_…) for ${[...unresolved].join(", ")}: they could not be looked up.`,
-    );
+    notes.push({
+      code: "iam-zone-placeholders",
+      text: `Replace the placeholder hosted zone ids (ZONE_ID_OF_…) for ${[...unresolved].join(", ")}: they could not be looked up.`,
+    });
   }
   if (doc.roleArn || doc.clusters.blue.roleArn || doc.clusters.green.roleArn) {
-    notes.push(
-      "The plan assumes roles: attach this policy to those roles, and give the identity that runs the tool only sts:AssumeRole on them (and sts:GetCallerIdentity).",
-    );
+    notes.push({
+      code: "iam-assumes-roles",
+      text: "The plan assumes roles: attach this policy to those roles, and give the identity that runs the tool only sts:AssumeRole on them (and sts:GetCallerIdentity).",
+    });
   }
   const size = policySize(policy);
   if (size > MANAGED_POLICY_MAX_CHARS) {
-    notes.push(
-      `The policy is ${size} characters, more than a managed policy may hold (${MANAGED_POLICY_MAX_CHARS}); split its statements over two policies.`,
-    );
+    notes.push({
+      code: "iam-policy-too-large",
+      text: `The policy is ${size} characters, more than a managed policy may hold (${MANAGED_POLICY_MAX_CHARS}); split its statements over two policies.`,
+    });
   }
   return { policy, notes, unresolvedZones: [...unresolved] };
 }

@@ -56,6 +56,9 @@ describe("rollback from another shell while run works (M1)", () => {
     expect(ran.code, ran.stderr).toBe(3);
     expect(ran.stdout + ran.stderr).toMatch(/another command changed the upgrade/);
     expect(ran.stdout + ran.stderr).toMatch(/Manual rollback by tester: emergency/);
+    // Under --debug each stderr message carries its code (docs/messages.md).
+    expect(ran.stderr).toMatch(/^info \[run-stopped\]: Stopped: /m);
+    expect(ran.stderr).toMatch(/^debug \[tick-progress\]: .*waiting for INSYNC/m);
     await expectRolledBack(e);
   }, 60_000);
 

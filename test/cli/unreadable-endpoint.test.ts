@@ -109,10 +109,10 @@ describe("an endpoint that accepts and never answers", () => {
     expect(r.json.reason).toMatch(/ETIMEDOUT|TimeoutError/);
     expect(r.stderr).toBe("");
 
-    // With --debug the retry layer's and the SDK's lines are there, on stderr, prefixed `debug:`.
+    // With --debug the retry layer's and the SDK's lines are there, on stderr, prefixed `debug [code]:`.
     r = await env.cli(["--debug", "status", "plan.yaml"], FAST);
     // (Under load the first attempt may use up the whole short budget: then there is no retry line.)
-    expect(r.stderr).toMatch(/^debug: aws-sdk error: .*TimeoutError/m);
-    expect(r.stderr.split("\n").filter((l) => SDK_TEXT.test(l) && !l.startsWith("debug: "))).toEqual([]);
+    expect(r.stderr).toMatch(/^debug \[aws-sdk-log\]: aws-sdk error: .*TimeoutError/m);
+    expect(r.stderr.split("\n").filter((l) => SDK_TEXT.test(l) && !l.startsWith("debug ["))).toEqual([]);
   }, 60_000);
 });

@@ -195,8 +195,8 @@ describe("operator commands and a held lock", () => {
 
 describe("a lock the tick cannot release", () => {
   it("is reported through deps.warn, with why and until when the next command waits; the tick's result stands", async () => {
-    const warnings: string[] = [];
-    const h = harness(testPlan(), { warn: (m) => warnings.push(m) });
+    const warnings: { code: string; text: string }[] = [];
+    const h = harness(testPlan(), { warn: (code, text) => warnings.push({ code, text }) });
     expect((await h.advance()).state?.phase).toBe("baking");
     expect(warnings).toEqual([]);
     const inner = h.store;
@@ -211,14 +211,14 @@ describe("a lock the tick cannot release", () => {
     expect(r.exitCode).toBe(0);
     expect(r.state?.phase).toBe("baking");
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/unlock-failed/);
-    expect(warnings[0]).toMatch(/S3 said 503 Slow Down/);
-    expect(warnings[0]).toMatch(/wait until the lease ends \(\d{4}-\d\d-\d\dT/);
+    expect(warnings[0]!.code).toBe("lock-unlock-failed");
+    expect(warnings[0]!.text).toMatch(/S3 said 503 Slow Down/);
+    expect(warnings[0]!.text).toMatch(/wait until the lease ends \(\d{4}-\d\d-\d\dT/);
   });
 
   it("warns nothing when the lock is released", async () => {
     const warnings: string[] = [];
-    const h = harness(testPlan(), { warn: (m) => warnings.push(m) });
+    const h = harness(testPlan(), { warn: (code) => warnings.push(code) });
     await h.advance();
     expect(warnings).toEqual([]);
     expect(h.store.lockInfo()).toBeUndefined();

@@ -257,9 +257,10 @@ describe("H2: another upgrade over the same records", () => {
       ],
     };
     const notes: string[] = [];
-    h.deps.debug = (m) => notes.push(m);
+    h.deps.debug = (code, m) => notes.push(`${code}: ${m}`);
     const r = await h.advance();
     expect(r.exitCode).toBe(0);
+    expect(notes.every((n) => n.startsWith("other-upgrade-skipped: "))).toBe(true);
     expect(notes.join("\n")).toContain("x/state.json");
     expect(notes.join("\n")).toContain("EACCES");
   });

@@ -39,7 +39,20 @@ describe("iam-policy (built CLI) against the sandbox", () => {
       ...sandbox.env,
       AWS_SESSION_TOKEN: SECRET,
     });
-    expect(r.stderr).toMatch(/Least-privilege IAM policy for plan search-1-32 in account 210987654321/);
+    // Under --output json each message is one JSON line on stderr, with its code.
+    const messages = r.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { code: string; level: string; text: string });
+    expect(messages).toEqual([
+      {
+        code: "iam-policy-written",
+        level: "result",
+        text: expect.stringMatching(
+          /^Least-privilege IAM policy for plan search-1-32 in account 210987654321/,
+        ),
+      },
+    ]);
     expect(r.code).toBe(0);
     const policy = JSON.parse(r.stdout) as PolicyDocument;
     const text = JSON.stringify(policy);
@@ -61,9 +74,22 @@ describe("iam-policy (built CLI) against the sandbox", () => {
       AWS_ENDPOINT_URL: "http://127.0.0.1:9",
     });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/could not look up hosted zones by name/);
+    // Plain text: the words alone, no code.
+    expect(r.stderr).toMatch(/^warning: could not look up hosted zones by name/m);
+    expect(r.stderr).not.toContain("iam-zone-lookup-failed");
     expect(JSON.parse(r.stdout)).toMatchObject({ Version: "2012-10-17" });
     expect(r.stdout).toContain("hostedzone/ZONE_ID_OF_EXAMPLE.COM");
     expect(r.stderr).not.toMatch(/^\s+at .+[:(]/m);
+  });
+
+  it("with --debug, each message line carries its code; the policy on stdout is unchanged", async () => {
+    const env = { ...sandbox.env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
+    const plain = await cli(["iam-policy", PLAN, "--account-id", "123456789012"], env);
+    const r = await cli(["--debug", "iam-policy", PLAN, "--account-id", "123456789012"], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+    expect(r.stderr).toMatch(/^warning \[iam-zone-lookup-failed\]: could not look up hosted zones by name/m);
+    expect(r.stderr).toMatch(/^warning \[iam-zone-placeholders\]: Replace the placeholder/m);
+    expect(r.stderr).toMatch(/^info \[iam-policy-written\]: Least-privilege IAM policy/m);
   });
 });

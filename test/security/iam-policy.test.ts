@@ -127,7 +127,8 @@ describe("IAM policy builder", () => {
       "arn:aws:route53:::hostedzone/ZONE_ID_OF_OTHER.EXAMPLE",
     ]);
     expect(result.unresolvedZones).toEqual(["other.example"]);
-    expect(result.notes.join("\n")).toMatch(/placeholder hosted zone ids .* other\.example/);
+    expect(result.notes.map((n) => n.code)).toEqual(["iam-zone-placeholders"]);
+    expect(result.notes[0]!.text).toMatch(/placeholder hosted zone ids .* other\.example/);
     expect(resources(bySid(result.policy.Statement, "Route53FindZonesByName"))).toEqual(["*"]);
   });
 
@@ -225,7 +226,8 @@ describe("IAM policy builder", () => {
     const read = resources(bySid(policy.Statement, "EksReadClusters"));
     expect(read).toContain("arn:aws:eks:us-west-2:777788889999:cluster/blue");
     expect(read).toContain("arn:aws:eks:eu-west-1:444455556666:cluster/green");
-    expect(notes.join(" ")).toMatch(/attach this policy to those roles/);
+    expect(notes.map((n) => n.code)).toEqual(["iam-assumes-roles"]);
+    expect(notes[0]!.text).toMatch(/attach this policy to those roles/);
   });
 
   it("needs the caller's account when a cluster has no role", () => {

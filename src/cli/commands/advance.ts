@@ -24,7 +24,7 @@ export async function handler(
       {
         ...deps,
         retireTimeoutMs: deps.insyncTimeoutMs ?? DEFAULT_INSYNC_TIMEOUT_MS,
-        onProgress: (m) => ctx.out.debug(m),
+        onProgress: (m) => ctx.out.debug("tick-progress", m),
       },
       { kind: "tick", ...(options.adoptLive ? { adoptLive: true } : {}) },
     ),

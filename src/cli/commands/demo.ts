@@ -120,14 +120,14 @@ export async function handler(options: { fast: boolean }, ctx: CommandContext): 
           env,
           capture: true,
         });
-        ctx.out.debug(`demo approve: exit ${r.code}: ${r.stdout.trim()}`);
+        ctx.out.debug("demo-step", `demo approve: exit ${r.code}: ${r.stdout.trim()}`);
         if (r.code === 0) return;
         await new Promise((done) => setTimeout(done, 300));
       }
     };
     const watcher = setInterval(() => {
       void readState(dir, plans.complete.metadata.name).then((s) => {
-        ctx.out.debug(`demo watcher: ${s?.phase}`);
+        ctx.out.debug("demo-step", `demo watcher: ${s?.phase}`);
         if (s?.phase === "awaiting-approval" && !approving) approving = approve();
       });
     }, 300);
@@ -218,6 +218,6 @@ export async function handler(options: { fast: boolean }, ctx: CommandContext): 
 }
 
 function interrupted(ctx: CommandContext, dir: string): CommandResult {
-  ctx.out.info(`Demo interrupted; the state so far is in ${dir}.`);
+  ctx.out.info("demo-interrupted", `Demo interrupted; the state so far is in ${dir}.`);
   return { exitCode: ExitCode.Ok, json: { dir, interrupted: true } };
 }

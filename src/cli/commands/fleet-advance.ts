@@ -83,7 +83,7 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
       const known = error instanceof ToolError;
       const code = known ? error.exitCode : ExitCode.Bug;
       const message = error instanceof Error ? error.message : String(error);
-      ctx.out.info(`[${r.plan.name}] error: ${message}`);
+      ctx.out.info("fleet-member-failed", `[${r.plan.name}] error: ${message}`);
       results.push({
         ...base,
         action: "failed",

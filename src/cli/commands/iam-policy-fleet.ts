@@ -11,6 +11,7 @@ import {
   MANAGED_POLICY_MAX_CHARS,
   needsCallerAccount,
   policySize,
+  type PolicyNote,
 } from "../../security/iam-policy.ts";
 import type { CommandContext, CommandResult } from "../context.ts";
 import { awsLookups, type IamLookups, type IamPolicyOptions } from "./iam-policy.ts";
@@ -49,31 +50,32 @@ export async function runFleetIamPolicy(
     }
   }
   const policies = [];
-  const notes = new Set<string>();
+  const notes = new Map<string, PolicyNote>();
   for (const { plan } of fleet.plans) {
     let zoneIdsByName = new Map<string, string>();
     if (plan.doc.traffic.records.some((p) => !p.zoneId)) {
       zoneIdsByName = await lookups.zoneIds(plan, ctx).catch((error: unknown) => {
         ctx.out.warn(
+          "iam-zone-lookup-failed",
           `${plan.name}: could not look up hosted zones by name (${error instanceof Error ? error.message : String(error)}); the policy holds placeholders.`,
         );
         return new Map<string, string>();
       });
     }
     const result = buildIamPolicy({ doc: plan.doc, accountId, region: ctx.aws.region, zoneIdsByName });
-    result.notes.forEach((n) => notes.add(n));
+    result.notes.forEach((n) => notes.set(n.text, n));
     policies.push(result.policy);
   }
   const policy = unionPolicies(policies);
   const size = policySize(policy);
   if (size > MANAGED_POLICY_MAX_CHARS) {
-    notes.add(
-      `The union is ${size} characters, more than a managed policy may hold (${MANAGED_POLICY_MAX_CHARS}); split its statements over two policies.`,
-    );
+    const text = `The union is ${size} characters, more than a managed policy may hold (${MANAGED_POLICY_MAX_CHARS}); split its statements over two policies.`;
+    notes.set(text, { code: "iam-policy-too-large", text });
   }
-  for (const note of notes) ctx.out.warn(note);
+  for (const note of notes.values()) ctx.out.warn(note.code, note.text);
   ctx.out.print(JSON.stringify(policy, null, 2));
   ctx.out.info(
+    "iam-policy-written",
     `Least-privilege IAM policy for the ${fleet.plans.length} plans of fleet ${fleet.name}${accountId ? ` in account ${accountId}` : ""}.`,
   );
   return { exitCode: ExitCode.Ok, json: policy };

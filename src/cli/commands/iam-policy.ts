@@ -92,15 +92,17 @@ export async function runIamPolicy(
     } catch (error) {
       if (!isAwsFailure(error)) throw error;
       ctx.out.warn(
+        "iam-zone-lookup-failed",
         `could not look up hosted zones by name (${error.message}); the policy holds placeholders.`,
       );
     }
   }
 
   const { policy, notes } = buildIamPolicy({ doc, accountId, region: ctx.aws.region, zoneIdsByName });
-  for (const note of notes) ctx.out.warn(note);
+  for (const note of notes) ctx.out.warn(note.code, note.text);
   ctx.out.print(JSON.stringify(policy, null, 2));
   ctx.out.info(
+    "iam-policy-written",
     `Least-privilege IAM policy for plan ${plan.name}${accountId ? ` in account ${accountId}` : ""} (docs/security.md explains each statement).`,
   );
   return { exitCode: ExitCode.Ok, json: policy };

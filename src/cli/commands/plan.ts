@@ -33,6 +33,7 @@ export async function runPlan(
   if (!options.offline) {
     const { observe } = await import("../../engine/observe.ts");
     ctx.out.debug(
+      "plan-reading",
       `reading green's cluster, ${plan.doc.traffic.records.length} record pair(s) and the alarms`,
     );
     const ports = await portsFor(plan, ctx);
@@ -56,7 +57,7 @@ export async function runPlan(
         cwd: ctx.cwd,
         ...(ports.objects ? { objects: ports.objects } : {}),
       });
-      observation.others = await readOtherUpgrades(store, (m) => ctx.out.debug(m));
+      observation.others = await readOtherUpgrades(store, (code, m) => ctx.out.debug(code, m));
     }
     if (plan.doc.notifications) {
       const { notificationFindings } = await import("../../notify/index.ts");

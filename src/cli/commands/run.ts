@@ -57,7 +57,7 @@ export async function handler(
     reloadPlan,
     onEvent: show,
     onLoad: (state) => state.events.forEach(show),
-    onProgress: (m) => ctx.out.debug(m),
+    onProgress: (m) => ctx.out.debug("tick-progress", m),
     onRetry: (e) => view.note(`will look again: ${e.message}`),
     ...(options.adoptLive ? { adoptLive: true } : {}),
     onTick: (r) => {
@@ -80,12 +80,14 @@ export async function handler(
   const { last } = result;
   if (result.interrupted) {
     ctx.out.info(
+      "run-interrupted",
       `Stopped; the state is consistent (${last.state?.phase ?? "pending"} at step ${last.state?.step ?? 0}). Continue with \`eks-bluegreen run ${plan.file}\` or \`eks-bluegreen advance ${plan.file}\`.`,
     );
   } else if (last.meanwhile) {
-    ctx.out.info(`Stopped: ${last.reason}`);
+    ctx.out.info("run-stopped", `Stopped: ${last.reason}`);
   } else if (last.state?.phase === "paused") {
     ctx.out.info(
+      "run-paused",
       `Paused: ${last.reason}\nSee docs/runbook.md; continue with \`eks-bluegreen resume ${plan.file}\` (add --adopt after drift) or go back with \`eks-bluegreen rollback ${plan.file}\`.`,
     );
   }

@@ -45,9 +45,10 @@ export async function handler(
     const { attachKubernetes, parseK8sSpecs } = await import("../../sandbox/k8s/attach.ts");
     kubernetes = await attachKubernetes(sandbox, parseK8sSpecs(options.k8s ?? []));
     announce(sandbox, ctx, write, plan?.file);
-    for (const [name, api] of kubernetes) ctx.out.info(`Kubernetes API of cluster ${name}: ${api.endpoint}`);
+    for (const [name, api] of kubernetes)
+      ctx.out.info("sandbox-kubernetes-api", `Kubernetes API of cluster ${name}: ${api.endpoint}`);
     await waitForAbort(ctx.signal);
-    ctx.out.info("sandbox stopped");
+    ctx.out.info("sandbox-stopped", "sandbox stopped");
   } finally {
     await Promise.all([...(kubernetes?.values() ?? [])].map((api) => api.close()));
     await sandbox.close();
@@ -121,6 +122,7 @@ function announce(
   for (const [name, value] of Object.entries(sandbox.env))
     ctx.out.print(`export ${name}=${shellQuote(value)}`);
   ctx.out.info(
+    "sandbox-listening",
     `AWS sandbox listening on ${sandbox.endpoint}` +
       (planFile
         ? ` (seeded from ${planFile}: ${seeded.hostedZones} hosted zones, ${seeded.records} records, ${seeded.alarms} alarms, ${seeded.clusters} clusters)`
