@@ -2,9 +2,10 @@
 // schema's defaults, not from a hand-kept copy: change a default in the schema and observe follows.
 import { expect, it, vi } from "vitest";
 import { z } from "zod";
+import type * as Schema from "../../src/plan/schema.ts";
 
 vi.mock("../../src/plan/schema.ts", async (importOriginal) => {
-  const schema = await importOriginal<typeof import("../../src/plan/schema.ts")>();
+  const schema = await importOriginal<typeof Schema>();
   return {
     ...schema,
     KubernetesHealth: schema.KubernetesHealth.extend({
