@@ -10,7 +10,7 @@ import { createClientFactory, type ClientFactory, type ClientScope } from "./cli
 import { createClustersPort } from "./eks.ts";
 import { createMetricsPort } from "./metrics.ts";
 import type { Ports, ServerTimeReading } from "./ports.ts";
-import { createCaller, type OnRetry, type RetryPolicy } from "./retry.ts";
+import { createCaller, sleepOrReject, type OnRetry, type RetryPolicy } from "./retry.ts";
 import { createTrafficPort } from "./route53.ts";
 import { createObjectStore } from "./s3.ts";
 import { callerIdentity, type CallerIdentity } from "./sts.ts";
@@ -77,7 +77,13 @@ export async function createPorts(
     ...(c.roleArn || doc.roleArn ? { roleArn: c.roleArn ?? doc.roleArn } : {}),
   });
   const clustersFor = (scope: ClientScope) =>
-    createClustersPort({ client: () => clients.eks(scope), caller, poll: options.poll?.eks });
+    createClustersPort({
+      client: () => clients.eks(scope),
+      caller,
+      poll: options.poll?.eks,
+      now: () => new Date(),
+      sleep: sleepOrReject,
+    });
 
   const ports: Ports = {
     traffic: createTrafficPort({

@@ -6,7 +6,13 @@ import { afterAll, beforeAll } from "vitest";
 import { createClientFactory } from "../../src/aws/clients.ts";
 import { createAlarmsPort } from "../../src/aws/cloudwatch.ts";
 import { createClustersPort } from "../../src/aws/eks.ts";
-import { createCaller, type Caller, type RetryInfo, type RetryPolicy } from "../../src/aws/retry.ts";
+import {
+  createCaller,
+  sleepOrReject,
+  type Caller,
+  type RetryInfo,
+  type RetryPolicy,
+} from "../../src/aws/retry.ts";
 import { createTrafficPort } from "../../src/aws/route53.ts";
 import { createObjectStore } from "../../src/aws/s3.ts";
 import { type Backend, type BackendSpec, REGION, useFakeCredentials } from "../support/backends.ts";
@@ -64,7 +70,13 @@ export function adapters(
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     }),
     alarms: createAlarmsPort({ client: () => clients.cloudwatch(), caller }),
-    clusters: createClustersPort({ client: () => clients.eks(), caller, poll: FAST_POLL }),
+    clusters: createClustersPort({
+      client: () => clients.eks(),
+      caller,
+      poll: FAST_POLL,
+      now: () => new Date(),
+      sleep: sleepOrReject,
+    }),
     objects: (bucket) =>
       createObjectStore({
         client: () => clients.s3(),

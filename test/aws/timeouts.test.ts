@@ -7,7 +7,7 @@ import { createClientFactory, timeoutFromEnv } from "../../src/aws/clients.ts";
 import { createAlarmsPort } from "../../src/aws/cloudwatch.ts";
 import { createClustersPort } from "../../src/aws/eks.ts";
 import { retryFromEnv } from "../../src/aws/index.ts";
-import { createCaller, type RetryInfo } from "../../src/aws/retry.ts";
+import { createCaller, sleepOrReject, type RetryInfo } from "../../src/aws/retry.ts";
 import { createTrafficPort } from "../../src/aws/route53.ts";
 import { createObjectStore } from "../../src/aws/s3.ts";
 import { AwsError, ToolError } from "../../src/errors.ts";
@@ -58,7 +58,12 @@ function ports(log?: (line: string) => void) {
     retries,
     traffic: createTrafficPort({ client: () => clients.route53(), caller }),
     alarms: createAlarmsPort({ client: () => clients.cloudwatch(), caller }),
-    clusters: createClustersPort({ client: () => clients.eks(), caller }),
+    clusters: createClustersPort({
+      client: () => clients.eks(),
+      caller,
+      now: () => new Date(),
+      sleep: sleepOrReject,
+    }),
     objects: createObjectStore({ client: () => clients.s3(), caller, bucket: "ebg-timeouts" }),
   };
 }

@@ -151,6 +151,10 @@ describe("eks-bluegreen audit --manifests", () => {
       "is not a Kubernetes minor version",
     ],
     [["audit", "--manifests", "plans/nope"], "no such file or directory"],
+    [
+      ["audit", "--manifests", "plans/manifests/checkout.yaml/x.yaml"],
+      "Cannot read plans/manifests/checkout.yaml/x.yaml: a part of the path is not a directory (ENOTDIR).",
+    ],
   ])("bad input exits 2 with a clear message: %j", async (args, message) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(2);

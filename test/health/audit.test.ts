@@ -273,6 +273,28 @@ describe("manifests and quantities", () => {
       exitCode: 2,
     });
   });
+  test("a path that exists but cannot be read names its real cause, not 'no such file'", async () => {
+    const { chmod, mkdtemp, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join((await import("node:os")).tmpdir(), "ebg-manifests-"));
+    const file = join(dir, "app.yaml");
+    await writeFile(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n");
+    // As root a mode-000 file is still readable: there, a path through a file (ENOTDIR) is the case.
+    const root = process.getuid?.() === 0;
+    if (!root) await chmod(file, 0o000);
+    const path = root ? join(file, "more.yaml") : file;
+    const expected = root ? "a part of the path is not a directory (ENOTDIR)" : "permission denied (EACCES)";
+    const error = await loadManifests(path, dir).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "manifests-unreadable", exitCode: 2 });
+    expect((error as Error).message).toContain(root ? path : "app.yaml");
+    expect((error as Error).message).toContain(expected);
+    expect((error as Error).message).not.toContain("no such file");
+    // A path that does not exist keeps its own code and words.
+    await expect(loadManifests(join(dir, "missing.yaml"), dir)).rejects.toMatchObject({
+      code: "manifests-not-found",
+      message: expect.stringContaining("no such file or directory"),
+    });
+  });
   test("quantities compare across units", () => {
     expect(parseQuantity("500m")).toBe(0.5);
     expect(parseQuantity("1Gi")).toBe(2 ** 30);

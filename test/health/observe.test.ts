@@ -6,7 +6,12 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { KubernetesObservation, Part } from "../../src/engine/observation.ts";
 import { excessRestarts } from "../../src/engine/verdict.ts";
 import { connectKubeconfig } from "../../src/health/kubernetes/connect.ts";
-import { observeKubernetes, readBlueInventory } from "../../src/health/kubernetes/observe.ts";
+import {
+  DEFAULT_KUBERNETES_SETTINGS,
+  kubernetesSettings,
+  observeKubernetes,
+  readBlueInventory,
+} from "../../src/health/kubernetes/observe.ts";
 import { readSnapshot } from "../../src/health/kubernetes/snapshot.ts";
 import { eksToken } from "../../src/health/kubernetes/token.ts";
 import type { PlanInput } from "../../src/plan/schema.ts";
@@ -285,4 +290,8 @@ describe("Kubernetes health through the sandbox's API (EKS token, own CA)", () =
     expect(value(part).findings).toEqual([]);
     expect(() => connectKubeconfig({ path, context: "missing" })).toThrow(/no context "missing"/);
   });
+});
+
+test("a plan without health.kubernetes gets what an empty health.kubernetes section parses to", () => {
+  expect(DEFAULT_KUBERNETES_SETTINGS).toEqual(kubernetesSettings(planWith({ kubernetes: {} })));
 });

@@ -3,7 +3,7 @@ import { createClientFactory } from "../../src/aws/clients.ts";
 import { createSubnetsPort } from "../../src/aws/ec2.ts";
 import { createClustersPort } from "../../src/aws/eks.ts";
 import type { Ports } from "../../src/aws/ports.ts";
-import { createCaller } from "../../src/aws/retry.ts";
+import { createCaller, sleepOrReject } from "../../src/aws/retry.ts";
 import {
   DEFAULT_READINESS,
   READINESS_CODES,
@@ -164,7 +164,12 @@ describe("readiness reads against the sandbox", () => {
     const plan = compilePlan(doc, `${name}.yaml`);
     const clients = createClientFactory({ settings: { endpointUrl: sandbox.endpoint, region: "us-east-1" } });
     const caller = createCaller({ policy: { retries: 0, budgetMs: 2_000 } });
-    const clusters = createClustersPort({ client: () => clients.eks({}), caller });
+    const clusters = createClustersPort({
+      client: () => clients.eks({}),
+      caller,
+      now: () => new Date(),
+      sleep: sleepOrReject,
+    });
     const ports = {
       clusters: { blue: clusters, green: clusters },
       subnets: createSubnetsPort({ client: () => clients.ec2({}), caller }),

@@ -8,7 +8,8 @@ import type { CommandContext, CommandResult } from "../context.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import { loadPlan } from "../../plan/load.ts";
 import { loadManifests } from "../../health/audit/manifests.ts";
-import { NEWEST_KNOWN, minorOf } from "../../health/audit/removed-apis.ts";
+import { NEWEST_KNOWN } from "../../health/audit/removed-apis.ts";
+import { auditOptions, auditScope } from "../../health/audit/plan-audit.ts";
 import { audit, type AuditFinding, type AuditOptions } from "../../health/audit/rules.ts";
 import { renderAudit, summarize } from "../../health/audit/render.ts";
 import { failsCi, toJunit } from "../../health/audit/junit.ts";
@@ -23,24 +24,17 @@ interface Options {
   failOnWarnings?: boolean;
 }
 
-function targetVersion(options: Options, plan: CompiledPlan | undefined): string {
-  const version = options.targetVersion ?? plan?.doc.clusters.green.kubernetesVersion ?? NEWEST_KNOWN;
+/** The audit's options (plan-audit.ts, shared with the preflight audit); a bad `--target-version` is a usage error. */
+function optionsFor(options: Options, plan: CompiledPlan | undefined): AuditOptions {
   try {
-    return `1.${minorOf(version)}`;
-  } catch {
+    return auditOptions(plan, options.targetVersion);
+  } catch (error) {
+    if (!(error instanceof RangeError) || options.targetVersion === undefined) throw error;
     throw new UsageError(
-      `--target-version ${JSON.stringify(version)} is not a Kubernetes minor version.`,
+      `--target-version ${JSON.stringify(options.targetVersion)} is not a Kubernetes minor version.`,
       `Use a version like ${NEWEST_KNOWN}.`,
     );
   }
-}
-
-function auditOptions(plan: CompiledPlan | undefined, version: string): AuditOptions {
-  return {
-    targetVersion: version,
-    critical: plan?.doc.health?.audit?.critical ?? [],
-    block: plan?.doc.health?.audit?.block ?? [],
-  };
 }
 
 async function auditGreen(
@@ -73,16 +67,15 @@ async function auditGreen(
       fault: "user",
     });
   }
-  const settings = kubernetesSettings(plan);
-  const scope = { namespaces: settings?.namespaces ?? [], labelSelector: settings?.labelSelector };
+  const settings = kubernetesSettings(plan) ?? DEFAULT_KUBERNETES_SETTINGS;
   try {
     const api = connectGreen(
-      settings ?? DEFAULT_KUBERNETES_SETTINGS,
+      settings,
       reading,
       kubernetesAccess(plan, ctx.aws, "green", ctx.env),
       ctx.signal,
     );
-    return await auditLive(api, scope, options, reading.insights);
+    return await auditLive(api, auditScope(settings), options, reading.insights);
   } catch (error) {
     if (error instanceof ToolError) throw error;
     throw new ToolError("kubernetes-unreachable", `Cannot audit green: ${(error as Error).message}`, {
@@ -102,8 +95,8 @@ export async function handler(options: Options, ctx: CommandContext): Promise<Co
     );
   }
   const plan = options.plan ? await loadPlan(options.plan) : undefined;
-  const version = targetVersion(options, plan);
-  const settings = auditOptions(plan, version);
+  const settings = optionsFor(options, plan);
+  const version = settings.targetVersion;
   let findings: AuditFinding[];
   let heading: string;
   let source: Record<string, unknown>;

@@ -29,21 +29,56 @@ export interface ManifestObject {
 
 const EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 
-async function filesUnder(path: string): Promise<string[]> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new ToolError("manifests-not-found", `Cannot read ${path}: no such file or directory.`, {
+/** What a file-system error code means, in words. */
+const FS_CAUSES: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOTDIR: "a part of the path is not a directory",
+  ELOOP: "too many symbolic links",
+  EISDIR: "is a directory",
+  EMFILE: "too many open files",
+};
+
+/**
+ * A failed stat, readdir or readFile as a usage error naming the path and the real cause: a path that
+ * does not exist is `manifests-not-found`; any other failure (permissions, a file used as a directory)
+ * is `manifests-unreadable`. Both exit 2.
+ */
+function unreadable(path: string, error: unknown): ToolError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") {
+    return new ToolError("manifests-not-found", `Cannot read ${path}: no such file or directory.`, {
       hint: "Pass a directory or a file of Kubernetes manifests (YAML or JSON).",
       exitCode: ExitCode.Usage,
+      cause: error,
     });
   }
+  const cause = (code && FS_CAUSES[code]) ?? (error instanceof Error ? error.message : String(error));
+  return new ToolError("manifests-unreadable", `Cannot read ${path}: ${cause}${code ? ` (${code})` : ""}.`, {
+    hint:
+      code === "EACCES" || code === "EPERM"
+        ? "Give your user read access to it (and search access to its folders), or pass another path."
+        : "Check the path: pass a directory or a file of Kubernetes manifests (YAML or JSON).",
+    exitCode: ExitCode.Usage,
+    cause: error,
+  });
+}
+
+/** Runs one file-system read of `path`, turning its failure into `unreadable(path, …)`. */
+async function reading<T>(path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+}
+
+async function filesUnder(path: string): Promise<string[]> {
+  const info = await reading(path, () => stat(path));
   if (info.isFile()) return [path];
+  const entries = await reading(path, () => readdir(path, { withFileTypes: true }));
   const out: string[] = [];
-  for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith(".")) continue;
     const child = join(path, entry.name);
     if (entry.isDirectory()) out.push(...(await filesUnder(child)));
@@ -81,7 +116,7 @@ export async function loadManifests(path: string, cwd = process.cwd()): Promise<
   const out: ManifestObject[] = [];
   for (const file of await filesUnder(path)) {
     const name = relative(cwd, file) || file;
-    const text = await readFile(file, "utf8");
+    const text = await reading(name, () => readFile(file, "utf8"));
     const docs = parseAllDocuments(text, { prettyErrors: true });
     const list = Array.isArray(docs) ? docs : [docs];
     list.forEach((doc, i) => {

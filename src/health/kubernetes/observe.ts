@@ -8,6 +8,7 @@ import type { ClusterReading } from "../../aws/ports.ts";
 import type { Finding, KubernetesObservation, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import { parseDuration } from "../../plan/duration.ts";
+import { KubernetesHealth } from "../../plan/schema.ts";
 import type { KubeApi } from "./api.ts";
 import {
   argoFindings,
@@ -37,21 +38,10 @@ export interface KubernetesSettings {
   parity: { enabled: boolean; minReadyPercent: number };
 }
 
-/** The schema's defaults, for reading a cluster whose plan has no `health.kubernetes` (e.g. `audit --plan`). */
-export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = {
-  enabled: true,
-  namespaces: [],
-  minZones: 1,
-  pendingGraceMs: 5 * 60_000,
-  maxRestarts: 3,
-  argocd: true,
-  parity: { enabled: true, minReadyPercent: 100 },
-};
+type KubernetesHealthDoc = NonNullable<NonNullable<CompiledPlan["doc"]["health"]>["kubernetes"]>;
 
-/** undefined when the plan has no `health.kubernetes` section or turns it off. */
-export function kubernetesSettings(plan: CompiledPlan): KubernetesSettings | undefined {
-  const k = plan.doc.health?.kubernetes;
-  if (!k || !k.enabled) return undefined;
+/** The settings of a parsed `health.kubernetes` section (durations in ms). */
+function settingsOf(k: KubernetesHealthDoc): KubernetesSettings {
   return {
     enabled: true,
     kubeconfig: k.kubeconfig,
@@ -63,6 +53,19 @@ export function kubernetesSettings(plan: CompiledPlan): KubernetesSettings | und
     argocd: k.argocd,
     parity: k.parity,
   };
+}
+
+/**
+ * The schema's own defaults (`health.kubernetes: {}` parsed by the plan schema), for reading a cluster
+ * whose plan has no `health.kubernetes` (e.g. `audit --plan`).
+ */
+export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = settingsOf(KubernetesHealth.parse({}));
+
+/** undefined when the plan has no `health.kubernetes` section or turns it off. */
+export function kubernetesSettings(plan: CompiledPlan): KubernetesSettings | undefined {
+  const k = plan.doc.health?.kubernetes;
+  if (!k || !k.enabled) return undefined;
+  return settingsOf(k);
 }
 
 /** How to reach AWS for the token: the cluster's region and a credential chain. */

@@ -14,7 +14,7 @@ import type { AwsSettings } from "../../cli/context.ts";
 import type { Finding, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import { auditLive } from "../audit/live.ts";
-import { minorOf } from "../audit/removed-apis.ts";
+import { auditOptions, auditScope } from "../audit/plan-audit.ts";
 import { kubernetesAccess } from "./access.ts";
 import type { KubeApi } from "./api.ts";
 import { nodeReady, type WorkloadCount } from "./checks.ts";
@@ -39,10 +39,6 @@ function cached(connect: Connect): (reading: ClusterReading, signal?: AbortSigna
     if (!current || current.key !== key) current = { key, api: connect(reading, signal) };
     return current.api;
   };
-}
-
-function targetVersion(plan: CompiledPlan): string {
-  return `1.${minorOf(plan.doc.clusters.green.kubernetesVersion)}`;
 }
 
 export function createKubernetesPort(
@@ -128,13 +124,7 @@ export function createKubernetesPort(
       return result.value;
     },
     async audit(reading, options): Promise<Finding[]> {
-      const audit = plan.doc.health?.audit;
-      return auditLive(
-        green(reading, options.signal),
-        { namespaces: k8s.namespaces, labelSelector: k8s.labelSelector },
-        { targetVersion: targetVersion(plan), critical: audit?.critical ?? [], block: audit?.block ?? [] },
-        reading.insights,
-      );
+      return auditLive(green(reading, options.signal), auditScope(k8s), auditOptions(plan), reading.insights);
     },
   };
 }
