@@ -4,7 +4,7 @@
  */
 import { hostname } from "node:os";
 import { createPorts } from "../../src/aws/index.ts";
-import { runTick, type DriverDeps, type TickResult } from "../../src/engine/driver.ts";
+import { runTick, type DriverDeps, type TickResult } from "../../src/runner/driver.ts";
 import { loadPlan } from "../../src/plan/load.ts";
 import { openStateStore } from "../../src/state/index.ts";
 import type { BenchWorld } from "./fixtures.ts";

@@ -17,8 +17,8 @@ import type { CompiledPlan } from "../plan/compile.ts";
 import type { Lease, LockInfo, LockOwner, StateStore } from "../state/store.ts";
 import { pointHooksFromEnv, type CrashPoint, type PointHook } from "./crash-points.ts";
 import { explainLostWrite } from "./lost-write.ts";
-import type { Action } from "./draft.ts";
-import type { Finding, Observation, SiblingUpgrade } from "./observation.ts";
+import type { Action } from "../engine/draft.ts";
+import type { Finding, Observation, SiblingUpgrade } from "../engine/observation.ts";
 import { observe as realObserve, type ObserveOptions, type RetryLog } from "./observe.ts";
 import {
   newState,
@@ -27,20 +27,20 @@ import {
   type EventRecord,
   type PairWeights,
   type UpgradeState,
-} from "./state.ts";
-import { formerRefs, readSibling } from "./targets.ts";
-import { phaseExitCode, transition, type Input, type TransitionResult } from "./transition.ts";
-import type { Verdict } from "./verdict.ts";
+} from "../engine/state.ts";
+import { formerRefs, readSibling } from "../engine/targets.ts";
+import { phaseExitCode, transition, type Input, type TransitionResult } from "../engine/transition.ts";
+import type { Verdict } from "../engine/verdict.ts";
 import {
   endpointGroupLabel,
   endpointGroupWeights,
   listenerLabel,
   listenerWeights,
   trafficError,
-} from "./traffic.ts";
-import { differingPairs, pairLabel } from "./weights.ts";
+} from "../engine/traffic.ts";
+import { differingPairs, pairLabel } from "../engine/weights.ts";
 import type { NotifyResult } from "../notify/record.ts";
-import { analysisWindow } from "./analysis.ts";
+import { analysisWindow } from "../engine/analysis.ts";
 
 export interface DriverDeps {
   plan: CompiledPlan;

@@ -7,7 +7,7 @@
 import type { ClusterReading, EndpointGroupRef, ListenerRef, Ports, RecordPairRef } from "../aws/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { resolveQueries, type MetricDataResultLike } from "../analysis/index.ts";
-import type { AlarmsObservation, AnalysisObservation, Observation, Part } from "./observation.ts";
+import type { AlarmsObservation, AnalysisObservation, Observation, Part } from "../engine/observation.ts";
 
 export interface ObserveOptions {
   /** Read alarm history from here (the current step's change submission); no history when absent. */

@@ -1,6 +1,6 @@
 /** The transition itself: pure (no I/O, no clock, input untouched), actions as plain data. */
 import { describe, expect, it } from "vitest";
-import { observe } from "../../src/engine/observe.ts";
+import { observe } from "../../src/runner/observe.ts";
 import { newState } from "../../src/engine/state.ts";
 import { transition } from "../../src/engine/transition.ts";
 import { fakeWorld, testPlan } from "../support/fake-world.ts";

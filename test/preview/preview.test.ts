@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildPreview } from "../../src/preview/preview.ts";
 import { buildChangeBatches, FROM_LIVE } from "../../src/preview/batches.ts";
 import { renderPreview } from "../../src/preview/render.ts";
-import { observe, recordPairs } from "../../src/engine/observe.ts";
+import { observe, recordPairs } from "../../src/runner/observe.ts";
 import { runPlan } from "../../src/cli/commands/plan.ts";
 import { parsePlan, loadPlan } from "../../src/plan/load.ts";
 import { toYaml, validPlan } from "../plan/support.ts";

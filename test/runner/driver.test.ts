@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { testPlan } from "../support/fake-world.ts";
-import { runTick } from "../../src/engine/driver.ts";
-import { harness } from "./harness.ts";
+import { runTick } from "../../src/runner/driver.ts";
+import { harness } from "../engine/harness.ts";
 
 describe("driver with the fake world", () => {
   it("runs a complete upgrade tick by tick", async () => {

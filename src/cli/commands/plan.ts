@@ -31,7 +31,7 @@ export async function runPlan(
   const plan = await loadPlan(options.file);
   let observation;
   if (!options.offline) {
-    const { observe } = await import("../../engine/observe.ts");
+    const { observe } = await import("../../runner/observe.ts");
     ctx.out.debug(
       `reading green's cluster, ${plan.doc.traffic.records.length} record pair(s) and the alarms`,
     );
@@ -50,7 +50,7 @@ export async function runPlan(
     });
     // As on the first tick: another upgrade beside this one that moves the same records is an error.
     const { openStateStore } = await import("../../state/index.ts");
-    const { readOtherUpgrades } = await import("../../engine/driver.ts");
+    const { readOtherUpgrades } = await import("../../runner/driver.ts");
     if (plan.doc.state.backend === "local" || ports.objects) {
       const store = openStateStore(plan, {
         cwd: ctx.cwd,
