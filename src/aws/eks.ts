@@ -13,7 +13,7 @@ import type {
   InsightReading,
   NodegroupReading,
   RetireProgress,
-} from "./ports.ts";
+} from "../engine/ports.ts";
 import { requireAnswer } from "./answers.ts";
 import { sleepOrReject, type Caller } from "./retry.ts";
 

@@ -11,7 +11,7 @@ import type {
   Rule,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { AwsError } from "../errors.ts";
-import type { CallOptions, ListenerReading, ListenerRef, ListenersPort } from "./ports.ts";
+import type { CallOptions, ListenerReading, ListenerRef, ListenersPort } from "../engine/ports.ts";
 import type { Caller } from "./retry.ts";
 
 export interface ListenersPortDeps {

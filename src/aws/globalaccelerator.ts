@@ -10,7 +10,7 @@ import type {
   GlobalAcceleratorClient,
 } from "@aws-sdk/client-global-accelerator";
 import { AwsError } from "../errors.ts";
-import type { CallOptions, EndpointGroupReading, EndpointGroupRef, EndpointGroupsPort } from "./ports.ts";
+import type { CallOptions, EndpointGroupReading, EndpointGroupRef, EndpointGroupsPort } from "../engine/ports.ts";
 import type { Caller } from "./retry.ts";
 
 export interface EndpointGroupsPortDeps {

@@ -9,7 +9,7 @@ import { createAlarmsPort } from "./cloudwatch.ts";
 import { createClientFactory, type ClientFactory, type ClientScope } from "./clients.ts";
 import { createClustersPort } from "./eks.ts";
 import { createMetricsPort } from "./metrics.ts";
-import type { Ports, ServerTimeReading } from "./ports.ts";
+import type { Ports, ServerTimeReading } from "../engine/ports.ts";
 import { createCaller, type OnRetry, type RetryPolicy } from "./retry.ts";
 import { createTrafficPort } from "./route53.ts";
 import { createObjectStore } from "./s3.ts";

@@ -10,7 +10,7 @@
  *   ever seen half-changed: Route 53 applies a batch atomically.
  */
 import type { Change, ResourceRecordSet } from "@aws-sdk/client-route-53";
-import type { PairReading } from "./ports.ts";
+import type { PairReading } from "../engine/ports.ts";
 import { ToolError, ExitCode } from "../errors.ts";
 
 export const ROUTE53_LIMITS = {

@@ -4,7 +4,7 @@
  */
 import type { Change, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { ExitCode, ToolError } from "../errors.ts";
-import type { CallOptions, PairReading, RecordPairRef, SubmittedChange, TrafficPort } from "./ports.ts";
+import type { CallOptions, PairReading, RecordPairRef, SubmittedChange, TrafficPort } from "../engine/ports.ts";
 import {
   buildWeightBatches,
   ROUTE53_LIMITS,
@@ -12,7 +12,7 @@ import {
   type BatchUnit,
   type ZoneBatch,
 } from "./route53-batch.ts";
-import { bareChangeId, bareZoneId, normalizeName } from "./route53-names.ts";
+import { bareChangeId, bareZoneId, normalizeName } from "../engine/route53-names.ts";
 import { requireAnswer } from "./answers.ts";
 import { sleepOrReject as sleep, type Caller } from "./retry.ts";
 

@@ -10,7 +10,7 @@ import type {
   EndpointGroupReading,
   ListenerReading,
   PairReading,
-} from "../aws/ports.ts";
+} from "./ports.ts";
 import type { MetricDataResultLike } from "../analysis/index.ts";
 import type { Target } from "./state.ts";
 

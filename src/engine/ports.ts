@@ -6,7 +6,7 @@
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
 import type { Action as ElbAction } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { EndpointDescription } from "@aws-sdk/client-global-accelerator";
-import type { Finding, KubernetesObservation } from "../engine/observation.ts";
+import type { Finding, KubernetesObservation } from "./observation.ts";
 
 export interface CallOptions {
   signal?: AbortSignal;

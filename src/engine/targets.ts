@@ -3,8 +3,8 @@
  * targets a changed plan drops, whether any target still sends traffic to blue before blue is retired,
  * and whether another upgrade names one of this plan's targets. Pure.
  */
-import type { EndpointGroupRef, ListenerRef, PairReading, RecordPairRef } from "../aws/ports.ts";
-import { normalizeName } from "../aws/route53-names.ts";
+import type { EndpointGroupRef, ListenerRef, PairReading, RecordPairRef } from "./ports.ts";
+import { normalizeName } from "./route53-names.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Observation, SiblingUpgrade } from "./observation.ts";
 import { UpgradeState, type PairWeights, type Phase, type Target } from "./state.ts";

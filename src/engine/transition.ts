@@ -4,7 +4,7 @@
  * clock of its own. The driver feeds the outcome of each action back in as an input, so even
  * "Route 53 accepted the change" and "INSYNC" are decided here.
  */
-import type { SubmittedChange } from "../aws/ports.ts";
+import type { SubmittedChange } from "./ports.ts";
 import { ExitCode } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { Draft, type Action, type Refusal } from "./draft.ts";
@@ -30,7 +30,7 @@ import { judge, type Verdict } from "./verdict.ts";
 import { withAnalysis } from "./analysis.ts";
 import { awaitSplit, splitHold } from "./split.ts";
 import { recordTargets } from "./targets.ts";
-import { recordNotified, type NotifyResult } from "../notify/record.ts";
+import { recordNotified, type NotifyResult } from "./notified.ts";
 import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
 import { trafficWeights } from "./traffic.ts";
 import { describeWeights, differingPairs, uniformPercent } from "./weights.ts";

@@ -5,7 +5,7 @@
  * cannot be read or parsed is a `damaged` reading with its code and message, never an abort.
  */
 import type { AwsSettings } from "../cli/context.ts";
-import type { ObjectStorePort } from "../aws/ports.ts";
+import type { ObjectStorePort } from "../engine/ports.ts";
 import { ToolError } from "../errors.ts";
 import { parseState, type UpgradeState } from "../engine/state.ts";
 import type { LockInfo, StateStore } from "../state/store.ts";

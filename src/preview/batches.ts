@@ -4,7 +4,7 @@
  * be copied from the live record is marked as such.
  */
 import type { Change, ResourceRecordSet } from "@aws-sdk/client-route-53";
-import type { PairReading } from "../aws/ports.ts";
+import type { PairReading } from "../engine/ports.ts";
 import { recordPairs } from "../runner/observe.ts";
 import { buildWeightBatches, type ZoneBatch } from "../aws/route53-batch.ts";
 import type { CompiledPlan } from "../plan/compile.ts";

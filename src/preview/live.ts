@@ -1,5 +1,5 @@
 /** Ports for the live preview. Kept apart from plan.ts so `--offline` never loads the AWS adapters. */
-import type { Ports } from "../aws/ports.ts";
+import type { Ports } from "../engine/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { CommandContext } from "../cli/context.ts";
 import { createPorts } from "../aws/index.ts";

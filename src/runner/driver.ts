@@ -12,7 +12,7 @@
  * read or wrote: that check, not the lock, is what keeps two writers from both winning.
  */
 import { AwsError, ExitCode, LockedError, StateError, ToolError } from "../errors.ts";
-import type { Ports } from "../aws/ports.ts";
+import type { Ports } from "../engine/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Lease, LockInfo, LockOwner, StateStore } from "../state/store.ts";
 import { pointHooksFromEnv, type CrashPoint, type PointHook } from "./crash-points.ts";
@@ -39,7 +39,7 @@ import {
   trafficError,
 } from "../engine/traffic.ts";
 import { differingPairs, pairLabel } from "../engine/weights.ts";
-import type { NotifyResult } from "../notify/record.ts";
+import type { NotifyResult } from "../engine/notified.ts";
 import { analysisWindow } from "../engine/analysis.ts";
 
 export interface DriverDeps {

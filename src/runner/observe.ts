@@ -4,7 +4,7 @@
  * the resilience audit. Read-only. Each part is caught on its own, so one unreadable service becomes an
  * error part (and a finding) instead of a failed tick.
  */
-import type { ClusterReading, EndpointGroupRef, ListenerRef, Ports, RecordPairRef } from "../aws/ports.ts";
+import type { ClusterReading, EndpointGroupRef, ListenerRef, Ports, RecordPairRef } from "../engine/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { resolveQueries, type MetricDataResultLike } from "../analysis/index.ts";
 import type { AlarmsObservation, AnalysisObservation, Observation, Part } from "../engine/observation.ts";

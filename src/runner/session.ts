@@ -4,7 +4,7 @@
  */
 import { hostname } from "node:os";
 import type { CommandContext } from "../cli/context.ts";
-import type { Ports } from "../aws/ports.ts";
+import type { Ports } from "../engine/ports.ts";
 import { loadPlan, type LoadedPlan } from "../plan/load.ts";
 import type { StateStore } from "../state/store.ts";
 import { describeServerTime } from "../state/lock-info.ts";

@@ -7,8 +7,8 @@ import {
   type ResourceRecordSet,
 } from "@aws-sdk/client-route-53";
 import { AwsError, ToolError } from "../../src/errors.ts";
-import type { PairReading, RecordPairRef } from "../../src/aws/ports.ts";
-import { bareZoneId } from "../../src/aws/route53-names.ts";
+import type { PairReading, RecordPairRef } from "../../src/engine/ports.ts";
+import { bareZoneId } from "../../src/engine/route53-names.ts";
 import { CAPABILITIES, describeEachBackend, type Backend, type Capabilities } from "../support/backends.ts";
 import { adapters, failure, useBackend } from "./harness.ts";
 

@@ -5,7 +5,7 @@
  * real port end to end.
  */
 import { describe, expect, it } from "vitest";
-import type { ClusterReading, KubernetesPort } from "../../src/aws/ports.ts";
+import type { ClusterReading, KubernetesPort } from "../../src/engine/ports.ts";
 import type { Finding, KubernetesObservation } from "../../src/engine/observation.ts";
 import { observe } from "../../src/runner/observe.ts";
 import { preflight } from "../../src/engine/preflight.ts";

@@ -7,7 +7,7 @@ import { loadPlan } from "../../plan/load.ts";
 import { buildPreview } from "../../preview/preview.ts";
 import { renderPreview } from "../../preview/render.ts";
 import { ExitCode } from "../../errors.ts";
-import type { Ports } from "../../aws/ports.ts";
+import type { Ports } from "../../engine/ports.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import type { CommandContext, CommandResult } from "../context.ts";
 

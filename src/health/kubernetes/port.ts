@@ -9,7 +9,7 @@ import type {
   ClustersPort,
   KubernetesPort,
   KubernetesReadinessFacts,
-} from "../../aws/ports.ts";
+} from "../../engine/ports.ts";
 import type { AwsSettings } from "../../cli/context.ts";
 import type { Finding, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
