@@ -4,8 +4,15 @@
  */
 import type { Change, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { ExitCode, ToolError } from "../errors.ts";
-import type { CallOptions, PairReading, RecordPairRef, SubmittedChange, TrafficPort } from "../engine/ports.ts";
+import type {
+  CallOptions,
+  PairReading,
+  RecordPairRef,
+  SubmittedChange,
+  TrafficPort,
+} from "../engine/ports.ts";
 import {
+  asRecordSet,
   buildWeightBatches,
   ROUTE53_LIMITS,
   splitIntoBatches,
@@ -343,7 +350,11 @@ export function deleteBatches(readings: readonly PairReading[]): ZoneBatch[] {
         { exitCode: ExitCode.NeedsPerson, fault: "tool" },
       );
     }
-    units.push({ zoneId: r.zoneId, changes: [{ Action: "DELETE", ResourceRecordSet: r.blue }], pairs: 1 });
+    units.push({
+      zoneId: r.zoneId,
+      changes: [{ Action: "DELETE", ResourceRecordSet: asRecordSet(r.blue) }],
+      pairs: 1,
+    });
   }
   return splitIntoBatches(units);
 }

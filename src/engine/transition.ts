@@ -60,7 +60,7 @@ export type Input =
   | { kind: "retire-pending" }
   | { kind: "blue-records-deleted" }
   | { kind: "action-failed"; action: Action; error: string }
-  /** Deliveries of notifications this tick (notify/record.ts logs them; the phase never changes). */
+  /** Deliveries of notifications this tick (engine/notified.ts logs them; the phase never changes). */
   | { kind: "notified"; results: NotifyResult[] };
 
 export interface TransitionResult {
