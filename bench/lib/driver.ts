@@ -3,7 +3,7 @@
  * context, so the bench can run one tick at a time and read the sandbox's call log in between.
  */
 import { hostname } from "node:os";
-import { createPorts } from "../../src/aws/index.ts";
+import { createPorts } from "../../src/runner/ports.ts";
 import { runTick, type DriverDeps, type TickResult } from "../../src/runner/driver.ts";
 import { loadPlan } from "../../src/plan/load.ts";
 import { openStateStore } from "../../src/state/index.ts";

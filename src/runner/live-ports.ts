@@ -2,7 +2,7 @@
 import type { Ports } from "../engine/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { CommandContext } from "../cli/context.ts";
-import { createPorts } from "../aws/index.ts";
+import { createPorts } from "./ports.ts";
 
 export async function livePorts(plan: CompiledPlan, ctx: CommandContext): Promise<Ports> {
   return createPorts(plan, ctx.aws, {

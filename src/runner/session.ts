@@ -30,7 +30,7 @@ function insyncTimeout(env: NodeJS.ProcessEnv): number | undefined {
 export async function openSession(file: string, ctx: CommandContext, command: string): Promise<Session> {
   const plan = await loadPlan(file);
   for (const w of plan.warnings) ctx.out.debug(`plan warning: ${w.path}: ${w.message}`);
-  const { createPorts } = await import("../aws/index.ts");
+  const { createPorts } = await import("./ports.ts");
   // The SDK loads before any lock is taken, so a locked tick is I/O, not seconds of module loading.
   if (command !== "unlock") await (await import("../aws/preload.ts")).preloadSdk();
   const { openStateStore } = await import("../state/index.ts");

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { createPorts } from "../../src/aws/index.ts";
+import { createPorts } from "../../src/runner/ports.ts";
 import { buildPlan } from "../support/plan-builder.ts";
 import { S3StateStore } from "../../src/state/s3.ts";
 import type { ObjectStorePort, ServerTimeReading } from "../../src/engine/ports.ts";

@@ -19,7 +19,7 @@ export interface PlanOptions {
 export type PortsFactory = (plan: CompiledPlan, ctx: CommandContext) => Promise<Ports>;
 
 const awsPorts: PortsFactory = async (plan, ctx) => {
-  const { livePorts } = await import("../../preview/live.ts");
+  const { livePorts } = await import("../../runner/live-ports.ts");
   return livePorts(plan, ctx);
 };
 
