@@ -2,14 +2,8 @@
  * What every command handler receives. All user-facing output goes through `out`, so tests can record
  * it instead of spying on the console, and `--output json` can keep stdout to exactly one document.
  */
+import type { AwsSettings } from "../aws/settings.ts";
 import type { ExitCode, SignalExitCode } from "../errors.ts";
-
-export interface AwsSettings {
-  region?: string;
-  profile?: string;
-  /** `--endpoint-url`: every service at one endpoint (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_* also apply). */
-  endpointUrl?: string;
-}
 
 export interface Output {
   /** Human text for stdout. Suppressed under `--output json`. */

@@ -1,8 +1,9 @@
 /**
- * The one entry point to AWS: `createPorts(plan, settings)` gives the plan preview, the engine and the
- * state store their ports. Nothing here loads the AWS SDK; each client is imported on its first call.
+ * The composition root: `createPorts(plan, settings)` builds the adapters (src/aws/, and the Kubernetes
+ * port of src/health/kubernetes/) behind the core's ports (engine/ports.ts) for the plan preview, the
+ * driver and the state store. Nothing here loads the AWS SDK; each client is imported on its first call.
  */
-import type { AwsSettings } from "../cli/context.ts";
+import type { AwsSettings } from "../aws/settings.ts";
 import { ExitCode, ToolError } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { createAlarmsPort } from "../aws/cloudwatch.ts";

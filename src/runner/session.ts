@@ -3,7 +3,7 @@
  * lock owner. The imperative shell's wiring, kept in one place so commands stay short.
  */
 import { hostname } from "node:os";
-import type { CommandContext } from "../cli/context.ts";
+import type { ShellContext } from "./context.ts";
 import type { Ports } from "../engine/ports.ts";
 import { loadPlan, type LoadedPlan } from "../plan/load.ts";
 import type { StateStore } from "../state/store.ts";
@@ -27,7 +27,7 @@ function insyncTimeout(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export async function openSession(file: string, ctx: CommandContext, command: string): Promise<Session> {
+export async function openSession(file: string, ctx: ShellContext, command: string): Promise<Session> {
   const plan = await loadPlan(file);
   for (const w of plan.warnings) ctx.out.debug(`plan warning: ${w.path}: ${w.message}`);
   const { createPorts } = await import("./ports.ts");
@@ -71,7 +71,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
 }
 
 /** Notifications: the deliverer as the driver's hook, and unset URL variables as preflight findings. */
-async function wireNotifications(deps: DriverDeps, plan: LoadedPlan, ctx: CommandContext, file: string) {
+async function wireNotifications(deps: DriverDeps, plan: LoadedPlan, ctx: ShellContext, file: string) {
   const { createNotifier, notificationFindings } = await import("../notify/index.ts");
   const { createClientFactory } = await import("../aws/clients.ts");
   const clients = createClientFactory({ settings: ctx.aws, planRegion: plan.doc.region, env: ctx.env });

@@ -10,7 +10,7 @@ import type {
   KubernetesPort,
   KubernetesReadinessFacts,
 } from "../../engine/ports.ts";
-import type { AwsSettings } from "../../cli/context.ts";
+import type { AwsSettings } from "../../aws/settings.ts";
 import type { Finding, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import { auditLive } from "../audit/live.ts";
