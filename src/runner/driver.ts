@@ -168,7 +168,7 @@ type Early = Pick<TickResult, "state" | "exitCode" | "reason"> & { meanwhile?: E
 class Tick {
   /** Undefined while this tick does not hold the lock. */
   private lease: Lease | undefined;
-  /** A stale lock taken over: logged before the next persisted transition's events. */
+  /** A stale lock taken over: handed to the next transition, which logs it first. */
   private takeover: LockInfo | undefined;
   /** The version of the state this tick read or last wrote (every write is conditional on it). */
   private version: string | undefined;
@@ -238,10 +238,10 @@ class Tick {
       };
     }
 
-    let r = transition(state, observation, deps.plan, deps.now(), input);
+    let r = this.decide(state, observation, input);
     await this.persist(r, "after-write");
     if (input.kind === "resume") {
-      r = transition(r.state, observation, deps.plan, deps.now(), { kind: "tick" });
+      r = this.decide(r.state, observation, { kind: "tick" });
       await this.persist(r, "after-write");
     }
     const findings = r.findings;
@@ -271,7 +271,7 @@ class Tick {
     if (deps.notify) {
       const results = await deps.notify(r.state).catch(() => []);
       if (results.length > 0) {
-        const n = transition(r.state, observation, deps.plan, deps.now(), { kind: "notified", results });
+        const n = this.decide(r.state, observation, { kind: "notified", results });
         await this.persist(n, "after-write");
         // The tick's own exit code and reason stand: recording deliveries changes neither.
         r = { ...r, state: n.state };
@@ -279,6 +279,14 @@ class Tick {
     }
     await this.hook("before-unlock");
     return finish({ state: r.state, exitCode: r.exitCode, reason: r.reason });
+  }
+
+  /** `transition`, with a stale lock taken over since the last one as part of the input (logged once, first). */
+  private decide(state: UpgradeState, observation: Observation | undefined, input: Input): TransitionResult {
+    const takeover = this.takeover;
+    this.takeover = undefined;
+    const full = takeover ? { ...input, takeover } : input;
+    return transition(state, observation, this.deps.plan, this.deps.now(), full);
   }
 
   /** A side effect under the lock: the lease is renewed first (it also proves the lock is still ours). */
@@ -303,7 +311,7 @@ class Tick {
     } finally {
       await keepAlive?.stop();
     }
-    const next = transition(r.state, observation, deps.plan, deps.now(), result);
+    const next = this.decide(r.state, observation, result);
     // Written even if the lease was lost meanwhile: the version check guards it, and a change Route 53
     // accepted must be recorded (if another run wrote first, its reconciliation finds the change applied).
     await this.persist(next, action.type === "shift" ? "after-submitted" : "after-write");
@@ -347,7 +355,7 @@ class Tick {
     const unchanged = now !== undefined && (now.version === this.version || now.text === this.written);
     if (!unchanged) return { ended: this.superseded(now?.text, r.state) };
     if (result.kind === "in-sync") await this.hook("after-insync");
-    const next = transition(r.state, observation, deps.plan, deps.now(), result);
+    const next = this.decide(r.state, observation, result);
     await this.persist(next, "after-write");
     return { next };
   }
@@ -386,22 +394,6 @@ class Tick {
         r.refusal.findings,
       );
     }
-    if (this.takeover) {
-      const from = this.takeover;
-      // The takeover came first: it goes before this transition's events, which are renumbered after it.
-      const first = r.state.events.length - r.events.length;
-      const takeover: EventRecord = {
-        seq: first + 1,
-        at: deps.now().toISOString(),
-        type: "lock-takeover",
-        step: r.state.step,
-        message: `Took over a stale lock held by ${from.command} (pid ${from.pid} on ${from.host}, lease until ${from.leaseUntil}).`,
-        evidence: { tookOverFrom: `${from.host}:${from.pid}` },
-      };
-      r.state.events.splice(first, 0, takeover);
-      for (let i = first; i < r.state.events.length; i++) r.state.events[i]!.seq = i + 1;
-      r.events.unshift(takeover);
-    }
     const text = serializeState(r.state);
     const known = r.state.events.length - r.events.length;
     this.version = await deps.store.write(text, this.version).catch(async (error: unknown) => {
@@ -409,7 +401,6 @@ class Tick {
       throw await explainLostWrite(error, deps.store, deps.plan, known);
     });
     this.written = text;
-    this.takeover = undefined;
     this.state = r.state;
     for (const e of r.events) {
       this.events.push(e);
