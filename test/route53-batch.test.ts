@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
 import { buildWeightBatches, ROUTE53_LIMITS, upsertCost } from "../src/aws/route53-batch.ts";
 import { deleteBatches } from "../src/aws/route53.ts";
-import type { PairReading } from "../src/aws/ports.ts";
+import type { PairReading } from "../src/engine/ports.ts";
 
 function reading(zoneId: string, i: number, values = 1): PairReading {
   const rec = (set: string, weight: number): ResourceRecordSet => ({

@@ -3,8 +3,8 @@
  * context, so the bench can run one tick at a time and read the sandbox's call log in between.
  */
 import { hostname } from "node:os";
-import { createPorts } from "../../src/aws/index.ts";
-import { runTick, type DriverDeps, type TickResult } from "../../src/engine/driver.ts";
+import { createPorts } from "../../src/runner/ports.ts";
+import { runTick, type DriverDeps, type TickResult } from "../../src/runner/driver.ts";
 import { loadPlan } from "../../src/plan/load.ts";
 import { openStateStore } from "../../src/state/index.ts";
 import type { BenchWorld } from "./fixtures.ts";

@@ -32,7 +32,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { ExitCode, ToolError } from "../errors.ts";
-import type { AwsSettings } from "../cli/context.ts";
+import type { AwsSettings } from "./settings.ts";
 import { checkAnswers } from "./answers.ts";
 
 /** Global Accelerator's control plane is served from us-west-2 only, whatever region the traffic is in. */

@@ -3,7 +3,7 @@
  * reads state updates from DescribeAlarmHistory with one paged call for every alarm.
  */
 import type { CloudWatchClient, CompositeAlarm, MetricAlarm } from "@aws-sdk/client-cloudwatch";
-import type { AlarmReading, AlarmsPort, AlarmStateValue, AlarmTransition } from "./ports.ts";
+import type { AlarmReading, AlarmsPort, AlarmStateValue, AlarmTransition } from "../engine/ports.ts";
 import { requireAnswer } from "./answers.ts";
 import type { Caller } from "./retry.ts";
 

@@ -4,7 +4,7 @@
  * the EC2 SDK is loaded only then.
  */
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import type { SubnetsPort } from "./ports.ts";
+import type { SubnetsPort } from "../engine/ports.ts";
 import type { Caller } from "./retry.ts";
 
 export interface SubnetsPortDeps {

@@ -5,7 +5,7 @@
  * caller (the composition root passes the real ones).
  */
 import type { EKSClient } from "@aws-sdk/client-eks";
-import type { ClustersPort } from "./ports.ts";
+import type { ClustersPort } from "../engine/ports.ts";
 import type { Caller } from "./retry.ts";
 import { createEksCall } from "./eks/api.ts";
 import { readAddonVersions } from "./eks/addons.ts";

@@ -11,7 +11,13 @@ import type {
   Rule,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { AwsError } from "../errors.ts";
-import type { CallOptions, ListenerReading, ListenerRef, ListenersPort } from "./ports.ts";
+import type {
+  CallOptions,
+  ListenerAction,
+  ListenerReading,
+  ListenerRef,
+  ListenersPort,
+} from "../engine/ports.ts";
 import type { Caller } from "./retry.ts";
 
 export interface ListenersPortDeps {
@@ -46,7 +52,10 @@ function notFound(error: unknown): boolean {
 }
 
 /** The weight of a target group in a forward action (undefined when it is not there). */
-export function forwardWeight(actions: readonly Action[], targetGroupArn: string): number | undefined {
+export function forwardWeight(
+  actions: readonly ListenerAction[],
+  targetGroupArn: string,
+): number | undefined {
   for (const a of actions) {
     if (a.Type !== "forward") continue;
     const tuple = a.ForwardConfig?.TargetGroups?.find((t) => t.TargetGroupArn === targetGroupArn);
@@ -62,12 +71,14 @@ export function forwardWeight(actions: readonly Action[], targetGroupArn: string
  * forward config names more than one group, as ELBv2 requires.
  */
 export function withWeights(
-  actions: readonly Action[],
+  actions: readonly ListenerAction[],
   blueArn: string,
   greenArn: string,
   green: number,
 ): Action[] {
-  return actions.map((a) => {
+  // The one cast of the ELBv2 adapter: the actions are the SDK's objects as read, typed in the core by
+  // the fields it reads (`engine/ports.ts` `ListenerAction`); every other field is still on them.
+  return actions.map((a): ListenerAction => {
     if (a.Type !== "forward" || !a.ForwardConfig?.TargetGroups) return a;
     const TargetGroups = a.ForwardConfig.TargetGroups.map((t) => ({
       ...t,
@@ -79,7 +90,7 @@ export function withWeights(
       ...(single !== undefined && TargetGroups.length <= 1 ? { TargetGroupArn: single } : {}),
       ForwardConfig: { ...a.ForwardConfig, TargetGroups },
     };
-  });
+  }) as Action[];
 }
 
 export function createListenersPort(deps: ListenersPortDeps): ListenersPort {

@@ -4,13 +4,15 @@
  * endpoint list, so every endpoint is written back with its weight and ClientIPPreservationEnabled as
  * read, and the group's other settings are left out of the request (left out means unchanged).
  */
-import type {
-  EndpointDescription,
-  EndpointGroup,
-  GlobalAcceleratorClient,
-} from "@aws-sdk/client-global-accelerator";
+import type { EndpointGroup, GlobalAcceleratorClient } from "@aws-sdk/client-global-accelerator";
 import { AwsError } from "../errors.ts";
-import type { CallOptions, EndpointGroupReading, EndpointGroupRef, EndpointGroupsPort } from "./ports.ts";
+import type {
+  CallOptions,
+  Endpoint,
+  EndpointGroupReading,
+  EndpointGroupRef,
+  EndpointGroupsPort,
+} from "../engine/ports.ts";
 import type { Caller } from "./retry.ts";
 
 export interface EndpointGroupsPortDeps {
@@ -32,11 +34,7 @@ function acceleratorOf(endpointGroupArn: string): string {
 }
 
 /** The whole endpoint list to write: the pair's weights set, every other endpoint and field as read. */
-export function endpointConfigurations(
-  endpoints: readonly EndpointDescription[],
-  ref: EndpointGroupRef,
-  green: number,
-) {
+export function endpointConfigurations(endpoints: readonly Endpoint[], ref: EndpointGroupRef, green: number) {
   return endpoints.map((e) => ({
     EndpointId: e.EndpointId,
     Weight: e.EndpointId === ref.green ? green : e.EndpointId === ref.blue ? 100 - green : e.Weight,

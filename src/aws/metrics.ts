@@ -4,7 +4,7 @@
  * merged back by query id. Reports what CloudWatch said (status, messages); judging is elsewhere.
  */
 import type { CloudWatchClient, MetricDataQuery as SdkQuery } from "@aws-sdk/client-cloudwatch";
-import type { MetricDataQuery, MetricSeries, MetricsPort } from "./ports.ts";
+import type { MetricDataQuery, MetricSeries, MetricsPort } from "../engine/ports.ts";
 import type { Caller } from "./retry.ts";
 
 export interface MetricsPortDeps {

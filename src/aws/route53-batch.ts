@@ -10,7 +10,7 @@
  *   ever seen half-changed: Route 53 applies a batch atomically.
  */
 import type { Change, ResourceRecordSet } from "@aws-sdk/client-route-53";
-import type { PairReading } from "./ports.ts";
+import type { PairReading, RecordSet } from "../engine/ports.ts";
 import { ToolError, ExitCode } from "../errors.ts";
 
 export const ROUTE53_LIMITS = {
@@ -47,19 +47,29 @@ export function weightsFor(greenPercent: number): { blue: number; green: number 
   return { blue: 100 - greenPercent, green: greenPercent };
 }
 
-/** A record's cost against the per-request limits, for an UPSERT (values count twice). */
-export function upsertCost(record: ResourceRecordSet): { elements: number; characters: number } {
-  return changeCost({ Action: "UPSERT", ResourceRecordSet: record });
+/**
+ * A record as read, typed again as the SDK's. The one cast of the Route 53 adapter: a reading's records
+ * are the SDK's objects, handed to the core whole and typed there by the fields it reads
+ * (`engine/ports.ts` `RecordSet`), so every other field (values, AliasTarget, HealthCheckId) is still
+ * on them and goes back to Route 53 as read.
+ */
+export function asRecordSet(record: RecordSet): ResourceRecordSet {
+  return record as ResourceRecordSet;
 }
 
-function withWeight(record: ResourceRecordSet, weight: number): ResourceRecordSet {
+/** A record's cost against the per-request limits, for an UPSERT (values count twice). */
+export function upsertCost(record: RecordSet): { elements: number; characters: number } {
+  return changeCost({ Action: "UPSERT", ResourceRecordSet: asRecordSet(record) });
+}
+
+function withWeight(record: RecordSet, weight: number): ResourceRecordSet {
   if (!Number.isInteger(weight) || weight < 0 || weight > ROUTE53_LIMITS.maxWeight) {
     throw new ToolError("invalid-weight", `Route 53 weights run from 0 to 255; refusing to send ${weight}.`, {
       exitCode: ExitCode.Bug,
       fault: "tool",
     });
   }
-  return { ...record, Weight: weight };
+  return { ...asRecordSet(record), Weight: weight };
 }
 
 function groupKey(r: PairReading): string {

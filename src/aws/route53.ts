@@ -4,15 +4,22 @@
  */
 import type { Change, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { ExitCode, ToolError } from "../errors.ts";
-import type { CallOptions, PairReading, RecordPairRef, SubmittedChange, TrafficPort } from "./ports.ts";
+import type {
+  CallOptions,
+  PairReading,
+  RecordPairRef,
+  SubmittedChange,
+  TrafficPort,
+} from "../engine/ports.ts";
 import {
+  asRecordSet,
   buildWeightBatches,
   ROUTE53_LIMITS,
   splitIntoBatches,
   type BatchUnit,
   type ZoneBatch,
 } from "./route53-batch.ts";
-import { bareChangeId, bareZoneId, normalizeName } from "./route53-names.ts";
+import { bareChangeId, bareZoneId, normalizeName } from "../engine/route53-names.ts";
 import { requireAnswer } from "./answers.ts";
 import { sleepOrReject as sleep, type Caller } from "./retry.ts";
 
@@ -343,7 +350,11 @@ export function deleteBatches(readings: readonly PairReading[]): ZoneBatch[] {
         { exitCode: ExitCode.NeedsPerson, fault: "tool" },
       );
     }
-    units.push({ zoneId: r.zoneId, changes: [{ Action: "DELETE", ResourceRecordSet: r.blue }], pairs: 1 });
+    units.push({
+      zoneId: r.zoneId,
+      changes: [{ Action: "DELETE", ResourceRecordSet: asRecordSet(r.blue) }],
+      pairs: 1,
+    });
   }
   return splitIntoBatches(units);
 }

@@ -8,7 +8,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AwsError, PreconditionFailedError } from "../errors.ts";
-import type { ObjectStorePort, ServerTimeReading } from "./ports.ts";
+import type { ObjectStorePort, ServerTimeReading } from "../engine/ports.ts";
 import { requireAnswer } from "./answers.ts";
 import type { Caller } from "./retry.ts";
 

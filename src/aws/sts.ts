@@ -1,6 +1,6 @@
 /** Who the tool runs as: the account id feeds `iam-policy`, the ARN helps explain permission errors. */
 import type { STSClient } from "@aws-sdk/client-sts";
-import type { CallOptions } from "./ports.ts";
+import type { CallOptions } from "../engine/ports.ts";
 import { requireAnswer } from "./answers.ts";
 import type { Caller } from "./retry.ts";
 

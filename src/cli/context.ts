@@ -2,21 +2,15 @@
  * What every command handler receives. All user-facing output goes through `out`, so tests can record
  * it instead of spying on the console, and `--output json` can keep stdout to exactly one document.
  */
+import type { AwsSettings } from "../aws/settings.ts";
 import type { ExitCode, SignalExitCode } from "../errors.ts";
-import type { DebugCode, InfoCode, WarnCode } from "./messages.ts";
-
-export interface AwsSettings {
-  region?: string;
-  profile?: string;
-  /** `--endpoint-url`: every service at one endpoint (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_* also apply). */
-  endpointUrl?: string;
-}
+import type { DebugCode, InfoCode, WarnCode } from "../messages.ts";
 
 export interface Output {
   /** Human text for stdout. Suppressed under `--output json`. */
   print(text: string): void;
   /**
-   * Progress and notes for stderr, shown in both modes, each with its code from cli/messages.ts (only a
+   * Progress and notes for stderr, shown in both modes, each with its code from messages.ts (only a
    * catalog code of the method's level type-checks). The code shows under `--output json` (one JSON
    * line per message) and `--debug`; plain text shows the words alone.
    */

@@ -10,6 +10,6 @@ export async function heldByFleet(
   ctx: CommandContext,
 ): Promise<CommandResult | undefined> {
   if (!options.fleet) return undefined;
-  const { fleetGate } = await import("../fleet/gate.ts");
+  const { fleetGate } = await import("./fleet-gate.ts");
   return fleetGate(options.fleet, options.file, ctx);
 }

@@ -1,5 +1,5 @@
 import type { Output } from "./context.ts";
-import { message, type MessageCode } from "./messages.ts";
+import { message, type MessageCode } from "../messages.ts";
 
 /**
  * The console behind `Output`. Under JSON output, stdout carries only the final document.

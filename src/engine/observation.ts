@@ -1,5 +1,5 @@
 /**
- * What one tick sees of the world, gathered through the ports (observe.ts) and judged by pure rules
+ * What one tick sees of the world, gathered through the ports (runner/observe.ts) and judged by pure rules
  * (preflight.ts, verdict.ts). Each part is either a reading or the error that prevented it: a part that
  * could not be read is an `error` verdict (hold and look again), never a failure.
  */
@@ -10,7 +10,7 @@ import type {
   EndpointGroupReading,
   ListenerReading,
   PairReading,
-} from "../aws/ports.ts";
+} from "./ports.ts";
 import type { MetricDataResultLike } from "../analysis/index.ts";
 import type { Target } from "./state.ts";
 

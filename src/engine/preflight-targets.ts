@@ -3,7 +3,7 @@
  * before the first step, judged from what ELBv2 and Global Accelerator said. Each problem is an error
  * finding with a stable code (nothing is written when preflight has errors). Pure.
  */
-import type { EndpointGroupReading, ListenerReading } from "../aws/ports.ts";
+import type { EndpointGroupReading, ListenerReading } from "./ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Finding } from "./observation.ts";
 import {

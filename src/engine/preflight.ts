@@ -2,7 +2,7 @@
  * Preflight: what must hold before the first shift, judged from one Observation. Pure rules; the first
  * tick and `plan` both use them. Errors stop the upgrade before it starts (exit 4).
  */
-import type { ClusterReading, PairReading, HealthIssue } from "../aws/ports.ts";
+import type { ClusterReading, PairReading, HealthIssue } from "./ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { endpointGroupFindings, listenerArnFindings, listenerFindings } from "./preflight-targets.ts";
 import { liveGreenPercent } from "./weights.ts";

@@ -3,13 +3,42 @@
  * targets a changed plan drops, whether any target still sends traffic to blue before blue is retired,
  * and whether another upgrade names one of this plan's targets. Pure.
  */
-import type { EndpointGroupRef, ListenerRef, PairReading, RecordPairRef } from "../aws/ports.ts";
-import { normalizeName } from "../aws/route53-names.ts";
+import type { EndpointGroupRef, ListenerRef, PairReading, RecordPairRef } from "./ports.ts";
+import { normalizeName } from "./route53-names.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Observation, SiblingUpgrade } from "./observation.ts";
 import { UpgradeState, type PairWeights, type Phase, type Target } from "./state.ts";
 import { endpointGroupLabel, endpointGroupWeights, listenerLabel, listenerWeights } from "./traffic.ts";
 import { readWeights } from "./weights.ts";
+
+/** The refs the ports read, from the plan (the order the plan lists them in). */
+export function listenerRefs(plan: CompiledPlan): ListenerRef[] {
+  return plan.doc.traffic.listeners.map((l) => ({
+    listenerArn: l.listenerArn,
+    ...(l.ruleArn !== undefined ? { ruleArn: l.ruleArn } : {}),
+    blue: l.blue,
+    green: l.green,
+  }));
+}
+
+export function endpointGroupRefs(plan: CompiledPlan): EndpointGroupRef[] {
+  return plan.doc.traffic.accelerators.map((a) => ({
+    endpointGroupArn: a.endpointGroupArn,
+    blue: a.blue,
+    green: a.green,
+  }));
+}
+
+export function recordPairs(plan: CompiledPlan): RecordPairRef[] {
+  return plan.doc.traffic.records.map((r) => ({
+    ...(r.zoneId !== undefined ? { zoneId: r.zoneId } : {}),
+    ...(r.zoneName !== undefined ? { zoneName: r.zoneName } : {}),
+    name: r.name,
+    type: r.type,
+    blue: r.blue,
+    green: r.green,
+  }));
+}
 
 /** The targets the plan names, in the form the state keeps. */
 export function planTargets(plan: CompiledPlan): Target[] {

@@ -4,7 +4,7 @@
  * label per target, so drift, reconciliation, adoption and retirement apply to all of them alike.
  * Pure.
  */
-import type { EndpointGroupReading, ListenerReading, ListenerRef, EndpointGroupRef } from "../aws/ports.ts";
+import type { EndpointGroupReading, ListenerReading, ListenerRef, EndpointGroupRef } from "./ports.ts";
 import type { Observation } from "./observation.ts";
 import type { PairWeights } from "./state.ts";
 import { readWeights } from "./weights.ts";

@@ -4,7 +4,7 @@
  * clock of its own. The driver feeds the outcome of each action back in as an input, so even
  * "Route 53 accepted the change" and "INSYNC" are decided here.
  */
-import type { SubmittedChange } from "../aws/ports.ts";
+import type { SubmittedChange } from "./ports.ts";
 import { ExitCode } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { Draft, type Action, type Refusal } from "./draft.ts";
@@ -30,7 +30,7 @@ import { judge, type Verdict } from "./verdict.ts";
 import { withAnalysis } from "./analysis.ts";
 import { awaitSplit, splitHold } from "./split.ts";
 import { recordTargets } from "./targets.ts";
-import { recordNotified, type NotifyResult } from "../notify/record.ts";
+import { recordNotified, type NotifyResult } from "./notified.ts";
 import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
 import { trafficWeights } from "./traffic.ts";
 import { describeWeights, differingPairs, uniformPercent } from "./weights.ts";
@@ -38,30 +38,47 @@ import { describeWeights, differingPairs, uniformPercent } from "./weights.ts";
 export type { Action, Refusal } from "./draft.ts";
 export { phaseExitCode, planChangedRefusal } from "./rules.ts";
 
+/** A stale lock the driver took over (its holder, as the lock said) before the input it comes with. */
+export interface LockTakeover {
+  host: string;
+  pid: number;
+  command: string;
+  /** When the stale lease ended, by its holder's clock. */
+  leaseUntil: string;
+}
+
 export type Input =
   /** `adoptLive`: a first tick may start from live weights that are not all-blue (`--adopt-live`). */
-  | { kind: "tick"; adoptLive?: boolean }
-  | { kind: "approve"; by: string }
-  | { kind: "rollback"; by: string; reason?: string }
-  | {
-      kind: "resume";
-      by: string;
-      adopt: boolean;
-      acceptPlanChange: boolean;
-      /** Accept a plan change that drops targets still carrying green traffic (`--accept-dropped-targets`). */
-      acceptDroppedTargets?: boolean;
-    }
-  /** Outcomes of actions, fed back by the driver. */
-  | { kind: "submitted"; changes: SubmittedChange[] }
-  | { kind: "in-sync" }
-  | { kind: "still-pending" }
-  | { kind: "retired" }
-  /** EKS is still deleting or scaling blue when this tick's wait ran out. */
-  | { kind: "retire-pending" }
-  | { kind: "blue-records-deleted" }
-  | { kind: "action-failed"; action: Action; error: string }
-  /** Deliveries of notifications this tick (notify/record.ts logs them; the phase never changes). */
-  | { kind: "notified"; results: NotifyResult[] };
+  (
+    | { kind: "tick"; adoptLive?: boolean }
+    | { kind: "approve"; by: string }
+    | { kind: "rollback"; by: string; reason?: string }
+    | {
+        kind: "resume";
+        by: string;
+        adopt: boolean;
+        acceptPlanChange: boolean;
+        /** Accept a plan change that drops targets still carrying green traffic (`--accept-dropped-targets`). */
+        acceptDroppedTargets?: boolean;
+      }
+    /** Outcomes of actions, fed back by the driver. */
+    | { kind: "submitted"; changes: SubmittedChange[] }
+    | { kind: "in-sync" }
+    | { kind: "still-pending" }
+    | { kind: "retired" }
+    /** EKS is still deleting or scaling blue when this tick's wait ran out. */
+    | { kind: "retire-pending" }
+    | { kind: "blue-records-deleted" }
+    | { kind: "action-failed"; action: Action; error: string }
+    /** Deliveries of notifications this tick (engine/notified.ts logs them; the phase never changes). */
+    | { kind: "notified"; results: NotifyResult[] }
+  ) & {
+    /**
+     * Set on the first input after the driver took over a stale lock: `lock-takeover` is logged before
+     * anything the input itself logs (it happened first).
+     */
+    takeover?: LockTakeover;
+  };
 
 export interface TransitionResult {
   state: UpgradeState;
@@ -87,6 +104,7 @@ export function transition(
   input: Input = { kind: "tick" },
 ): TransitionResult {
   const d = new Draft(state, plan, now);
+  if (input.takeover) tookOver(d, input.takeover);
   let verdict: Verdict | undefined;
   switch (input.kind) {
     case "tick":
@@ -118,6 +136,14 @@ export function transition(
     findings: d.findings,
     ...(verdict ? { verdict } : {}),
   };
+}
+
+function tookOver(d: Draft, from: LockTakeover): void {
+  d.event(
+    "lock-takeover",
+    `Took over a stale lock held by ${from.command} (pid ${from.pid} on ${from.host}, lease until ${from.leaseUntil}).`,
+    { evidence: { tookOverFrom: `${from.host}:${from.pid}` } },
+  );
 }
 
 // ------------------------------------------------------------------------------------------- tick
@@ -216,7 +242,8 @@ function start(d: Draft, obs: Observation, adoptLive: boolean): void {
     });
     return;
   }
-  if (s.events.length === 0) {
+  // Nothing logged yet, but maybe the takeover of a stale lock this very input brought.
+  if (s.events.every((e) => e.type === "lock-takeover")) {
     d.event("created", `Upgrade ${d.plan.name} created (plan hash ${d.plan.hash.slice(0, 12)}).`, {
       to: "pending",
       evidence: { planHash: d.plan.hash },

@@ -2,7 +2,7 @@
  * The verdict on green, every tick: pass, fail (roll back), inconclusive (hold: e.g. INSUFFICIENT_DATA
  * where the plan says hold) or error (a part could not be read: hold and look again). Pure.
  */
-import type { ClusterReading } from "../aws/ports.ts";
+import type { ClusterReading } from "./ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Observation } from "./observation.ts";
 import { trafficError } from "./traffic.ts";

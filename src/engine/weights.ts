@@ -2,7 +2,7 @@
  * Live weights as the engine sees them (DESIGN.md "Weights"): green's share is green ÷ (blue + green) in
  * percent; before the first shift a pair with green at 0 and blue above 0 is "all on blue".
  */
-import type { PairReading } from "../aws/ports.ts";
+import type { PairReading } from "./ports.ts";
 import type { PairWeights } from "./state.ts";
 
 export function pairLabel(r: PairReading): string {

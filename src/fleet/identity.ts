@@ -5,7 +5,7 @@
  * names (or, without one, its whole content).
  */
 import { resolve } from "node:path";
-import { normalizeName } from "../aws/route53-names.ts";
+import { normalizeName } from "../engine/route53-names.ts";
 import { canonical, type CompiledPlan } from "../plan/compile.ts";
 import type { PlanDoc } from "../plan/schema.ts";
 

@@ -4,8 +4,8 @@
  * Caller) and one client per region and role, so 200 plans in one bucket share one client. A state that
  * cannot be read or parsed is a `damaged` reading with its code and message, never an abort.
  */
-import type { AwsSettings } from "../cli/context.ts";
-import type { ObjectStorePort } from "../aws/ports.ts";
+import type { AwsSettings } from "../aws/settings.ts";
+import type { ObjectStorePort } from "../engine/ports.ts";
 import { ToolError } from "../errors.ts";
 import { parseState, type UpgradeState } from "../engine/state.ts";
 import type { LockInfo, StateStore } from "../state/store.ts";

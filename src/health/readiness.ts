@@ -12,7 +12,7 @@ import type {
   KubernetesReadinessFacts,
   NodegroupReading,
   Ports,
-} from "../aws/ports.ts";
+} from "../engine/ports.ts";
 import type { Finding } from "../engine/observation.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 

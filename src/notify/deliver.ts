@@ -10,7 +10,7 @@ import { parseDuration } from "../plan/duration.ts";
 import type { PlanDoc } from "../plan/schema.ts";
 import { dueDeliveries, sinksOf, type Delivery } from "./events.ts";
 import { buildMessage, slackPayload } from "./message.ts";
-import type { NotifyResult } from "./record.ts";
+import type { NotifyResult } from "../engine/notified.ts";
 
 export interface NotifierOptions {
   env: NodeJS.ProcessEnv;

@@ -2,4 +2,4 @@
 export { createNotifier, type Notify, type NotifierOptions } from "./deliver.ts";
 export { dueDeliveries, notificationFindings, notifyEventsOf, sinksOf, unsetUrlEnv } from "./events.ts";
 export { buildMessage, slackPayload } from "./message.ts";
-export type { NotifyResult } from "./record.ts";
+export type { NotifyResult } from "../engine/notified.ts";

@@ -4,8 +4,8 @@
  * be copied from the live record is marked as such.
  */
 import type { Change, ResourceRecordSet } from "@aws-sdk/client-route-53";
-import type { PairReading } from "../aws/ports.ts";
-import { recordPairs } from "../engine/observe.ts";
+import type { PairReading } from "../engine/ports.ts";
+import { recordPairs } from "../engine/targets.ts";
 import { buildWeightBatches, type ZoneBatch } from "../aws/route53-batch.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { ToolError } from "../errors.ts";

@@ -5,7 +5,7 @@
 import { buildTargetRequests, type TargetRequests } from "./target-requests.ts";
 import { capacityPreview, type CapacityPreview } from "./capacity.ts";
 import type { LoadedPlan } from "../plan/load.ts";
-import type { PairReading } from "../aws/ports.ts";
+import type { PairReading } from "../engine/ports.ts";
 import type { Finding, Observation } from "../engine/observation.ts";
 import { preflight } from "../engine/preflight.ts";
 import { buildTimeline, type RetireRow, type TimelineRow } from "./timeline.ts";

@@ -4,7 +4,7 @@
  * other field as read, only the two weights set), or from the plan with the live parts marked when
  * offline, as the Route 53 batches are.
  */
-import type { EndpointGroupReading, ListenerReading } from "../aws/ports.ts";
+import type { EndpointGroupReading, ListenerReading } from "../engine/ports.ts";
 import { withWeights } from "../aws/elbv2.ts";
 import { endpointConfigurations } from "../aws/globalaccelerator.ts";
 import type { CompiledPlan } from "../plan/compile.ts";

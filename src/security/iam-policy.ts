@@ -45,7 +45,7 @@ export interface PolicyInput {
 
 export interface PolicyResult {
   policy: PolicyDocument;
-  /** Things the reader must fix or know (placeholders, size), each with its message code (cli/messages.ts). */
+  /** Things the reader must fix or know (placeholders, size), each with its message code (messages.ts). */
   notes: PolicyNote[];
   /** Zone names that could not be resolved (their ARNs hold a placeholder). */
   unresolvedZones: string[];

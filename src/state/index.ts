@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { ToolError, ExitCode, UsageError } from "../errors.ts";
-import type { ObjectStorePort } from "../aws/ports.ts";
+import type { ObjectStorePort } from "../engine/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { LocalStateStore } from "./local.ts";
 import { withFsErrors } from "./fs-errors.ts";

@@ -12,7 +12,7 @@
  */
 import { hostname } from "node:os";
 import { AwsError, LockedError, PreconditionFailedError } from "../errors.ts";
-import type { ObjectStorePort, StoredObject } from "../aws/ports.ts";
+import type { ObjectStorePort, StoredObject } from "../engine/ports.ts";
 import {
   CorruptLock,
   clockSkewMs,

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from "vitest";
 import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { createClientFactory } from "../../src/aws/clients.ts";
 import { createMetricsPort, splitQueries } from "../../src/aws/metrics.ts";
-import type { MetricDataQuery } from "../../src/aws/ports.ts";
+import type { MetricDataQuery } from "../../src/engine/ports.ts";
 import { createCaller } from "../../src/aws/retry.ts";
 import { CAPABILITIES, describeEachBackend, REGION, type Backend } from "../support/backends.ts";
 import { useBackend } from "./harness.ts";

@@ -7,8 +7,9 @@ import {
   type ResourceRecordSet,
 } from "@aws-sdk/client-route-53";
 import { AwsError, ToolError } from "../../src/errors.ts";
-import type { PairReading, RecordPairRef } from "../../src/aws/ports.ts";
-import { bareZoneId } from "../../src/aws/route53-names.ts";
+import type { PairReading, RecordPairRef } from "../../src/engine/ports.ts";
+import { bareZoneId } from "../../src/engine/route53-names.ts";
+import { asRecordSet } from "../../src/aws/route53-batch.ts";
 import { CAPABILITIES, describeEachBackend, type Backend, type Capabilities } from "../support/backends.ts";
 import { adapters, failure, useBackend } from "./harness.ts";
 
@@ -137,7 +138,7 @@ describeEachBackend("Route 53 traffic adapter", (spec) => {
       [zone, 100, 0],
       [otherZone, 100, 0],
     ]);
-    expect(readings[0]!.green!.ResourceRecords).toHaveLength(2);
+    expect(asRecordSet(readings[0]!.green!).ResourceRecords).toHaveLength(2);
     expect(readings[1]!.others.map((o) => o.SetIdentifier)).toEqual(["canary"]);
     const total = (await listAll(backend.current, zone)).length;
     const listings = a.ops.filter((o) => o === "route53:ListResourceRecordSets").length;
@@ -157,7 +158,10 @@ describeEachBackend("Route 53 traffic adapter", (spec) => {
     const a = adapters(backend.current, { pageSize: 100 });
     const pairs = ["zz2.example.test", "zz1.example.test"].map((name) => ({ ...api, name }));
     const readings = await a.traffic.read(pairs);
-    expect(readings.map((r) => r.blue?.ResourceRecords?.[0]?.Value)).toEqual(["10.0.2.2", "10.0.2.1"]);
+    expect(readings.map((r) => r.blue && asRecordSet(r.blue).ResourceRecords?.[0]?.Value)).toEqual([
+      "10.0.2.2",
+      "10.0.2.1",
+    ]);
     // A listing from the top would take five pages of 100.
     expect(a.ops.filter((o) => o === "route53:ListResourceRecordSets")).toHaveLength(1);
   });
@@ -378,8 +382,8 @@ describeEachBackend("Route 53 traffic adapter", (spec) => {
         HostedZoneId: otherZone,
         ChangeBatch: {
           Changes: [
-            { Action: "UPSERT", ResourceRecordSet: { ...r!.blue!, Weight: 0 } },
-            { Action: "UPSERT", ResourceRecordSet: { ...r!.green!, Weight: 0 } },
+            { Action: "UPSERT", ResourceRecordSet: { ...asRecordSet(r!.blue!), Weight: 0 } },
+            { Action: "UPSERT", ResourceRecordSet: { ...asRecordSet(r!.green!), Weight: 0 } },
           ],
         },
       }),

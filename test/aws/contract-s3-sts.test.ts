@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from "@aws-sdk/client-route-53";
-import { createPorts, whoAmI } from "../../src/aws/index.ts";
+import { createPorts, whoAmI } from "../../src/runner/ports.ts";
 import { AwsError, PreconditionFailedError } from "../../src/errors.ts";
 import type { PlanInput } from "../../src/plan/schema.ts";
 import { buildPlan } from "../support/plan-builder.ts";

@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, expect, it } from "vitest";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from "@aws-sdk/client-route-53";
 import { PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { AwsError } from "../../src/errors.ts";
-import type { RecordPairRef } from "../../src/aws/ports.ts";
+import type { RecordPairRef } from "../../src/engine/ports.ts";
 import { CAPABILITIES, describeEachBackend, type SandboxFaults } from "../support/backends.ts";
 import { adapters, failure, useBackend } from "./harness.ts";
 

@@ -30,7 +30,7 @@ vi.mock("@aws-sdk/credential-providers", () => {
   return {};
 });
 
-import { createPorts } from "../../src/aws/index.ts";
+import { createPorts } from "../../src/runner/ports.ts";
 import { buildPlan } from "../support/plan-builder.ts";
 
 describe("lazy SDK loading", () => {

@@ -11,7 +11,7 @@ import { htmlPageReason } from "../../src/aws/answers.ts";
 import { Plan } from "../../src/plan/schema.ts";
 import { seedFromPlan, startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import { AwsError } from "../../src/errors.ts";
-import type { RecordPairRef } from "../../src/aws/ports.ts";
+import type { RecordPairRef } from "../../src/engine/ports.ts";
 import { compressedPlan } from "../cli/harness.ts";
 import type { Backend } from "../support/backends.ts";
 import { useFakeCredentials } from "../support/backends.ts";

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createClientFactory, timeoutFromEnv } from "../../src/aws/clients.ts";
 import { createAlarmsPort } from "../../src/aws/cloudwatch.ts";
 import { createClustersPort } from "../../src/aws/eks.ts";
-import { retryFromEnv } from "../../src/aws/index.ts";
+import { retryFromEnv } from "../../src/runner/ports.ts";
 import { createCaller, sleepOrReject, type RetryInfo } from "../../src/aws/retry.ts";
 import { createTrafficPort } from "../../src/aws/route53.ts";
 import { createObjectStore } from "../../src/aws/s3.ts";

@@ -1,8 +1,8 @@
-/** The catalog of output message codes (src/cli/messages.ts) and how the console shows a code. */
+/** The catalog of output message codes (src/messages.ts) and how the console shows a code. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MESSAGES, type MessageCode } from "../../src/cli/messages.ts";
+import { MESSAGES, type MessageCode } from "../../src/messages.ts";
 import { EventEmitter } from "node:events";
 import { consoleOutput, guardPipes, recordingOutput } from "../../src/cli/output.ts";
 import { reportToGitHub } from "../../src/cli/github.ts";
@@ -29,7 +29,7 @@ describe("message catalog", () => {
 
   it("has no code that nothing in src/ writes (a removed message takes its code with it)", () => {
     const text = sources("src")
-      .filter((f) => !f.endsWith(join("cli", "messages.ts")))
+      .filter((f) => !f.endsWith(join("src", "messages.ts")))
       .map((f) => readFileSync(f, "utf8"))
       .join("\n");
     const unused = codes.filter((code) => !text.includes(`"${code}"`));

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CRASH_POINTS } from "../../src/engine/crash-points.ts";
+import { CRASH_POINTS } from "../../src/runner/crash-points.ts";
 import { compressedPlan, setup, weights, type Env } from "./harness.ts";
 
 let env: Env | undefined;

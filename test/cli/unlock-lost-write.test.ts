@@ -10,7 +10,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PreconditionFailedError, type ToolError } from "../../src/errors.ts";
-import { explainLostWrite } from "../../src/engine/lost-write.ts";
+import { explainLostWrite } from "../../src/runner/lost-write.ts";
 import { compilePlan } from "../../src/plan/compile.ts";
 import { Plan } from "../../src/plan/schema.ts";
 import { openStateStore } from "../../src/state/index.ts";

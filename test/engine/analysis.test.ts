@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { analysisWindow } from "../../src/engine/analysis.ts";
 import type { Observation } from "../../src/engine/observation.ts";
-import { observe } from "../../src/engine/observe.ts";
+import { observe } from "../../src/runner/observe.ts";
 import { newState, type UpgradeState } from "../../src/engine/state.ts";
 import { transition } from "../../src/engine/transition.ts";
 import type { PlanInput } from "../../src/plan/schema.ts";

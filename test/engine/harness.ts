@@ -2,7 +2,7 @@
  * Wires the driver to the fake world for engine tests: `advance()` is one tick, `input()` an operator
  * command, with the clock in the test's hands.
  */
-import { runTick, type DriverDeps, type TickResult } from "../../src/engine/driver.ts";
+import { runTick, type DriverDeps, type TickResult } from "../../src/runner/driver.ts";
 import type { Input } from "../../src/engine/transition.ts";
 import { parseState, type UpgradeState } from "../../src/engine/state.ts";
 import type { CompiledPlan } from "../../src/plan/compile.ts";

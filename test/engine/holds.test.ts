@@ -4,7 +4,7 @@
  * rests at `pending`, and retire mode `keep` never says blue was retired. The clock is the test's.
  */
 import { describe, expect, it } from "vitest";
-import { retryLog } from "../../src/engine/observe.ts";
+import { retryLog } from "../../src/runner/observe.ts";
 import { approvalLapsed } from "../../src/engine/rules.ts";
 import type { PlanInput } from "../../src/plan/schema.ts";
 import { testPlan } from "../support/fake-world.ts";

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { KubernetesPort } from "../../src/aws/ports.ts";
+import type { KubernetesPort } from "../../src/engine/ports.ts";
 import type { KubernetesObservation } from "../../src/engine/observation.ts";
 import { excessRestarts } from "../../src/engine/verdict.ts";
 import { testPlan } from "../support/fake-world.ts";

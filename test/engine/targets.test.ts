@@ -141,7 +141,7 @@ describe("H1: the targets an upgrade has ever written", () => {
     await until(h, "holding");
     const observe = h.deps.observe;
     h.deps.observe = async (ports, plan, options) => {
-      const { observe: real } = await import("../../src/engine/observe.ts");
+      const { observe: real } = await import("../../src/runner/observe.ts");
       const o = await (observe ?? real)(ports, plan, options);
       return { ...o, formerTraffic: { ok: false, error: "Throttling: Rate exceeded" } };
     };

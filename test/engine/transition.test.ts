@@ -1,6 +1,6 @@
 /** The transition itself: pure (no I/O, no clock, input untouched), actions as plain data. */
 import { describe, expect, it } from "vitest";
-import { observe } from "../../src/engine/observe.ts";
+import { observe } from "../../src/runner/observe.ts";
 import { newState } from "../../src/engine/state.ts";
 import { transition } from "../../src/engine/transition.ts";
 import { fakeWorld, testPlan } from "../support/fake-world.ts";
@@ -50,5 +50,27 @@ describe("transition", () => {
     // After it: the next step.
     const next = transition(baking.state, later, plan, new Date(t1.getTime() + 60_000));
     expect(next.actions).toEqual([{ type: "shift", green: 50, step: 2 }]);
+  });
+
+  it("logs a lock takeover that comes with the input once, first, numbered before the input's own events", async () => {
+    const plan = testPlan();
+    const world = fakeWorld(plan);
+    const obs = await observe(world.ports, plan, {});
+    const t0 = new Date("2026-03-02T10:00:00Z");
+    const takeover = { host: "old-host", pid: 41, command: "run", leaseUntil: "2026-03-02T09:59:00.000Z" };
+    const plain = transition(newState(plan, t0), obs, plan, t0, { kind: "tick" });
+    const r = transition(newState(plan, t0), obs, plan, t0, { kind: "tick", takeover });
+    expect(r.events[0]).toMatchObject({
+      seq: 1,
+      type: "lock-takeover",
+      message:
+        "Took over a stale lock held by run (pid 41 on old-host, lease until 2026-03-02T09:59:00.000Z).",
+      evidence: { tookOverFrom: "old-host:41" },
+    });
+    expect(r.events.filter((e) => e.type === "lock-takeover")).toHaveLength(1);
+    // The input's own events follow, unchanged but one later; the log stays gap-free.
+    expect(r.events.slice(1)).toEqual(plain.events.map((e) => ({ ...e, seq: e.seq + 1 })));
+    expect(r.state.events.map((e) => e.seq)).toEqual(r.state.events.map((_, i) => i + 1));
+    expect(r.actions).toEqual(plain.actions);
   });
 });

@@ -1,6 +1,6 @@
 /** The rules of the upgrade, scenario by scenario, through the driver and the fake world (injected clock). */
 import { describe, expect, it } from "vitest";
-import { RefusedError } from "../../src/engine/driver.ts";
+import { RefusedError } from "../../src/runner/driver.ts";
 import { ExitCode, LockedError, ToolError } from "../../src/errors.ts";
 import { harness, type Harness } from "./harness.ts";
 import { testPlan } from "../support/fake-world.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judge } from "../../src/engine/verdict.ts";
-import { observe } from "../../src/engine/observe.ts";
+import { observe } from "../../src/runner/observe.ts";
 import { fakeWorld, testPlan } from "../support/fake-world.ts";
 
 async function setup(insufficientData: "hold" | "fail" | "ignore" = "hold") {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { liveGreenPercent, readWeights } from "../../src/engine/weights.ts";
-import type { PairReading } from "../../src/aws/ports.ts";
+import type { PairReading } from "../../src/engine/ports.ts";
 
 function reading(blue: number | undefined, green: number | undefined): PairReading {
   return {

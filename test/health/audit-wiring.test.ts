@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
-import type { ClusterReading, ClustersPort } from "../../src/aws/ports.ts";
+import type { ClusterReading, ClustersPort } from "../../src/engine/ports.ts";
 import { handler } from "../../src/cli/commands/audit.ts";
 import type * as Live from "../../src/health/audit/live.ts";
 import { createKubernetesPort } from "../../src/health/kubernetes/port.ts";

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createClientFactory } from "../../src/aws/clients.ts";
 import { createSubnetsPort } from "../../src/aws/ec2.ts";
 import { createClustersPort } from "../../src/aws/eks.ts";
-import type { Ports } from "../../src/aws/ports.ts";
+import type { Ports } from "../../src/engine/ports.ts";
 import { createCaller, sleepOrReject } from "../../src/aws/retry.ts";
 import {
   DEFAULT_READINESS,

@@ -1,5 +1,5 @@
 /** Shared helpers: a sandbox Kubernetes API loaded with the shop manifests, and a ClusterReading pointing at it. */
-import type { ClusterReading } from "../../src/aws/ports.ts";
+import type { ClusterReading } from "../../src/engine/ports.ts";
 import type { CompiledPlan } from "../../src/plan/compile.ts";
 import { compilePlan } from "../../src/plan/compile.ts";
 import { Plan, type PlanInput } from "../../src/plan/schema.ts";

@@ -5,11 +5,11 @@
  * real port end to end.
  */
 import { describe, expect, it } from "vitest";
-import type { ClusterReading, KubernetesPort } from "../../src/aws/ports.ts";
+import type { ClusterReading, KubernetesPort } from "../../src/engine/ports.ts";
 import type { Finding, KubernetesObservation } from "../../src/engine/observation.ts";
-import { observe } from "../../src/engine/observe.ts";
+import { observe } from "../../src/runner/observe.ts";
 import { preflight } from "../../src/engine/preflight.ts";
-import { createPorts } from "../../src/aws/index.ts";
+import { createPorts } from "../../src/runner/ports.ts";
 import { harness } from "../engine/harness.ts";
 import { testPlan } from "../support/fake-world.ts";
 

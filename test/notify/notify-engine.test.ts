@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { newState, type EventRecord, type UpgradeState } from "../../src/engine/state.ts";
 import { dueDeliveries, notifyEventsOf, sinksOf, type Sink } from "../../src/notify/events.ts";
-import type { NotifyResult } from "../../src/notify/record.ts";
+import type { NotifyResult } from "../../src/engine/notified.ts";
 import { transition } from "../../src/engine/transition.ts";
 import { buildMessage, slackPayload } from "../../src/notify/message.ts";
 import { testPlan } from "../support/fake-world.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { observe } from "../../src/engine/observe.ts";
+import { observe } from "../../src/runner/observe.ts";
 import { parsePlan } from "../../src/plan/load.ts";
 import { toYaml, validPlan } from "../plan/support.ts";
 import { fakePorts, healthyCluster } from "./support.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { preflight } from "../../src/engine/preflight.ts";
-import { recordPairs } from "../../src/engine/observe.ts";
+import { recordPairs } from "../../src/engine/targets.ts";
 import type { Observation } from "../../src/engine/observation.ts";
 import { parsePlan } from "../../src/plan/load.ts";
 import { toYaml, validPlan } from "../plan/support.ts";

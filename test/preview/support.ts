@@ -8,7 +8,7 @@ import type {
   PairReading,
   Ports,
   RecordPairRef,
-} from "../../src/aws/ports.ts";
+} from "../../src/engine/ports.ts";
 
 export { testContext } from "../support/context.ts";
 

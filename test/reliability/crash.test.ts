@@ -5,7 +5,7 @@
  * two batches of a step, during the INSYNC wait and mid-retirement.
  */
 import { describe, expect, it } from "vitest";
-import { CRASH_POINTS } from "../../src/engine/crash-points.ts";
+import { CRASH_POINTS } from "../../src/runner/crash-points.ts";
 import { recordFigure } from "./support/figures.ts";
 import { runTrial, tracePoints, type Trial, type TrialOutcome } from "./support/matrix.ts";
 import type { PlanShape } from "./support/plans.ts";

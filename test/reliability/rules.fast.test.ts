@@ -4,7 +4,7 @@
  * writer that keeps putting its weights back is a fight over the records (adopting stops).
  */
 import { describe, expect, it } from "vitest";
-import { SimulatedCrash, RefusedError } from "../../src/engine/driver.ts";
+import { SimulatedCrash, RefusedError } from "../../src/runner/driver.ts";
 import { cutShortShift, DRIFT_FIGHT_WINDOW_MS, recentDrift } from "../../src/engine/interruptions.ts";
 import type { EventRecord, PairWeights } from "../../src/engine/state.ts";
 import { harness } from "../engine/harness.ts";

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { AwsError, PreconditionFailedError } from "../../src/errors.ts";
-import type { ObjectStorePort, StoredObject } from "../../src/aws/ports.ts";
+import type { ObjectStorePort, StoredObject } from "../../src/engine/ports.ts";
 
 const wholeSecond = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
 

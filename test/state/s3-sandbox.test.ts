@@ -1,6 +1,6 @@
 /** The S3 store on the real adapter against the local sandbox (conditional writes over the S3 wire protocol). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServerTimeReading } from "../../src/aws/ports.ts";
+import type { ServerTimeReading } from "../../src/engine/ports.ts";
 import { clockSkewMs } from "../../src/state/lock-info.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import { describeStoreContract } from "./contract.ts";

@@ -4,10 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { createPorts } from "../../src/aws/index.ts";
+import { createPorts } from "../../src/runner/ports.ts";
 import { buildPlan } from "../support/plan-builder.ts";
 import { S3StateStore } from "../../src/state/s3.ts";
-import type { ObjectStorePort, ServerTimeReading } from "../../src/aws/ports.ts";
+import type { ObjectStorePort, ServerTimeReading } from "../../src/engine/ports.ts";
 import { manualClock, PLAN_FILE, type StoreHarness } from "./contract.ts";
 
 export const BUCKET = "eks-bluegreen-state";

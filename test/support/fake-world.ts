@@ -14,7 +14,7 @@ import type {
   Ports,
   RecordPairRef,
   SubmittedChange,
-} from "../../src/aws/ports.ts";
+} from "../../src/engine/ports.ts";
 import { AwsError, LockedError, PreconditionFailedError } from "../../src/errors.ts";
 import { compilePlan, type CompiledPlan } from "../../src/plan/compile.ts";
 import { Plan, type PlanInput } from "../../src/plan/schema.ts";

@@ -1,6 +1,6 @@
 /** Reads add-ons: a cluster's installed ones, and the versions EKS publishes for a Kubernetes version. */
 import { requireAnswer } from "../answers.ts";
-import type { AddonReading, AddonVersionReading } from "../ports.ts";
+import type { AddonReading, AddonVersionReading } from "../../engine/ports.ts";
 import { healthIssues, isObject, notFound, notFoundIssue, sdk, type EksCall } from "./api.ts";
 import { listNames } from "./lists.ts";
 

@@ -4,7 +4,7 @@
  */
 import type { EKSClient } from "@aws-sdk/client-eks";
 import { AwsError } from "../../errors.ts";
-import type { HealthIssue } from "../ports.ts";
+import type { HealthIssue } from "../../engine/ports.ts";
 import type { Caller } from "../retry.ts";
 
 /** The EKS SDK module, imported on first use (nothing loads it before an EKS call). */

@@ -3,7 +3,7 @@
  * whether a cluster is gone (the retirer's wait).
  */
 import { requireAnswer } from "../answers.ts";
-import type { ClusterQuery, ClusterReading } from "../ports.ts";
+import type { ClusterQuery, ClusterReading } from "../../engine/ports.ts";
 import { healthIssues, isObject, notFound, sdk, type EksCall } from "./api.ts";
 import { readAddons } from "./addons.ts";
 import { readInsights } from "./insights.ts";

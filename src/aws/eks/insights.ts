@@ -1,5 +1,5 @@
 /** Reads a cluster's upgrade insights. */
-import type { InsightReading } from "../ports.ts";
+import type { InsightReading } from "../../engine/ports.ts";
 import { sdk, type EksCall } from "./api.ts";
 
 export async function readInsights(

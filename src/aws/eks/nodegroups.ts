@@ -1,7 +1,7 @@
 /** Reads managed node groups: one described, or all of a cluster's as the port reports them. */
 import type { Nodegroup } from "@aws-sdk/client-eks";
 import { requireAnswer } from "../answers.ts";
-import type { NodegroupReading } from "../ports.ts";
+import type { NodegroupReading } from "../../engine/ports.ts";
 import { healthIssues, isObject, notFound, notFoundIssue, sdk, type EksCall } from "./api.ts";
 import { listNames } from "./lists.ts";
 

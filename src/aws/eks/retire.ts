@@ -4,7 +4,7 @@
  * the caller, so a test drives the waits without waiting.
  */
 import { ExitCode, ToolError } from "../../errors.ts";
-import type { CallOptions, RetireProgress } from "../ports.ts";
+import type { CallOptions, RetireProgress } from "../../engine/ports.ts";
 import { ignoring, sdk, type EksCall } from "./api.ts";
 import { clusterGone } from "./cluster.ts";
 import { listNames } from "./lists.ts";

@@ -5,8 +5,8 @@
 import type { CommandContext, CommandResult } from "../context.ts";
 import { heldByFleet } from "../fleet-option.ts";
 import { signalExitCode } from "../../errors.ts";
-import { DEFAULT_INSYNC_TIMEOUT_MS, runTick } from "../../engine/driver.ts";
-import { openSession } from "../../engine/session.ts";
+import { DEFAULT_INSYNC_TIMEOUT_MS, runTick } from "../../runner/driver.ts";
+import { openSession } from "../../runner/session.ts";
 import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 import { reportToGitHub } from "../github.ts";
 

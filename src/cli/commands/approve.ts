@@ -1,8 +1,8 @@
 /** `approve <plan> [--by NAME]`: records an approval of the gate the upgrade waits at (or the next one). */
 import type { CommandContext, CommandResult } from "../context.ts";
 import { UsageError } from "../../errors.ts";
-import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../engine/driver.ts";
-import { openSession } from "../../engine/session.ts";
+import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../runner/driver.ts";
+import { openSession } from "../../runner/session.ts";
 import { operatorName } from "../operator-name.ts";
 import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 

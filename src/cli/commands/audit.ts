@@ -48,7 +48,7 @@ async function auditGreen(
     { kubernetesAccess },
     { auditLive },
   ] = await Promise.all([
-    import("../../aws/index.ts"),
+    import("../../runner/ports.ts"),
     import("../../health/kubernetes/observe.ts"),
     import("../../health/kubernetes/access.ts"),
     import("../../health/audit/live.ts"),

@@ -1,8 +1,8 @@
 /** `history <plan>`: the upgrade's event log, oldest first, with the evidence behind each transition. */
 import type { CommandContext, CommandResult } from "../context.ts";
 import { ExitCode } from "../../errors.ts";
-import { loadState } from "../../engine/driver.ts";
-import { openSession } from "../../engine/session.ts";
+import { loadState } from "../../runner/driver.ts";
+import { openSession } from "../../runner/session.ts";
 import { eventLine } from "../render/text.ts";
 
 export async function handler(options: { file: string }, ctx: CommandContext): Promise<CommandResult> {

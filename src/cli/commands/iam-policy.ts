@@ -28,7 +28,7 @@ const QUICK_RETRY = { retries: 2, budgetMs: 5_000 };
 
 export const awsLookups: IamLookups = {
   async accountId(plan, ctx) {
-    const { whoAmI } = await import("../../aws/index.ts");
+    const { whoAmI } = await import("../../runner/ports.ts");
     const me = await whoAmI(ctx.aws, {
       region: ctx.aws.region ?? plan.doc.region,
       env: ctx.env,
@@ -38,7 +38,7 @@ export const awsLookups: IamLookups = {
     return me.account;
   },
   async zoneIds(plan, ctx) {
-    const { createPorts } = await import("../../aws/index.ts");
+    const { createPorts } = await import("../../runner/ports.ts");
     const ports = await createPorts(plan, ctx.aws, { signal: ctx.signal, env: ctx.env, retry: QUICK_RETRY });
     const byName = plan.doc.traffic.records.filter((p) => !p.zoneId);
     const readings = await ports.traffic.read(byName, { signal: ctx.signal });

@@ -7,7 +7,7 @@ import { loadPlan } from "../../plan/load.ts";
 import { buildPreview } from "../../preview/preview.ts";
 import { renderPreview } from "../../preview/render.ts";
 import { ExitCode } from "../../errors.ts";
-import type { Ports } from "../../aws/ports.ts";
+import type { Ports } from "../../engine/ports.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import type { CommandContext, CommandResult } from "../context.ts";
 
@@ -19,7 +19,7 @@ export interface PlanOptions {
 export type PortsFactory = (plan: CompiledPlan, ctx: CommandContext) => Promise<Ports>;
 
 const awsPorts: PortsFactory = async (plan, ctx) => {
-  const { livePorts } = await import("../../preview/live.ts");
+  const { livePorts } = await import("../../runner/live-ports.ts");
   return livePorts(plan, ctx);
 };
 
@@ -31,7 +31,7 @@ export async function runPlan(
   const plan = await loadPlan(options.file);
   let observation;
   if (!options.offline) {
-    const { observe } = await import("../../engine/observe.ts");
+    const { observe } = await import("../../runner/observe.ts");
     ctx.out.debug(
       "plan-reading",
       `reading green's cluster, ${plan.doc.traffic.records.length} record pair(s) and the alarms`,
@@ -51,7 +51,7 @@ export async function runPlan(
     });
     // As on the first tick: another upgrade beside this one that moves the same records is an error.
     const { openStateStore } = await import("../../state/index.ts");
-    const { readOtherUpgrades } = await import("../../engine/driver.ts");
+    const { readOtherUpgrades } = await import("../../runner/driver.ts");
     if (plan.doc.state.backend === "local" || ports.objects) {
       const store = openStateStore(plan, {
         cwd: ctx.cwd,

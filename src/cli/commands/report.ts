@@ -9,8 +9,8 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { CommandContext, CommandResult } from "../context.ts";
 import { ExitCode, StateError, ToolError } from "../../errors.ts";
-import { loadState } from "../../engine/driver.ts";
-import { openSession } from "../../engine/session.ts";
+import { loadState } from "../../runner/driver.ts";
+import { openSession } from "../../runner/session.ts";
 import { reportData } from "../../report/data.ts";
 import { renderReport, type ChartLibrary } from "../../report/html.ts";
 

@@ -1,7 +1,7 @@
 /** `rollback <plan> [--reason TEXT]`: manual abort, every pair back to 100% blue (exit 3). */
 import type { CommandContext, CommandResult } from "../context.ts";
-import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../engine/driver.ts";
-import { openSession } from "../../engine/session.ts";
+import { OPERATOR_LOCK_WAIT_MS, runTick } from "../../runner/driver.ts";
+import { openSession } from "../../runner/session.ts";
 import { operatorName } from "../operator-name.ts";
 import { showingFailedTick, tickJson, tickText } from "../render/text.ts";
 

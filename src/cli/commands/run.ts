@@ -6,9 +6,9 @@
  */
 import type { CommandContext, CommandResult } from "../context.ts";
 import { heldByFleet } from "../fleet-option.ts";
-import { runLoop } from "../../engine/run-loop.ts";
-import { loadState } from "../../engine/driver.ts";
-import { openSession } from "../../engine/session.ts";
+import { runLoop } from "../../runner/run-loop.ts";
+import { loadState } from "../../runner/driver.ts";
+import { openSession } from "../../runner/session.ts";
 import { LiveView } from "../render/live.ts";
 import { tickJson, warningLines } from "../render/text.ts";
 import type { Finding } from "../../engine/observation.ts";

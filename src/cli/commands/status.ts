@@ -5,9 +5,9 @@
 import { trafficError } from "../../engine/traffic.ts";
 import type { CommandContext, CommandResult } from "../context.ts";
 import { ExitCode, StateError, ToolError } from "../../errors.ts";
-import { loadState } from "../../engine/driver.ts";
-import { observe } from "../../engine/observe.ts";
-import { openSession } from "../../engine/session.ts";
+import { loadState } from "../../runner/driver.ts";
+import { observe } from "../../runner/observe.ts";
+import { openSession } from "../../runner/session.ts";
 import { transition } from "../../engine/transition.ts";
 import { statusJson, statusText } from "../render/text.ts";
 import { describeSkew, SKEW_SHOWN_MS } from "../../state/lock-info.ts";

@@ -5,7 +5,7 @@
  */
 import type { CommandContext, CommandResult } from "../context.ts";
 import { ExitCode, UsageError } from "../../errors.ts";
-import { openSession } from "../../engine/session.ts";
+import { openSession } from "../../runner/session.ts";
 import { clock } from "../render/text.ts";
 
 export async function handler(

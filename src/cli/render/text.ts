@@ -5,7 +5,7 @@
 import type { LockInfo } from "../../state/store.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import type { Output } from "../context.ts";
-import { eventsOfFailedTick, type TickResult } from "../../engine/driver.ts";
+import { eventsOfFailedTick, type TickResult } from "../../runner/driver.ts";
 import type { Finding, Observation } from "../../engine/observation.ts";
 import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.ts";
 import { approvalExpiresAt, approvalLapsed } from "../../engine/rules.ts";

@@ -2,7 +2,7 @@
  * Audit rules about the API rather than the workloads: API versions the target Kubernetes version no
  * longer serves (manifests, from the table in removed-apis.ts) and EKS upgrade insights (live).
  */
-import type { InsightReading } from "../../aws/ports.ts";
+import type { InsightReading } from "../../engine/ports.ts";
 import { ref } from "../kubernetes/objects.ts";
 import { minorOf, removal } from "./removed-apis.ts";
 import type { AuditFinding, AuditObject } from "./rules.ts";

@@ -3,7 +3,7 @@
  * current API versions, so removed APIs come from EKS insights instead), plus pods and nodes for the
  * placement checks.
  */
-import type { InsightReading } from "../../aws/ports.ts";
+import type { InsightReading } from "../../engine/ports.ts";
 import type { KubeApi } from "../kubernetes/api.ts";
 import { readSnapshot, type Scope } from "../kubernetes/snapshot.ts";
 import type { ClusterSnapshot } from "../kubernetes/objects.ts";

@@ -6,7 +6,7 @@
  */
 import { workloadFindings } from "./workload-rules.ts";
 import type { Finding, Severity } from "../../engine/observation.ts";
-import type { InsightReading } from "../../aws/ports.ts";
+import type { InsightReading } from "../../engine/ports.ts";
 import { nodeZone } from "../kubernetes/checks.ts";
 import { ref } from "../kubernetes/objects.ts";
 import { matchesLabelSelector, type LabelSelectorObject } from "../kubernetes/labels.ts";

@@ -4,7 +4,7 @@
  * that cluster uses (built by src/aws/clients.ts), so blue and green in other accounts just work.
  */
 import { createClientFactory } from "../../aws/clients.ts";
-import type { AwsSettings } from "../../cli/context.ts";
+import type { AwsSettings } from "../../aws/settings.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import type { KubernetesAccess } from "./observe.ts";
 

@@ -4,7 +4,7 @@
  * kubeconfig context when the plan names one. No AWS CLI and no kubeconfig are needed for the first.
  */
 import { KubeConfig, type User } from "@kubernetes/client-node";
-import type { ClusterReading } from "../../aws/ports.ts";
+import type { ClusterReading } from "../../engine/ports.ts";
 import { kubeApi, KubeApiError, type KubeApi } from "./api.ts";
 import { tokenSource, type CredentialsProvider } from "./token.ts";
 

@@ -4,7 +4,7 @@
  * error verdict: hold and look again), never a failing finding. Restart growth is judged by the engine
  * against its bake baseline with `excessRestarts` (engine/verdict.ts); this returns the current counts.
  */
-import type { ClusterReading } from "../../aws/ports.ts";
+import type { ClusterReading } from "../../engine/ports.ts";
 import type { Finding, KubernetesObservation, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import { parseDuration } from "../../plan/duration.ts";

@@ -9,8 +9,8 @@ import type {
   ClustersPort,
   KubernetesPort,
   KubernetesReadinessFacts,
-} from "../../aws/ports.ts";
-import type { AwsSettings } from "../../cli/context.ts";
+} from "../../engine/ports.ts";
+import type { AwsSettings } from "../../aws/settings.ts";
 import type { Finding, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import { auditLive } from "../audit/live.ts";

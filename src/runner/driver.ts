@@ -12,13 +12,13 @@
  * read or wrote: that check, not the lock, is what keeps two writers from both winning.
  */
 import { AwsError, ExitCode, LockedError, StateError, ToolError } from "../errors.ts";
-import type { Ports } from "../aws/ports.ts";
+import type { Ports } from "../engine/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Lease, LockInfo, LockOwner, StateStore } from "../state/store.ts";
 import { pointHooksFromEnv, type CrashPoint, type PointHook } from "./crash-points.ts";
 import { explainLostWrite } from "./lost-write.ts";
-import type { Action } from "./draft.ts";
-import type { Finding, Observation, SiblingUpgrade } from "./observation.ts";
+import type { Action } from "../engine/draft.ts";
+import type { Finding, Observation, SiblingUpgrade } from "../engine/observation.ts";
 import { observe as realObserve, type ObserveOptions, type RetryLog } from "./observe.ts";
 import {
   newState,
@@ -27,21 +27,21 @@ import {
   type EventRecord,
   type PairWeights,
   type UpgradeState,
-} from "./state.ts";
-import { formerRefs, readSibling } from "./targets.ts";
-import { phaseExitCode, transition, type Input, type TransitionResult } from "./transition.ts";
-import type { Verdict } from "./verdict.ts";
+} from "../engine/state.ts";
+import { formerRefs, readSibling } from "../engine/targets.ts";
+import { phaseExitCode, transition, type Input, type TransitionResult } from "../engine/transition.ts";
+import type { Verdict } from "../engine/verdict.ts";
 import {
   endpointGroupLabel,
   endpointGroupWeights,
   listenerLabel,
   listenerWeights,
   trafficError,
-} from "./traffic.ts";
-import { differingPairs, pairLabel } from "./weights.ts";
-import type { NotifyResult } from "../notify/record.ts";
-import type { DebugCode, WarnCode } from "../cli/messages.ts";
-import { analysisWindow, type AnalysisRead } from "./analysis.ts";
+} from "../engine/traffic.ts";
+import { differingPairs, pairLabel } from "../engine/weights.ts";
+import type { NotifyResult } from "../engine/notified.ts";
+import type { DebugCode, WarnCode } from "../messages.ts";
+import { analysisWindow, type AnalysisRead } from "../engine/analysis.ts";
 
 export interface DriverDeps {
   plan: CompiledPlan;
@@ -169,7 +169,7 @@ type Early = Pick<TickResult, "state" | "exitCode" | "reason"> & { meanwhile?: E
 class Tick {
   /** Undefined while this tick does not hold the lock. */
   private lease: Lease | undefined;
-  /** A stale lock taken over: logged before the next persisted transition's events. */
+  /** A stale lock taken over: handed to the next transition, which logs it first. */
   private takeover: LockInfo | undefined;
   /** The version of the state this tick read or last wrote (every write is conditional on it). */
   private version: string | undefined;
@@ -239,10 +239,10 @@ class Tick {
       };
     }
 
-    let r = transition(state, observation, deps.plan, deps.now(), input);
+    let r = this.decide(state, observation, input);
     await this.persist(r, "after-write");
     if (input.kind === "resume") {
-      r = transition(r.state, observation, deps.plan, deps.now(), { kind: "tick" });
+      r = this.decide(r.state, observation, { kind: "tick" });
       await this.persist(r, "after-write");
     }
     const findings = r.findings;
@@ -272,7 +272,7 @@ class Tick {
     if (deps.notify) {
       const results = await deps.notify(r.state).catch(() => []);
       if (results.length > 0) {
-        const n = transition(r.state, observation, deps.plan, deps.now(), { kind: "notified", results });
+        const n = this.decide(r.state, observation, { kind: "notified", results });
         await this.persist(n, "after-write");
         // The tick's own exit code and reason stand: recording deliveries changes neither.
         r = { ...r, state: n.state };
@@ -280,6 +280,14 @@ class Tick {
     }
     await this.hook("before-unlock");
     return finish({ state: r.state, exitCode: r.exitCode, reason: r.reason });
+  }
+
+  /** `transition`, with a stale lock taken over since the last one as part of the input (logged once, first). */
+  private decide(state: UpgradeState, observation: Observation | undefined, input: Input): TransitionResult {
+    const takeover = this.takeover;
+    this.takeover = undefined;
+    const full = takeover ? { ...input, takeover } : input;
+    return transition(state, observation, this.deps.plan, this.deps.now(), full);
   }
 
   /** A side effect under the lock: the lease is renewed first (it also proves the lock is still ours). */
@@ -304,7 +312,7 @@ class Tick {
     } finally {
       await keepAlive?.stop();
     }
-    const next = transition(r.state, observation, deps.plan, deps.now(), result);
+    const next = this.decide(r.state, observation, result);
     // Written even if the lease was lost meanwhile: the version check guards it, and a change Route 53
     // accepted must be recorded (if another run wrote first, its reconciliation finds the change applied).
     await this.persist(next, action.type === "shift" ? "after-submitted" : "after-write");
@@ -348,7 +356,7 @@ class Tick {
     const unchanged = now !== undefined && (now.version === this.version || now.text === this.written);
     if (!unchanged) return { ended: this.superseded(now?.text, r.state) };
     if (result.kind === "in-sync") await this.hook("after-insync");
-    const next = transition(r.state, observation, deps.plan, deps.now(), result);
+    const next = this.decide(r.state, observation, result);
     await this.persist(next, "after-write");
     return { next };
   }
@@ -387,22 +395,6 @@ class Tick {
         r.refusal.findings,
       );
     }
-    if (this.takeover) {
-      const from = this.takeover;
-      // The takeover came first: it goes before this transition's events, which are renumbered after it.
-      const first = r.state.events.length - r.events.length;
-      const takeover: EventRecord = {
-        seq: first + 1,
-        at: deps.now().toISOString(),
-        type: "lock-takeover",
-        step: r.state.step,
-        message: `Took over a stale lock held by ${from.command} (pid ${from.pid} on ${from.host}, lease until ${from.leaseUntil}).`,
-        evidence: { tookOverFrom: `${from.host}:${from.pid}` },
-      };
-      r.state.events.splice(first, 0, takeover);
-      for (let i = first; i < r.state.events.length; i++) r.state.events[i]!.seq = i + 1;
-      r.events.unshift(takeover);
-    }
     const text = serializeState(r.state);
     const known = r.state.events.length - r.events.length;
     this.version = await deps.store.write(text, this.version).catch(async (error: unknown) => {
@@ -410,7 +402,6 @@ class Tick {
       throw await explainLostWrite(error, deps.store, deps.plan, known);
     });
     this.written = text;
-    this.takeover = undefined;
     this.state = r.state;
     for (const e of r.events) {
       this.events.push(e);

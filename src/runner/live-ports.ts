@@ -1,10 +1,13 @@
 /** Ports for the live preview. Kept apart from plan.ts so `--offline` never loads the AWS adapters. */
-import type { Ports } from "../aws/ports.ts";
+import type { Ports } from "../engine/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
-import type { CommandContext } from "../cli/context.ts";
-import { createPorts } from "../aws/index.ts";
+import type { ShellContext } from "./context.ts";
+import { createPorts } from "./ports.ts";
 
-export async function livePorts(plan: CompiledPlan, ctx: CommandContext): Promise<Ports> {
+export async function livePorts(
+  plan: CompiledPlan,
+  ctx: Pick<ShellContext, "aws" | "signal" | "env" | "out">,
+): Promise<Ports> {
   return createPorts(plan, ctx.aws, {
     signal: ctx.signal,
     env: ctx.env,

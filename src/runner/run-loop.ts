@@ -9,8 +9,8 @@
 import { AwsError, LockedError } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { runTick, TickFailedError, type DriverDeps, type TickResult } from "./driver.ts";
-import type { UpgradeState } from "./state.ts";
-import { bakeEndsAt } from "./watch.ts";
+import type { UpgradeState } from "../engine/state.ts";
+import { bakeEndsAt } from "../engine/watch.ts";
 
 export interface LoopDeps extends DriverDeps {
   /** Resolves after `ms`, or early when the signal aborts. */

@@ -1,22 +1,23 @@
 /**
- * The one entry point to AWS: `createPorts(plan, settings)` gives the plan preview, the engine and the
- * state store their ports. Nothing here loads the AWS SDK; each client is imported on its first call.
+ * The composition root: `createPorts(plan, settings)` builds the adapters (src/aws/, and the Kubernetes
+ * port of src/health/kubernetes/) behind the core's ports (engine/ports.ts) for the plan preview, the
+ * driver and the state store. Nothing here loads the AWS SDK; each client is imported on its first call.
  */
-import type { AwsSettings } from "../cli/context.ts";
+import type { AwsSettings } from "../aws/settings.ts";
 import { ExitCode, ToolError } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
-import { createAlarmsPort } from "./cloudwatch.ts";
-import { createClientFactory, type ClientFactory, type ClientScope } from "./clients.ts";
-import { createClustersPort } from "./eks.ts";
-import { createMetricsPort } from "./metrics.ts";
-import type { Ports, ServerTimeReading } from "./ports.ts";
-import { createCaller, sleepOrReject, type OnRetry, type RetryPolicy } from "./retry.ts";
-import { createTrafficPort } from "./route53.ts";
-import { createObjectStore } from "./s3.ts";
-import { callerIdentity, type CallerIdentity } from "./sts.ts";
+import { createAlarmsPort } from "../aws/cloudwatch.ts";
+import { createClientFactory, type ClientFactory, type ClientScope } from "../aws/clients.ts";
+import { createClustersPort } from "../aws/eks.ts";
+import { createMetricsPort } from "../aws/metrics.ts";
+import type { Ports, ServerTimeReading } from "../engine/ports.ts";
+import { createCaller, sleepOrReject, type OnRetry, type RetryPolicy } from "../aws/retry.ts";
+import { createTrafficPort } from "../aws/route53.ts";
+import { createObjectStore } from "../aws/s3.ts";
+import { callerIdentity, type CallerIdentity } from "../aws/sts.ts";
 
-export type { RetryInfo, RetryPolicy, OnRetry } from "./retry.ts";
-export type { CallerIdentity } from "./sts.ts";
+export type { RetryInfo, RetryPolicy, OnRetry } from "../aws/retry.ts";
+export type { CallerIdentity } from "../aws/sts.ts";
 
 type Poll = { initialMs: number; factor: number; maxMs: number };
 
@@ -100,14 +101,14 @@ export async function createPorts(
   };
   if (doc.traffic.listeners.length > 0) {
     // Only plans that shift through an ALB load the ELBv2 client; each listener's region is in its ARN.
-    const { createListenersPort } = await import("./elbv2.ts");
+    const { createListenersPort } = await import("../aws/elbv2.ts");
     ports.listeners = createListenersPort({
       client: (region) => clients.elbv2({ ...planScope, region }),
       caller,
     });
   }
   if (doc.traffic.accelerators.length > 0) {
-    const { createEndpointGroupsPort } = await import("./globalaccelerator.ts");
+    const { createEndpointGroupsPort } = await import("../aws/globalaccelerator.ts");
     ports.endpointGroups = createEndpointGroupsPort({
       client: () => clients.globalAccelerator(planScope),
       caller,
@@ -120,7 +121,7 @@ export async function createPorts(
   }
   if (doc.health?.readiness?.subnets) {
     // Only plans that ask for the subnet check load the EC2 client.
-    const { createSubnetsPort } = await import("./ec2.ts");
+    const { createSubnetsPort } = await import("../aws/ec2.ts");
     ports.subnets = createSubnetsPort({
       client: () => clients.ec2(clusterScope(doc.clusters.green)),
       caller,

@@ -1,15 +1,51 @@
 /**
  * The ports through which the engine, the preview and the health checks see AWS. Each lists only what
- * the tool needs; adapters in this folder implement them with the AWS SDK, tests implement them in memory.
- * No rules of the upgrade live behind a port: the adapters report what AWS says and do what they are told.
+ * the tool needs; the adapters in `src/aws/` (and `src/health/kubernetes/`) implement them with the AWS
+ * SDK, tests implement them in memory. The core owns these types: adapters import them from here, never
+ * the other way, and nothing here names the SDK. No rules of the upgrade live behind a port: the
+ * adapters report what AWS says and do what they are told.
  */
-import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
-import type { Action as ElbAction } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { EndpointDescription } from "@aws-sdk/client-global-accelerator";
-import type { Finding, KubernetesObservation } from "../engine/observation.ts";
+import type { Finding, KubernetesObservation } from "./observation.ts";
 
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+// ---------------------------------------------------------------- what AWS returns, as the core reads it
+
+/*
+ * A record, a listener action and an endpoint as Route 53, ELBv2 and Global Accelerator return them,
+ * typed by the fields the core reads. They are structural subsets of the SDK's types: an adapter hands
+ * the SDK's object over whole, and writes it back with only the weight changed, so every field not named
+ * here (values, AliasTarget, HealthCheckId, stickiness, other actions...) travels through as read. The
+ * safety rule "change only the Weight, keep every other field" lives in the adapters' writers
+ * (`aws/route53-batch.ts`, `aws/elbv2.ts` `withWeights`, `aws/globalaccelerator.ts`), each of which casts
+ * back to the SDK's type at one place.
+ */
+
+/** A Route 53 record set (the SDK's `ResourceRecordSet`), every other field carried as read. */
+export interface RecordSet {
+  Name?: string;
+  Type?: string;
+  SetIdentifier?: string;
+  Weight?: number;
+  TTL?: number;
+}
+
+/** One ELBv2 listener or rule action (the SDK's `Action`), every other field carried as read. */
+export interface ListenerAction {
+  Type?: string;
+  /** The single-target-group shorthand of a forward action. */
+  TargetGroupArn?: string;
+  ForwardConfig?: { TargetGroups?: { TargetGroupArn?: string; Weight?: number }[] };
+}
+
+/** One Global Accelerator endpoint (the SDK's `EndpointDescription`). */
+export interface Endpoint {
+  EndpointId?: string;
+  Weight?: number;
+  /** Written back as read (UpdateEndpointGroup replaces the whole list). */
+  ClientIPPreservationEnabled?: boolean;
 }
 
 // ---------------------------------------------------------------- traffic (Route 53)
@@ -31,10 +67,10 @@ export interface PairReading {
   pair: RecordPairRef;
   /** Resolved hosted zone id, without the `/hostedzone/` prefix; undefined when the zone was not found. */
   zoneId: string | undefined;
-  blue: ResourceRecordSet | undefined;
-  green: ResourceRecordSet | undefined;
+  blue: RecordSet | undefined;
+  green: RecordSet | undefined;
   /** Every other weighted record sharing the name and type (neither blue nor green), which also takes traffic. */
-  others: ResourceRecordSet[];
+  others: RecordSet[];
 }
 
 export interface SubmittedChange {
@@ -87,7 +123,7 @@ export interface ListenerReading {
   blueArn: string | undefined;
   greenArn: string | undefined;
   /** The listener's default actions or the rule's actions, exactly as read. */
-  actions: ElbAction[];
+  actions: ListenerAction[];
 }
 
 export interface ListenersPort {
@@ -119,7 +155,7 @@ export interface EndpointGroupReading {
   ref: EndpointGroupRef;
   found: boolean;
   /** Every endpoint as read (UpdateEndpointGroup replaces the list, so all of them are written back). */
-  endpoints: EndpointDescription[];
+  endpoints: Endpoint[];
   /** The accelerator is applying an earlier update (IN_PROGRESS). */
   updating: boolean;
 }

@@ -1,7 +1,7 @@
 /** The `run` loop: locks one tick at a time, waits at gates for another shell, stops cleanly. */
 import { describe, expect, it } from "vitest";
-import { runLoop } from "../../src/engine/run-loop.ts";
-import { harness } from "./harness.ts";
+import { runLoop } from "../../src/runner/run-loop.ts";
+import { harness } from "../engine/harness.ts";
 import { testPlan } from "../support/fake-world.ts";
 
 const gated = () =>

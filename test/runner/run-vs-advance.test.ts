@@ -3,10 +3,10 @@
  * final phase, the same weights and the same sequence of transitions (timestamps and polls aside).
  */
 import { describe, expect, it } from "vitest";
-import { runLoop } from "../../src/engine/run-loop.ts";
+import { runLoop } from "../../src/runner/run-loop.ts";
 import type { EventRecord } from "../../src/engine/state.ts";
 import type { CompiledPlan } from "../../src/plan/compile.ts";
-import { harness } from "./harness.ts";
+import { harness } from "../engine/harness.ts";
 import { testPlan } from "../support/fake-world.ts";
 
 const POLLS = new Set(["hold", "hold-cleared", "lock-takeover"]);

@@ -4,10 +4,11 @@
  * the resilience audit. Read-only. Each part is caught on its own, so one unreadable service becomes an
  * error part (and a finding) instead of a failed tick.
  */
-import type { ClusterReading, EndpointGroupRef, ListenerRef, Ports, RecordPairRef } from "../aws/ports.ts";
+import type { ClusterReading, EndpointGroupRef, ListenerRef, Ports, RecordPairRef } from "../engine/ports.ts";
+import { endpointGroupRefs, listenerRefs, recordPairs } from "../engine/targets.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import { resolveQueries, type MetricDataResultLike, type ResolvedSide } from "../analysis/index.ts";
-import type { AlarmsObservation, AnalysisObservation, Observation, Part } from "./observation.ts";
+import type { AlarmsObservation, AnalysisObservation, Observation, Part } from "../engine/observation.ts";
 
 export interface ObserveOptions {
   /** Read alarm history from here (the current step's change submission); no history when absent. */
@@ -66,34 +67,6 @@ async function part<T>(read: () => Promise<T>): Promise<Part<T>> {
 function requirePort<T>(port: T | undefined, service: string): T {
   if (!port) throw new Error(`no ${service} client was built for this plan`);
   return port;
-}
-
-export function listenerRefs(plan: CompiledPlan): ListenerRef[] {
-  return plan.doc.traffic.listeners.map((l) => ({
-    listenerArn: l.listenerArn,
-    ...(l.ruleArn !== undefined ? { ruleArn: l.ruleArn } : {}),
-    blue: l.blue,
-    green: l.green,
-  }));
-}
-
-export function endpointGroupRefs(plan: CompiledPlan): EndpointGroupRef[] {
-  return plan.doc.traffic.accelerators.map((a) => ({
-    endpointGroupArn: a.endpointGroupArn,
-    blue: a.blue,
-    green: a.green,
-  }));
-}
-
-export function recordPairs(plan: CompiledPlan): RecordPairRef[] {
-  return plan.doc.traffic.records.map((r) => ({
-    ...(r.zoneId !== undefined ? { zoneId: r.zoneId } : {}),
-    ...(r.zoneName !== undefined ? { zoneName: r.zoneName } : {}),
-    name: r.name,
-    type: r.type,
-    blue: r.blue,
-    green: r.green,
-  }));
 }
 
 async function readAlarms(

@@ -5,11 +5,11 @@
  * waves are read.
  */
 import { resolve } from "node:path";
-import type { CommandContext, CommandResult } from "../cli/context.ts";
+import type { CommandContext, CommandResult } from "./context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
-import { readFleet } from "./read.ts";
-import { decideFor, holdText } from "./rules.ts";
-import { openFleet, summaries } from "./open.ts";
+import { readFleet } from "../fleet/read.ts";
+import { decideFor, holdText } from "../fleet/rules.ts";
+import { openFleet, summaries } from "../fleet/open.ts";
 
 /** The result to return when the fleet holds `planFile`, or undefined when it may tick. */
 export async function fleetGate(

@@ -3,7 +3,7 @@
  * `notified` input). Neither the phase nor the reason changes: delivery never steers the upgrade.
  * No URL ever reaches these records: the sink's name, the event's seq and a short error only.
  */
-import type { Draft } from "../engine/draft.ts";
+import type { Draft } from "./draft.ts";
 
 export interface NotifyResult {
   sink: string;

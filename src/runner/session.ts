@@ -3,8 +3,8 @@
  * lock owner. The imperative shell's wiring, kept in one place so commands stay short.
  */
 import { hostname } from "node:os";
-import type { CommandContext } from "../cli/context.ts";
-import type { Ports } from "../aws/ports.ts";
+import type { ShellContext } from "./context.ts";
+import type { Ports } from "../engine/ports.ts";
 import { loadPlan, type LoadedPlan } from "../plan/load.ts";
 import type { StateStore } from "../state/store.ts";
 import { describeServerTime } from "../state/lock-info.ts";
@@ -27,10 +27,10 @@ function insyncTimeout(env: NodeJS.ProcessEnv): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export async function openSession(file: string, ctx: CommandContext, command: string): Promise<Session> {
+export async function openSession(file: string, ctx: ShellContext, command: string): Promise<Session> {
   const plan = await loadPlan(file);
   for (const w of plan.warnings) ctx.out.debug("plan-warning", `plan warning: ${w.path}: ${w.message}`);
-  const { createPorts } = await import("../aws/index.ts");
+  const { createPorts } = await import("./ports.ts");
   // The SDK loads before any lock is taken, so a locked tick is I/O, not seconds of module loading.
   if (command !== "unlock") await (await import("../aws/preload.ts")).preloadSdk();
   const { openStateStore } = await import("../state/index.ts");
@@ -72,7 +72,7 @@ export async function openSession(file: string, ctx: CommandContext, command: st
 }
 
 /** Notifications: the deliverer as the driver's hook, and unset URL variables as preflight findings. */
-async function wireNotifications(deps: DriverDeps, plan: LoadedPlan, ctx: CommandContext, file: string) {
+async function wireNotifications(deps: DriverDeps, plan: LoadedPlan, ctx: ShellContext, file: string) {
   const { createNotifier, notificationFindings } = await import("../notify/index.ts");
   const { createClientFactory } = await import("../aws/clients.ts");
   const clients = createClientFactory({ settings: ctx.aws, planRegion: plan.doc.region, env: ctx.env });

@@ -3,9 +3,9 @@
  * before every side effect and the reconciliation with Route 53 on the next load see to it.
  */
 import { describe, expect, it } from "vitest";
-import { CRASH_POINTS, type CrashPoint } from "../../src/engine/crash-points.ts";
-import { SimulatedCrash } from "../../src/engine/driver.ts";
-import { harness } from "./harness.ts";
+import { CRASH_POINTS, type CrashPoint } from "../../src/runner/crash-points.ts";
+import { SimulatedCrash } from "../../src/runner/driver.ts";
+import { harness } from "../engine/harness.ts";
 import { testPlan } from "../support/fake-world.ts";
 
 const plan = () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bareChangeId, bareZoneId, normalizeName } from "../../src/aws/route53-names.ts";
+import { bareChangeId, bareZoneId, normalizeName } from "../../src/engine/route53-names.ts";
 
 describe("Route 53 names", () => {
   it("matches names as Route 53 does: case, trailing dot and octal escapes", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { testPlan } from "../support/fake-world.ts";
-import { runTick } from "../../src/engine/driver.ts";
-import { harness } from "./harness.ts";
+import { runTick, SimulatedCrash } from "../../src/runner/driver.ts";
+import { harness } from "../engine/harness.ts";
 
 describe("driver with the fake world", () => {
   it("runs a complete upgrade tick by tick", async () => {
@@ -222,5 +222,28 @@ describe("a lock the tick cannot release", () => {
     await h.advance();
     expect(warnings).toEqual([]);
     expect(h.store.lockInfo()).toBeUndefined();
+  });
+});
+
+describe("a stale lock taken over", () => {
+  it("is logged once, by the transition of the tick that took it, with gap-free numbers", async () => {
+    const h = harness();
+    await h.advance();
+    h.clock.advance(61_000);
+    h.deps.crash = (point) => {
+      if (point === "after-lock") throw new SimulatedCrash(point);
+    };
+    await expect(h.advance()).rejects.toBeInstanceOf(SimulatedCrash);
+    h.deps.crash = () => {};
+    h.clock.advance(10 * 60_000); // the killed tick's lease runs out
+    const before = h.state().events.length;
+    const r = await h.advance();
+    expect(r.events[0]).toMatchObject({ seq: before + 1, type: "lock-takeover" });
+    expect(r.events.map((e) => e.seq)).toEqual(r.events.map((_, i) => before + 1 + i));
+    h.clock.advance(10_000);
+    await h.advance();
+    const log = h.state().events;
+    expect(log.filter((e) => e.type === "lock-takeover")).toHaveLength(1);
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
   });
 });

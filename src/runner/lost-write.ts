@@ -6,7 +6,7 @@
 import { PreconditionFailedError } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { StateStore } from "../state/store.ts";
-import { parseState } from "./state.ts";
+import { parseState } from "../engine/state.ts";
 
 const SHOWN = 5;
 
