@@ -1,12 +1,12 @@
 /** Shared helpers: a sandbox Kubernetes API loaded with the shop manifests, and a ClusterReading pointing at it. */
 import type { ClusterReading } from "../../src/engine/ports.ts";
 import type { CompiledPlan } from "../../src/plan/compile.ts";
-import { compilePlan } from "../../src/plan/compile.ts";
-import { Plan, type PlanInput } from "../../src/plan/schema.ts";
+import type { PlanInput } from "../../src/plan/schema.ts";
 import { startKubernetesApi, type KubernetesApi } from "../../src/sandbox/k8s/index.ts";
 import type { KubernetesApiOptions } from "../../src/sandbox/k8s/server.ts";
 import type { SandboxTls } from "../../src/sandbox/k8s/tls.ts";
 import { generateTls } from "../../src/sandbox/k8s/tls.ts";
+import { buildPlan } from "../support/plan-builder.ts";
 
 export const CREDENTIALS = { accessKeyId: "AKIASANDBOX000000001", secretAccessKey: "sandbox-secret" };
 export const MANIFESTS = new URL("../../plans/manifests", import.meta.url).pathname;
@@ -50,11 +50,8 @@ export function readingFor(name: string, api: Pick<KubernetesApi, "endpoint" | "
 }
 
 export function planWith(health: PlanInput["health"]): CompiledPlan {
-  const doc = Plan.parse({
-    apiVersion: "eks-bluegreen/v1",
+  return buildPlan({
     metadata: { name: "shop" },
-    region: "us-east-1",
-    clusters: { blue: { name: "blue" }, green: { name: "green", kubernetesVersion: "1.31" } },
     traffic: {
       records: [{ zoneName: "example.com", name: "shop.example.com", blue: "blue", green: "green" }],
     },
@@ -63,8 +60,7 @@ export function planWith(health: PlanInput["health"]): CompiledPlan {
       { green: 100, bake: "1m" },
     ],
     health,
-  } satisfies PlanInput);
-  return compilePlan(doc, "plan.yaml");
+  });
 }
 
 export const access = { region: "us-east-1", credentials: async () => CREDENTIALS, timeoutMs: 5000 };

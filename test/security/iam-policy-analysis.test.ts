@@ -1,18 +1,11 @@
 /** `iam-policy` with metric analysis: cloudwatch:GetMetricData only when the plan has `analysis`. */
 import { describe, expect, it } from "vitest";
-import { Plan, type PlanInput } from "../../src/plan/schema.ts";
+import type { PlanInput } from "../../src/plan/schema.ts";
+import { shopPlanDoc } from "../support/plan-builder.ts";
 import { buildIamPolicy } from "../../src/security/iam-policy.ts";
 
 function build(overrides: Partial<PlanInput> = {}) {
-  const doc = Plan.parse({
-    apiVersion: "eks-bluegreen/v1",
-    metadata: { name: "shop" },
-    region: "eu-west-1",
-    clusters: { blue: { name: "shop-1-30" }, green: { name: "shop-1-31", kubernetesVersion: "1.31" } },
-    traffic: { records: [{ zoneId: "Z0AAA", name: "shop.example.com.", blue: "b", green: "g" }] },
-    steps: [{ green: 50 }, { green: 100 }],
-    ...overrides,
-  } satisfies PlanInput);
+  const doc = shopPlanDoc(overrides);
   return buildIamPolicy({ doc, accountId: "111122223333" }).policy.Statement;
 }
 

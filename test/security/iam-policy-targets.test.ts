@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Plan } from "../../src/plan/schema.ts";
+import { shopPlanDoc } from "../support/plan-builder.ts";
 import { buildIamPolicy } from "../../src/security/iam-policy.ts";
 import { buildTargetRequests } from "../../src/preview/target-requests.ts";
 import { compilePlan } from "../../src/plan/compile.ts";
@@ -11,11 +11,7 @@ const RULE =
 const GROUP = "arn:aws:globalaccelerator::111122223333:accelerator/abcd/listener/0123/endpoint-group/0987";
 const LB = (n: string) => `arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/${n}/1111`;
 
-const doc = Plan.parse({
-  apiVersion: "eks-bluegreen/v1",
-  metadata: { name: "shop" },
-  region: "eu-west-1",
-  clusters: { blue: { name: "shop-1-30" }, green: { name: "shop-1-31", kubernetesVersion: "1.31" } },
+const doc = shopPlanDoc({
   traffic: {
     listeners: [
       { listenerArn: LISTENER, blue: "shop-blue", green: "shop-green" },

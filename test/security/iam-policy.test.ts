@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Plan, type PlanInput } from "../../src/plan/schema.ts";
+import type { PlanInput } from "../../src/plan/schema.ts";
+import { shopPlanDoc } from "../support/plan-builder.ts";
 import {
   buildIamPolicy,
   needsCallerAccount,
@@ -12,13 +13,9 @@ import { normalizedRecordName, partitionOf } from "../../src/security/arns.ts";
 const ACCOUNT = "111122223333";
 
 function plan(overrides: Partial<PlanInput> = {}) {
-  return Plan.parse({
-    apiVersion: "eks-bluegreen/v1",
-    metadata: { name: "shop" },
-    region: "eu-west-1",
-    clusters: { blue: { name: "shop-1-30" }, green: { name: "shop-1-31", kubernetesVersion: "1.31" } },
+  // The record name's odd case is on purpose: the policy's record condition must normalise it.
+  return shopPlanDoc({
     traffic: { records: [{ zoneId: "Z0AAA", name: "Shop.Example.com.", blue: "b", green: "g" }] },
-    steps: [{ green: 50 }, { green: 100 }],
     alarms: { names: ["shop-5xx"] },
     ...overrides,
   });

@@ -26,3 +26,23 @@ export function planDoc(overrides: Partial<PlanInput> = {}): PlanDoc {
 export function buildPlan(overrides: Partial<PlanInput> = {}, file = "plan.yaml"): CompiledPlan {
   return compilePlan(planDoc(overrides), file);
 }
+
+/**
+ * The "shop" plan most suites describe: shop-1-30 → shop-1-31 in eu-west-1, one record pair, 50% then
+ * 100%. Tests about IAM, health or fleets override only what they are about.
+ */
+export function shopPlanInput(overrides: Partial<PlanInput> = {}): PlanInput {
+  return planInput({
+    metadata: { name: "shop" },
+    region: "eu-west-1",
+    clusters: { blue: { name: "shop-1-30" }, green: { name: "shop-1-31", kubernetesVersion: "1.31" } },
+    traffic: { records: [{ zoneId: "Z0AAA", name: "shop.example.com.", blue: "b", green: "g" }] },
+    steps: [{ green: 50 }, { green: 100 }],
+    ...overrides,
+  });
+}
+
+/** The "shop" plan document as the schema parses it. */
+export function shopPlanDoc(overrides: Partial<PlanInput> = {}): PlanDoc {
+  return Plan.parse(shopPlanInput(overrides));
+}
