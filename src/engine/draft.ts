@@ -6,6 +6,7 @@ import type { ExitCode } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Finding } from "./observation.ts";
 import type { Evidence, EventRecord, Phase, UpgradeState } from "./state.ts";
+import type { EventType, RefusalCode } from "./vocabulary.ts";
 
 /** A side effect, as plain data; the driver performs it through the ports. */
 export type Action =
@@ -17,7 +18,7 @@ export type Action =
 
 /** A command the transition refuses, with why and what to do (the driver turns it into a ToolError). */
 export interface Refusal {
-  code: string;
+  code: RefusalCode;
   message: string;
   hint: string;
   exitCode: ExitCode;
@@ -46,7 +47,7 @@ export class Draft {
   }
 
   event(
-    type: string,
+    type: EventType,
     message: string,
     extra: { from?: Phase; to?: Phase; evidence?: Evidence; step?: number } = {},
   ): void {
@@ -65,7 +66,7 @@ export class Draft {
   }
 
   /** Moves to `to` and logs it (a no-op phase change logs nothing). */
-  enter(to: Phase, type: string, message: string, evidence?: Evidence, step?: number): void {
+  enter(to: Phase, type: EventType, message: string, evidence?: Evidence, step?: number): void {
     const from = this.state.phase;
     this.state.phase = to;
     this.state.reason = message;

@@ -14,6 +14,7 @@ import { resetBakeWatch } from "./watch.ts";
 import { parseDuration } from "../plan/duration.ts";
 import { describeWeights, differingPairs } from "./weights.ts";
 import { checkWindows } from "./windows.ts";
+import { PAUSE_EVENT, type PauseCode } from "./vocabulary.ts";
 
 export interface Gate {
   /** `step-N` or `retire` */
@@ -87,7 +88,7 @@ function mayMoveForward(
   d: Draft,
   gate: string,
   approvalNeeded: boolean,
-  phase: Phase,
+  phase: "awaiting-approval" | "waiting-to-retire",
   waitingFor: string,
 ): boolean {
   if (approvalNeeded && !validApproval(d, gate)) {
@@ -234,7 +235,7 @@ function rollbackStepDone(d: Draft): void {
 
 export function pause(
   d: Draft,
-  code: string,
+  code: PauseCode,
   reason: string,
   extra: { evidence?: Evidence; expectedGreen?: number; live?: PairWeights[] } = {},
 ): void {
@@ -249,7 +250,7 @@ export function pause(
   };
   s.pause = p;
   const evidence = { ...extra.evidence, pauseCode: code };
-  d.enter("paused", code === "drift" || code === "drift-fight" ? code : "paused", reason, evidence);
+  d.enter("paused", PAUSE_EVENT[code], reason, evidence);
   d.exitCode = ExitCode.NeedsPerson;
 }
 

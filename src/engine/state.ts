@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { StateError } from "../errors.ts";
 import { AnalysisState } from "./analysis-state.ts";
+import { EVENT_TYPES, PAUSE_CODES } from "./vocabulary.ts";
 
 export const STATE_VERSION = 1;
 export const STATE_KIND = "UpgradeState";
@@ -84,7 +85,7 @@ export const Evidence = z
     /** Unwatched time added to the current bake so far. */
     bakeUnwatchedMs: z.number().optional(),
     /** On `paused`, `drift`, `drift-fight`: the pause's code; on `rollback-started`: set after a hold timeout. */
-    pauseCode: z.string().optional(),
+    pauseCode: z.enum(PAUSE_CODES).optional(),
     holdTimeout: z.boolean().optional(),
     /** On `notified` / `notify-failed`: the sink's name and the seq of the event it was about. */
     sink: z.string().optional(),
@@ -97,7 +98,7 @@ export type Evidence = z.infer<typeof Evidence>;
 export const EventRecord = z.strictObject({
   seq: z.number().int().min(1),
   at: Iso,
-  type: z.string().min(1),
+  type: z.enum(EVENT_TYPES),
   from: Phase.optional(),
   to: Phase.optional(),
   step: z.number().int().min(0).optional(),
@@ -107,8 +108,8 @@ export const EventRecord = z.strictObject({
 export type EventRecord = z.infer<typeof EventRecord>;
 
 export const Pause = z.strictObject({
-  /** Stable code: drift, hold-timeout, verdict-fail, … */
-  code: z.string(),
+  /** Stable code: drift, hold-timeout, verdict-fail, … (vocabulary.ts PAUSE_CODES) */
+  code: z.enum(PAUSE_CODES),
   reason: z.string(),
   /** Phase to go back to on `resume`. */
   resumeTo: Phase,

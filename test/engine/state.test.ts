@@ -49,7 +49,7 @@ describe("state document", () => {
 
   it("rejects hand edits that contradict the document", () => {
     const gap = base();
-    gap.events.push({ seq: 3, at: now.toISOString(), type: "x", step: 0, message: "x" });
+    gap.events.push({ seq: 3, at: now.toISOString(), type: "created", step: 0, message: "x" });
     expect(code(() => parseState(serializeState(gap), "prod", "f"))).toBe("state-inconsistent");
     const paused = { ...base(), phase: "paused" };
     expect(code(() => parseState(JSON.stringify(paused), "prod", "f"))).toBe("state-inconsistent");

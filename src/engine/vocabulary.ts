@@ -1,0 +1,213 @@
+/**
+ * The tool's vocabularies, each one `as const` list with the union type derived from it: the one source
+ * for every code the engine logs, stores or refuses with. Code that emits uses the typed union (a typo
+ * fails typecheck), the state schema checks the stored ones on read (state.ts), and nothing decides by
+ * matching prose: decisions read these codes and the fields beside them.
+ *
+ * Phases live in state.ts (`PHASES`); finding codes of the Kubernetes health checks, the resilience
+ * audit and readiness are typed where they are produced (`Finding.code` is open: the audit's rules add
+ * their own). Pure data: no imports.
+ */
+
+/** Every `type` of a record in the event log (state.events), engine, driver and notifications alike. */
+export const EVENT_TYPES = [
+  "created",
+  "preflight-passed",
+  "adopted",
+  "adopted-live",
+  "shift-started",
+  "shift-submitted",
+  "in-sync",
+  "split-converged",
+  "bake-restarted",
+  "bake-complete",
+  "analysis",
+  "hold",
+  "hold-cleared",
+  "awaiting-approval",
+  "approved",
+  "approval-expired",
+  "holding",
+  "waiting-to-retire",
+  "retire-started",
+  "retired",
+  "blue-records-deleted",
+  "completed",
+  "paused",
+  "drift",
+  "drift-fight",
+  "resumed",
+  "plan-change-accepted",
+  "reconciled",
+  "action-failed",
+  "rollback-started",
+  "rollback-step",
+  "rollback-step-started",
+  "rolled-back",
+  "lock-takeover",
+  "notified",
+  "notify-failed",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Events after which the weights read at the start of the tick are out of date: the tick wrote (or
+ * adopted, or confirmed) the split, so the written split is the one to show.
+ */
+export const WRITES_TRAFFIC: ReadonlySet<EventType> = new Set<EventType>([
+  "shift-submitted",
+  "in-sync",
+  "reconciled",
+  "rolled-back",
+  "adopted",
+  "bake-restarted",
+]);
+
+/** Events that record a drift of the live weights (a hand edit or another writer fighting the tool). */
+export const DRIFT_EVENTS: ReadonlySet<EventType> = new Set<EventType>(["drift", "drift-fight"]);
+
+/** Why an upgrade is paused (`state.pause.code`, and `evidence.pauseCode` on the pausing event). */
+export const PAUSE_CODES = [
+  "drift",
+  "drift-fight",
+  "hold-timeout",
+  "verdict-fail",
+  "targets-on-blue",
+  "split-not-converged",
+] as const;
+export type PauseCode = (typeof PAUSE_CODES)[number];
+
+/** Pause codes that log their own event type (the others log `paused`). */
+export const PAUSE_EVENT: Record<PauseCode, EventType> = {
+  drift: "drift",
+  "drift-fight": "drift-fight",
+  "hold-timeout": "paused",
+  "verdict-fail": "paused",
+  "targets-on-blue": "paused",
+  "split-not-converged": "paused",
+};
+
+/**
+ * Why the upgrade waits or stopped (`state.reason.code`); its parameters sit beside the code, and
+ * `reasonText` (reason.ts) turns it into the sentence `status` and `run` show.
+ */
+export const REASON_CODES = [
+  /** A state written before reasons had codes: only its sentence is known. */
+  "legacy",
+  "not-started",
+  /** The phase changed: the sentence is the event's message. */
+  "entered",
+  "paused",
+  "waiting-insync",
+  "baking",
+  "bake-complete",
+  "holding",
+  "not-shifting",
+  "change-window",
+  "awaiting-approval",
+  "approved",
+  "already-rolled-back",
+  "rollback-step",
+  "rollback-shifting",
+  "retire-countdown",
+  "retire-unreadable",
+  "retire-pending",
+  "capacity",
+  "split",
+  "waiting",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** A command or tick the transition refuses (`Refusal.code`, the `error.code` of its ToolError). */
+export const REFUSAL_CODES = [
+  "preflight-failed",
+  "cannot-adopt-live",
+  "plan-changed",
+  "nothing-to-approve",
+  "cannot-roll-back",
+  "plan-change-rejected",
+  "plan-change-drops-live-targets",
+  "nothing-to-adopt",
+  "drift-fight",
+  "drift",
+  "cannot-adopt",
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** Every other `ToolError` code (src/errors.ts and its callers); `error.code` in `--output json`. */
+export const TOOL_ERROR_CODES = [
+  "usage",
+  "unknown-command",
+  "unknown-option",
+  "missing-argument",
+  "missing-option-value",
+  "missing-option",
+  "too-many-arguments",
+  "invalid-argument",
+  "conflicting-options",
+  "missing-command",
+  "interrupted",
+  "internal",
+  "invalid-plan",
+  "invalid-fleet",
+  "invalid-env",
+  "invalid-manifest",
+  "invalid-weight",
+  "invalid-weighted-record",
+  "locked",
+  "lock-holder-alive",
+  "precondition-failed",
+  "aws-error",
+  "state-damaged",
+  "state-inconsistent",
+  "state-version",
+  "state-other-plan",
+  "state-missing",
+  "state-io",
+  "no-upgrade",
+  "cluster-not-found",
+  "retire-timeout",
+  "retire-failed",
+  "report-write-failed",
+  "manifests-not-found",
+  "kubernetes-unreachable",
+  "demo-failed",
+  "all-zero-weights",
+  "ambiguous-zone",
+  "zone-unspecified",
+  "batch-too-large",
+  "record-missing",
+] as const;
+export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
+
+export const ERROR_CODES = [...TOOL_ERROR_CODES, ...REFUSAL_CODES] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Finding codes of the engine's own checks (preflight, capacity, analysis). */
+export const ENGINE_FINDING_CODES = [
+  "green-cluster-missing",
+  "green-not-active",
+  "green-wrong-version",
+  "green-cluster-issues",
+  "green-ready",
+  "zone-not-found",
+  "record-missing",
+  "record-not-weighted",
+  "weights-all-zero",
+  "record-found",
+  "target-found",
+  "weights-not-all-blue",
+  "other-weighted-records",
+  "bake-shorter-than-ttl",
+  "alarm-missing",
+  "alarm-firing",
+  "alarm-insufficient-data",
+  "alarm-recently-fired",
+  "alarms-found",
+  "target-in-other-upgrade",
+  "readiness-unreadable",
+  "audit-unreadable",
+  "blue-capacity-short",
+  "hpa-max-too-low",
+] as const;
+export type EngineFindingCode = (typeof ENGINE_FINDING_CODES)[number];
