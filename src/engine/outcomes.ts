@@ -113,7 +113,7 @@ export function outcome(d: Draft, obs: Observation | undefined, input: Input): v
         at,
       );
       d.event("shift-submitted", `Route 53 accepted the change to ${s.writtenGreen}% green.`, {
-        evidence: { changeIds: input.changes.map((c) => c.changeId) },
+        evidence: { changeIds: input.changes.map((c) => c.changeId), expectedGreen: s.writtenGreen },
       });
       d.actions.push({ type: "wait-insync", changeIds: s.change!.ids });
       return;

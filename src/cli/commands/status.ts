@@ -68,16 +68,12 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
     stateProblem,
     now: ctx.now(),
   };
-  const text = statusText(input);
   // Green's Kubernetes lines go after the alarms, before the reason and the lock.
-  const at = text.findIndex((l) => l.startsWith("  reason "));
-  text.splice(
-    at < 0 ? text.length : at,
-    0,
-    ...statusKubernetesText(plan, observation),
-    ...statusAnalysisText(plan, state),
-  );
-  text.push(...lockLines(text, lockError, skewMs));
+  const text = statusText(input, {
+    afterAlarms: [...statusKubernetesText(plan, observation), ...statusAnalysisText(plan, state)],
+    ...(lockError ? { lock: `unreadable: ${lockError.message}` } : {}),
+  });
+  text.push(...skewLines(skewMs));
   for (const line of text) ctx.out.print(line);
   // An AWS read that failed (timed out, not an AWS answer, refused) needs a person: exit 4, as `plan`.
   const unreadable =
@@ -113,14 +109,8 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   };
 }
 
-/** Replaces "lock free" by "unreadable" when the lock could not be read; adds the clock skew past 5 s. */
-function lockLines(text: string[], lockError: Error | undefined, skewMs: number | undefined): string[] {
-  if (lockError) {
-    const at = text.findIndex((l) => l.startsWith("  lock "));
-    const line = `  lock     unreadable: ${lockError.message}`;
-    if (at >= 0) text[at] = line;
-    else text.push(line);
-  }
+/** The clock skew, past 5 s. */
+function skewLines(skewMs: number | undefined): string[] {
   return skewMs !== undefined && Math.abs(skewMs) > SKEW_SHOWN_MS
     ? [`  clock    ${describeSkew(skewMs)} (locks are judged by S3's clock, so this does not affect them)`]
     : [];

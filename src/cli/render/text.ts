@@ -11,6 +11,7 @@ import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.
 import { approvalExpiresAt, approvalLapsed } from "../../engine/rules.ts";
 import { trafficError, trafficWeights } from "../../engine/traffic.ts";
 import { uniformPercent } from "../../engine/weights.ts";
+import { WRITES_TRAFFIC } from "../../engine/vocabulary.ts";
 
 export function clock(at: Date | string): string {
   return (typeof at === "string" ? at : at.toISOString()).replace("T", " ").replace(/\.\d+Z$/, "Z");
@@ -77,11 +78,9 @@ export function stepLabel(state: UpgradeState | undefined, plan: CompiledPlan): 
   return `${step}/${plan.steps.length}`;
 }
 
-const WROTE = new Set(["shift-submitted", "reconciled", "rolled-back", "adopted", "bake-restarted"]);
-
 /** After a tick that wrote weights, the observation taken before it is stale: report what was written. */
 function tickWeights(result: TickResult): { blue: number; green: number; mixed: boolean } {
-  const wrote = result.events.some((e) => WROTE.has(e.type));
+  const wrote = result.events.some((e) => WRITES_TRAFFIC.has(e.type));
   const { blue, green, mixed } = weightsSummary(result.state, wrote ? undefined : result.observation);
   return { blue, green, mixed };
 }
@@ -196,7 +195,15 @@ export function statusJson(s: StatusInput) {
   };
 }
 
-export function statusText(s: StatusInput): string[] {
+/**
+ * The `status` lines. `sections.afterAlarms`: lines other renderers add after the alarms, before the
+ * reason (Kubernetes, analysis); `sections.lock`: the lock line's text when the shell knows better than
+ * `s.lock` (the lock could not be read).
+ */
+export function statusText(
+  s: StatusInput,
+  sections: { afterAlarms?: readonly string[]; lock?: string } = {},
+): string[] {
   const j = statusJson(s);
   const lines = [
     `Upgrade ${j.plan} (${s.plan.file})`,
@@ -214,6 +221,7 @@ export function statusText(s: StatusInput): string[] {
     for (const p of j.pairs) lines.push(`    ${pairLine(p)}`);
   }
   lines.push(`  alarms   ${alarmsLine(s.observation)}`);
+  lines.push(...(sections.afterAlarms ?? []));
   lines.push(`  reason   ${j.reason}`);
   if (s.state?.pause?.expectedGreen !== undefined) {
     lines.push(`  expected ${s.state.pause.expectedGreen}% green on every pair`);
@@ -228,7 +236,7 @@ export function statusText(s: StatusInput): string[] {
     lines.push(`  approval ${a.gate} by ${a.by} at ${clock(a.at)}${note}`);
   }
   lines.push(
-    `  lock     ${s.lock ? `held by ${s.lock.command} (pid ${s.lock.pid} on ${s.lock.host}, since ${clock(s.lock.startedAt)}, lease until ${clock(s.lock.leaseUntil)})` : "free"}`,
+    `  lock     ${sections.lock !== undefined ? sections.lock : s.lock ? `held by ${s.lock.command} (pid ${s.lock.pid} on ${s.lock.host}, since ${clock(s.lock.startedAt)}, lease until ${clock(s.lock.leaseUntil)})` : "free"}`,
   );
   lines.push(`  state    ${s.location}`);
   return lines;
