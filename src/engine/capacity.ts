@@ -94,9 +94,12 @@ export function holdsForCapacity(d: Draft, k: number, obs: Observation): boolean
   if (s.writtenGreen > 0 && reading.blue.ok) d.findings.push(...rollbackShort(blue, reading.blue.value));
   const short = capacityShortfalls(blue, reading.green, step.green, capacity.headroom);
   if (short.length === 0) return false;
-  d.wait(
-    `Holding before step ${k} (${step.green}% green): green is too small: ${short.map((x) => describeShort(x, capacity.headroom)).join("; ")}. Scale green up (its HPA or GitOps); the upgrade moves on once it is.`,
-  );
+  d.wait({
+    code: "capacity",
+    step: k,
+    green: step.green,
+    text: short.map((x) => describeShort(x, capacity.headroom)).join("; "),
+  });
   return true;
 }
 

@@ -5,7 +5,7 @@
 import type { ExitCode } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Finding } from "./observation.ts";
-import type { Evidence, EventRecord, Phase, UpgradeState } from "./state.ts";
+import type { Evidence, EventRecord, Phase, Reason, UpgradeState } from "./state.ts";
 import type { EventType, RefusalCode } from "./vocabulary.ts";
 
 /** A side effect, as plain data; the driver performs it through the ports. */
@@ -69,7 +69,7 @@ export class Draft {
   enter(to: Phase, type: EventType, message: string, evidence?: Evidence, step?: number): void {
     const from = this.state.phase;
     this.state.phase = to;
-    this.state.reason = message;
+    this.state.reason = { code: "entered", event: type, text: message };
     this.event(type, message, {
       from,
       to,
@@ -78,7 +78,7 @@ export class Draft {
     });
   }
 
-  wait(reason: string, exitCode?: ExitCode): void {
+  wait(reason: Reason, exitCode?: ExitCode): void {
     this.state.reason = reason;
     if (exitCode !== undefined) this.exitCode = exitCode;
   }

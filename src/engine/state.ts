@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { StateError } from "../errors.ts";
 import { AnalysisState } from "./analysis-state.ts";
-import { EVENT_TYPES, PAUSE_CODES } from "./vocabulary.ts";
+import { EVENT_TYPES, PAUSE_CODES, REASON_CODES } from "./vocabulary.ts";
 
 export const STATE_VERSION = 1;
 export const STATE_KIND = "UpgradeState";
@@ -120,6 +120,39 @@ export const Pause = z.strictObject({
 export type Pause = z.infer<typeof Pause>;
 
 /**
+ * Why the upgrade waits or stopped: a code (vocabulary.ts REASON_CODES) and its parameters, turned into
+ * a sentence only where shown (`reasonText`, reason.ts). `text` holds the free part a code cannot
+ * rebuild (an event's message, a verdict's reasons); decisions read `code` and the typed fields.
+ */
+export const ReasonRecord = z.strictObject({
+  code: z.enum(REASON_CODES),
+  step: z.number().int().min(0).optional(),
+  green: z.number().optional(),
+  /** The end of a countdown (bake, hold, retire.after, rollback step, split) or when a window opens. */
+  until: Iso.optional(),
+  /** Unwatched time added to a bake (ms). */
+  unwatchedMs: z.number().min(0).optional(),
+  /** `holding`: the verdict's kind. */
+  verdict: z.enum(["error", "inconclusive"]).optional(),
+  /** `entered`: the event that changed the phase. */
+  event: z.enum(EVENT_TYPES).optional(),
+  /** `awaiting-approval`, `approved`: the gate. */
+  gate: z.string().optional(),
+  /** `action-failed`: the action's type. */
+  action: z.string().optional(),
+  /** `split`: what follows the wait (split.onNoConvergence). */
+  then: z.string().optional(),
+  text: z.string().optional(),
+});
+export type Reason = z.infer<typeof ReasonRecord>;
+
+/** A state written before reasons had codes stored a sentence: read as `{ code: "legacy", text }`. */
+export const StoredReason = z.union([
+  ReasonRecord,
+  z.string().transform((text): Reason => ({ code: "legacy", text })),
+]);
+
+/**
  * A traffic target this upgrade has written (or adopted): retirement re-reads every one of them, even
  * those a changed plan no longer names. A union on `kind`: Route 53 record pairs, ALB listeners or
  * rules, Global Accelerator endpoint groups.
@@ -187,8 +220,8 @@ export const UpgradeState = z.strictObject({
   blueReplicasAtStart: z.record(z.string(), z.number().int().min(0)).optional(),
   approvals: z.array(Approval),
   pause: Pause.optional(),
-  /** Why the upgrade waits or stopped, for `status`. */
-  reason: z.string(),
+  /** Why the upgrade waits or stopped, for `status`: a code and its parameters (a sentence in older states). */
+  reason: StoredReason,
   rollbackReason: z.string().optional(),
   /** Container restart counts when the current bake began (Kubernetes health). */
   restartBaseline: z.record(z.string(), z.number()).optional(),
@@ -211,7 +244,7 @@ export function newState(plan: { name: string; hash: string }, now: Date): Upgra
     step: 0,
     writtenGreen: 0,
     approvals: [],
-    reason: "not started",
+    reason: { code: "not-started" },
     events: [],
   };
 }

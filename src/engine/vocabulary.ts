@@ -92,29 +92,48 @@ export const PAUSE_EVENT: Record<PauseCode, EventType> = {
  * `reasonText` (reason.ts) turns it into the sentence `status` and `run` show.
  */
 export const REASON_CODES = [
-  /** A state written before reasons had codes: only its sentence is known. */
+  /** A state written before reasons had codes: only its sentence is known (`text`). */
   "legacy",
   "not-started",
-  /** The phase changed: the sentence is the event's message. */
+  /** The phase changed: `event` is the event's type, `text` its message. */
   "entered",
+  /** Paused: `text` is the pause's reason (the code is `state.pause.code`). */
   "paused",
+  /** Waiting for INSYNC: `green`, and `step` when a step's shift. */
   "waiting-insync",
+  /** Baking: `step`, `green`, `until` (the bake's end), `unwatchedMs` (added for unwatched time). */
   "baking",
+  /** The bake of `step` is complete (the next step's gate, window or capacity decides what follows). */
   "bake-complete",
+  /** A verdict of `verdict` (error, inconclusive) holds: `text` its reasons, `until` rollback.onHoldTimeout. */
   "holding",
+  /** Nothing on green yet and the verdict fails: `text` its reasons. */
   "not-shifting",
+  /** Outside every change window: `until` when the next opens, if known. */
   "change-window",
+  /** Waiting at the gate `gate` (`step-N`, `retire`): `text` says what and how to approve. */
   "awaiting-approval",
+  /** `gate` approved: `text` is its label. */
   "approved",
   "already-rolled-back",
+  /** A gradual rollback rests at `green` until `until`. */
   "rollback-step",
+  /** A gradual rollback shifts to `green`. */
   "rollback-shifting",
+  /** Green holds 100%: `text` (what retiring does) may start at `until`. */
   "retire-countdown",
+  /** Blue is not retired while `text` (targets) cannot be read. */
   "retire-unreadable",
+  /** EKS still retires blue: `text` names the cluster and mode. */
   "retire-pending",
+  /** An interrupted change cannot be checked: `text` is why the targets are unreadable. */
+  "traffic-unreadable",
+  /** The action `action` failed with `text`; the next tick reconciles. */
+  "action-failed",
+  /** Holding before `step` (`green`) until green is large enough: `text` the shortfalls. */
   "capacity",
+  /** Waiting for the observed split: `text` says which and how long. */
   "split",
-  "waiting",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

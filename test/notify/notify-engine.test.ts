@@ -59,7 +59,14 @@ describe("notification events", () => {
     expect(notifyEventsOf(ev(1, "completed"))).toEqual(["completed"]);
     expect(notifyEventsOf(ev(1, "retired"))).toEqual(["retired"]);
     expect(notifyEventsOf(ev(1, "rolled-back"))).toEqual(["rolled-back"]);
-    for (const type of ["created", "shift-submitted", "in-sync", "hold", "notified", "notify-failed"] as const)
+    for (const type of [
+      "created",
+      "shift-submitted",
+      "in-sync",
+      "hold",
+      "notified",
+      "notify-failed",
+    ] as const)
       expect(notifyEventsOf(ev(1, type))).toEqual([]);
   });
 

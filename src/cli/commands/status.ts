@@ -9,6 +9,7 @@ import { loadState } from "../../engine/driver.ts";
 import { observe } from "../../engine/observe.ts";
 import { openSession } from "../../engine/session.ts";
 import { transition } from "../../engine/transition.ts";
+import type { ErrorCode, ReasonCode } from "../../engine/vocabulary.ts";
 import { statusJson, statusText } from "../render/text.ts";
 import { describeSkew, SKEW_SHOWN_MS } from "../../state/lock-info.ts";
 import { reportToGitHub } from "../github.ts";
@@ -43,13 +44,19 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   let reason = damaged
     ? `${damaged.message} ${damaged.hint ?? ""}`.trim()
     : "Not started: run `eks-bluegreen run` or `eks-bluegreen advance`.";
+  let reasonCode: ReasonCode | null = damaged ? null : "not-started";
+  let refusalCode: ErrorCode | undefined;
   if (state) {
+    reasonCode = state.reason.code;
     try {
       const preview = transition(state, observation, plan, ctx.now());
       reason = preview.refusal ? `${preview.refusal.message} ${preview.refusal.hint}` : preview.reason;
+      reasonCode = preview.state.reason.code;
+      refusalCode = preview.refusal?.code;
     } catch (error) {
       if (!(error instanceof ToolError)) throw error;
       reason = error.message;
+      refusalCode = error.code;
     }
   }
   const stateProblem = damaged
@@ -64,6 +71,8 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
     observation,
     lock,
     reason,
+    reasonCode,
+    ...(refusalCode ? { refusalCode } : {}),
     location: store.location,
     stateProblem,
     now: ctx.now(),

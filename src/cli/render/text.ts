@@ -11,7 +11,7 @@ import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.
 import { approvalExpiresAt, approvalLapsed } from "../../engine/rules.ts";
 import { trafficError, trafficWeights } from "../../engine/traffic.ts";
 import { uniformPercent } from "../../engine/weights.ts";
-import { WRITES_TRAFFIC } from "../../engine/vocabulary.ts";
+import { WRITES_TRAFFIC, type ErrorCode, type ReasonCode } from "../../engine/vocabulary.ts";
 
 export function clock(at: Date | string): string {
   return (typeof at === "string" ? at : at.toISOString()).replace("T", " ").replace(/\.\d+Z$/, "Z");
@@ -94,6 +94,7 @@ export function tickJson(plan: CompiledPlan, result: TickResult) {
     weights: { blue: w.blue, green: w.green },
     weightsMixed: w.mixed,
     reason: result.reason,
+    reasonCode: result.state?.reason.code ?? null,
     exitCode: result.exitCode,
     verdict: result.verdict ? { kind: result.verdict.kind, reasons: result.verdict.reasons } : null,
     events: result.events,
@@ -140,6 +141,9 @@ export interface StatusInput {
   observation: Observation | undefined;
   lock: LockInfo | undefined;
   reason: string;
+  /** The reason's stable code (null when the state is damaged); `refusalCode` when the next tick would refuse. */
+  reasonCode?: ReasonCode | null;
+  refusalCode?: ErrorCode;
   location: string;
   /**
    * The state exists but cannot be used: `damaged` (a StateError: corrupt, another plan's, unknown
@@ -183,6 +187,8 @@ export function statusJson(s: StatusInput) {
     pairs: pairs ?? null,
     pairsDiffer: !uniform,
     reason: s.reason,
+    reasonCode: s.reasonCode ?? null,
+    ...(s.refusalCode ? { refusalCode: s.refusalCode } : {}),
     pause: s.state?.pause ?? null,
     alarms: s.observation?.alarms.ok
       ? s.observation.alarms.value.alarms.map((a) => ({ name: a.name, state: a.state }))
