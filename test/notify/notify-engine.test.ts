@@ -115,7 +115,7 @@ describe("notification events", () => {
     ];
     const r = transition(state, undefined, plan, new Date(1000), { kind: "notified", results });
     expect(r.state.phase).toBe(state.phase);
-    expect(r.state.reason).toBe(state.reason);
+    expect(r.state.reason).toEqual(state.reason);
     expect(r.events.map((e) => [e.seq, e.type, e.evidence])).toEqual([
       [3, "notified", { sink: "hook", eventSeq: 2, attempt: 1 }],
       [4, "notify-failed", { sink: "slack", eventSeq: 2, attempt: 1, error: "ECONNREFUSED" }],
