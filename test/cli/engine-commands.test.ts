@@ -34,11 +34,18 @@ describe("advance, status, run, history", () => {
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({ phase: "baking", step: 1, weights: { blue: 90, green: 10 } });
     expect(weights(env)).toEqual({ blue: 90, green: 10 });
+    // The reason keeps its sentence and adds its stable code.
+    expect(r.json.reasonCode).toBe("entered");
 
     r = await env.cli(["--output", "json", "status", "plan.yaml"]);
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({ phase: "baking", step: 1, weights: { blue: 90, green: 10 } });
     expect(typeof r.json.reason).toBe("string");
+    expect(r.json).toMatchObject({
+      reasonCode: "baking",
+      reason: expect.stringMatching(/^Baking step 1 \(10% green\): \d+s left/),
+    });
+    expect(r.json.refusalCode).toBeUndefined();
 
     r = await env.cli(["run", "plan.yaml"]);
     expect(r.code).toBe(0);
