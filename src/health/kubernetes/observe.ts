@@ -17,6 +17,7 @@ import {
   podFindings,
   restartCounts,
   workloadFindings,
+  type KubernetesFinding,
   type WorkloadCount,
 } from "./checks.ts";
 import { connectEks, connectKubeconfig } from "./connect.ts";
@@ -108,7 +109,7 @@ export function snapshotFindings(
   settings: KubernetesSettings,
   now: Date,
   blue: Part<WorkloadCount[]> | undefined,
-): Finding[] {
+): KubernetesFinding[] {
   const findings = [
     ...nodeFindings(snapshot.nodes, settings.minZones),
     ...workloadFindings(snapshot.workloads),
