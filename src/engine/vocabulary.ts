@@ -228,5 +228,40 @@ export const ENGINE_FINDING_CODES = [
   "audit-unreadable",
   "blue-capacity-short",
   "hpa-max-too-low",
+  "addon-missing",
+  "addon-unhealthy",
+  "insight-error",
+  "insight-warning",
+  "nodegroup-missing",
+  "nodegroup-unhealthy",
+  "alarms-unreadable",
+  "green-unreadable",
+  "kubernetes-unreadable",
+  "listeners-unreadable",
+  "other-upgrades-unreadable",
+  "traffic-unreadable",
+  "endpoint-groups-unreadable",
+  "listener-arn-wrong",
+  "listener-wrong-region",
+  "rule-arn-wrong",
+  "rule-not-on-listener",
+  "endpoint-group-arn-wrong",
+  "endpoint-arn-wrong",
+  "listener-not-found",
+  "rule-not-found",
+  "target-group-not-found",
+  "listener-not-forward",
+  "listener-other-target-groups",
+  "target-group-not-attached",
+  "endpoint-group-not-found",
+  "endpoint-missing",
 ] as const;
 export type EngineFindingCode = (typeof ENGINE_FINDING_CODES)[number];
+
+/** A finding of the engine's own checks (observation.ts `Finding`, narrowed). */
+export interface EngineFinding {
+  severity: "error" | "warning" | "info";
+  code: EngineFindingCode;
+  message: string;
+  subject?: string;
+}

@@ -164,7 +164,11 @@ export function releaseDate(releaseVersion: string): Date | undefined {
 
 const DAY_MS = 86_400_000;
 
-function unreadable(what: string, r: { error: string; permission?: string }, subject?: string): ReadinessFinding {
+function unreadable(
+  what: string,
+  r: { error: string; permission?: string },
+  subject?: string,
+): ReadinessFinding {
   return r.permission
     ? {
         severity: "info",
@@ -224,7 +228,11 @@ function addonFindings(reading: ReadinessReading): ReadinessFinding[] {
   return findings;
 }
 
-function nodegroupFindings(reading: ReadinessReading, settings: ReadinessSettings, now: Date): ReadinessFinding[] {
+function nodegroupFindings(
+  reading: ReadinessReading,
+  settings: ReadinessSettings,
+  now: Date,
+): ReadinessFinding[] {
   const findings: ReadinessFinding[] = [];
   const clusterMinor = minor(reading.kubernetesVersion);
   for (const ng of reading.nodegroups) {

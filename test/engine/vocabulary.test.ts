@@ -37,9 +37,16 @@ function paused(): UpgradeState {
   return s;
 }
 
+/** The parts of a stored document the tests edit by hand. */
+interface Doc {
+  events: Record<string, unknown>[];
+  pause: Record<string, unknown>;
+  reason: unknown;
+}
+
 /** Parses a hand-edited document; returns the StateError it raises (it must raise one, never crash). */
-function damage(edit: (doc: Record<string, any>) => void): StateError {
-  const doc = JSON.parse(serializeState(paused())) as Record<string, any>;
+function damage(edit: (doc: Doc) => void): StateError {
+  const doc = JSON.parse(serializeState(paused())) as Doc;
   edit(doc);
   try {
     parseState(JSON.stringify(doc), "prod", "file s.json");
@@ -73,7 +80,7 @@ describe("vocabulary", () => {
   });
 
   it("an unknown event type, pause code or reason code is a damaged state naming the field", () => {
-    const event = damage((d) => (d.events[1].type = "drfit"));
+    const event = damage((d) => (d.events[1]!.type = "drfit"));
     expect(event.code).toBe("state-damaged");
     expect(event.exitCode).toBe(4);
     expect(event.message).toContain("events.1.type");
@@ -91,7 +98,7 @@ describe("vocabulary", () => {
         fc.string().filter((t) => !(EVENT_TYPES as readonly string[]).includes(t)),
         fc.string().filter((c) => !(PAUSE_CODES as readonly string[]).includes(c)),
         (type, code) => {
-          expect(damage((d) => (d.events[1].type = type)).code).toBe("state-damaged");
+          expect(damage((d) => (d.events[1]!.type = type)).code).toBe("state-damaged");
           expect(damage((d) => (d.pause.code = code)).code).toBe("state-damaged");
         },
       ),
@@ -100,7 +107,7 @@ describe("vocabulary", () => {
   });
 
   it("reads a state written before reasons had codes: the sentence becomes {code: legacy, text}", () => {
-    const doc = JSON.parse(serializeState(paused())) as Record<string, any>;
+    const doc = JSON.parse(serializeState(paused())) as Doc;
     doc.reason = "Baking step 1 (10% green): 30s left.";
     const s = parseState(JSON.stringify(doc), "prod", "f");
     expect(s.reason).toEqual({ code: "legacy", text: "Baking step 1 (10% green): 30s left." });

@@ -152,7 +152,11 @@ const CRASH = new Set(["CrashLoopBackOff"]);
 const IMAGE = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName"]);
 const CANNOT_START = new Set(["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 
-export function podFindings(pods: readonly V1Pod[], nowMs: number, pendingGraceMs: number): KubernetesFinding[] {
+export function podFindings(
+  pods: readonly V1Pod[],
+  nowMs: number,
+  pendingGraceMs: number,
+): KubernetesFinding[] {
   const findings: KubernetesFinding[] = [];
   for (const pod of pods) {
     const { subject, label } = ref("Pod", pod.metadata?.namespace ?? "default", pod.metadata?.name);

@@ -5,7 +5,7 @@
  * against its bake baseline with `excessRestarts` (engine/verdict.ts); this returns the current counts.
  */
 import type { ClusterReading } from "../../aws/ports.ts";
-import type { Finding, KubernetesObservation, Part } from "../../engine/observation.ts";
+import type { KubernetesObservation, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import { parseDuration } from "../../plan/duration.ts";
 import type { KubeApi } from "./api.ts";
