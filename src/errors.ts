@@ -1,6 +1,10 @@
 /**
  * Exit codes are a contract with users' CI pipelines (DESIGN.md, "Exit codes"). Keep them stable.
  */
+import type { ErrorCode } from "./engine/vocabulary.ts";
+
+export type { ErrorCode, ToolErrorCode } from "./engine/vocabulary.ts";
+
 export const ExitCode = {
   /** done, progressing, or waiting for time to pass (bake, change window) */
   Ok: 0,
@@ -33,7 +37,7 @@ export type Fault = "user" | "aws" | "tool";
  * Anything else that reaches the entry point is a bug (exit 1).
  */
 export class ToolError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
   readonly fault: Fault;
@@ -41,7 +45,7 @@ export class ToolError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: {
       hint?: string;
@@ -126,7 +130,7 @@ export class LockedError extends ToolError {
 
 /** The state file is damaged, from another plan, or of an unknown version (exit 4). */
 export class StateError extends ToolError {
-  constructor(code: string, message: string, hint: string) {
+  constructor(code: ErrorCode, message: string, hint: string) {
     super(code, message, { hint, exitCode: ExitCode.NeedsPerson, fault: "user" });
   }
 }

@@ -8,6 +8,7 @@ import { appendFile } from "node:fs/promises";
 import type { EventRecord, UpgradeState } from "../engine/state.ts";
 import type { Observation } from "../engine/observation.ts";
 import type { Verdict } from "../engine/verdict.ts";
+import { WRITES_TRAFFIC, type EventType } from "../engine/vocabulary.ts";
 import { nextStep } from "../notify/message.ts";
 import type { CommandContext } from "./context.ts";
 import { liveWeights } from "./render/text.ts";
@@ -29,9 +30,6 @@ export function inGitHubActions(env: NodeJS.ProcessEnv): boolean {
   return env.GITHUB_ACTIONS === "true" || Boolean(env.GITHUB_STEP_SUMMARY);
 }
 
-/** Events after which the weights read at the tick's start are out of date. */
-const WROTE = new Set(["shift-submitted", "in-sync", "rolled-back", "reconciled", "adopted"]);
-
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 
 export function summaryMarkdown(i: GitHubInput): string {
@@ -47,7 +45,7 @@ export function summaryMarkdown(i: GitHubInput): string {
   ];
   const live = liveWeights(i.observation);
   // Read at the start of the tick: once this tick wrote weights, the written split is the true one.
-  const wrote = i.events.some((e) => WROTE.has(e.type));
+  const wrote = i.events.some((e) => WRITES_TRAFFIC.has(e.type));
   if (live && live.length > 0) {
     lines.push(
       `| record pair | blue | green | green % (${wrote ? "written this tick" : "live"}) |`,
@@ -97,8 +95,13 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-const ERRORS = new Set(["rollback-started", "rolled-back"]);
-const WARNINGS = new Set(["paused", "drift", "drift-fight", "notify-failed"]);
+const ERRORS: ReadonlySet<EventType> = new Set<EventType>(["rollback-started", "rolled-back"]);
+const WARNINGS: ReadonlySet<EventType> = new Set<EventType>([
+  "paused",
+  "drift",
+  "drift-fight",
+  "notify-failed",
+]);
 
 /** `::error` for rollbacks, `::warning` for pauses (from this tick's events, or the phase for `status`). */
 export function workflowCommands(i: GitHubInput): string[] {

@@ -4,7 +4,14 @@
  * This is the only file that calls process.exit.
  */
 import { Command, CommanderError, Option } from "commander";
-import { ExitCode, InterruptedError, SignalExitCode, ToolError, UsageError } from "../errors.ts";
+import {
+  ExitCode,
+  InterruptedError,
+  SignalExitCode,
+  ToolError,
+  UsageError,
+  type ToolErrorCode,
+} from "../errors.ts";
 import type { CommandContext, CommandResult } from "./context.ts";
 import { consoleOutput, guardPipes } from "./output.ts";
 import { VERSION } from "../version.ts";
@@ -298,7 +305,7 @@ export function outputFromArgv(args: readonly string[]): "text" | "json" {
   return output;
 }
 
-const USAGE_CODES: Record<string, string> = {
+const USAGE_CODES: Record<string, ToolErrorCode> = {
   "commander.unknownCommand": "unknown-command",
   "commander.unknownOption": "unknown-option",
   "commander.missingArgument": "missing-argument",

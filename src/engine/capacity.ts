@@ -6,7 +6,8 @@
  */
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Draft } from "./draft.ts";
-import type { Finding, Observation } from "./observation.ts";
+import type { Observation } from "./observation.ts";
+import type { EngineFinding } from "./vocabulary.ts";
 
 export interface CapacityShort {
   workload: string;
@@ -61,7 +62,7 @@ export function replicasPerStep(
 export function rollbackShort(
   blueAtStart: Record<string, number>,
   blueNow: Record<string, number>,
-): Finding[] {
+): EngineFinding[] {
   return Object.entries(blueAtStart)
     .filter(([w, n]) => blueNow[w] !== undefined && blueNow[w] < n)
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -94,9 +95,12 @@ export function holdsForCapacity(d: Draft, k: number, obs: Observation): boolean
   if (s.writtenGreen > 0 && reading.blue.ok) d.findings.push(...rollbackShort(blue, reading.blue.value));
   const short = capacityShortfalls(blue, reading.green, step.green, capacity.headroom);
   if (short.length === 0) return false;
-  d.wait(
-    `Holding before step ${k} (${step.green}% green): green is too small: ${short.map((x) => describeShort(x, capacity.headroom)).join("; ")}. Scale green up (its HPA or GitOps); the upgrade moves on once it is.`,
-  );
+  d.wait({
+    code: "capacity",
+    step: k,
+    green: step.green,
+    text: short.map((x) => describeShort(x, capacity.headroom)).join("; "),
+  });
   return true;
 }
 
@@ -104,11 +108,11 @@ export function holdsForCapacity(d: Draft, k: number, obs: Observation): boolean
  * Preflight: a green HPA whose maxReplicas cannot reach what 100% needs is an error (the upgrade would
  * hold before the last step for ever). Blue's replicas now are its replicas at the start.
  */
-export function capacityPreflight(plan: CompiledPlan, obs: Observation): Finding[] {
+export function capacityPreflight(plan: CompiledPlan, obs: Observation): EngineFinding[] {
   const capacity = plan.doc.capacity;
   const reading = obs.kubernetes?.ok ? obs.kubernetes.value.capacity : undefined;
   if (!capacity || !reading?.hpaMax || !reading.blue.ok) return [];
-  const findings: Finding[] = [];
+  const findings: EngineFinding[] = [];
   for (const [workload, max] of Object.entries(reading.hpaMax).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const blue = reading.blue.value[workload];
     if (blue === undefined) continue;

@@ -5,7 +5,8 @@
 import type { ExitCode } from "../errors.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Finding } from "./observation.ts";
-import type { Evidence, EventRecord, Phase, UpgradeState } from "./state.ts";
+import type { Evidence, EventRecord, Phase, Reason, UpgradeState } from "./state.ts";
+import type { EventType, RefusalCode } from "./vocabulary.ts";
 
 /** A side effect, as plain data; the driver performs it through the ports. */
 export type Action =
@@ -17,7 +18,7 @@ export type Action =
 
 /** A command the transition refuses, with why and what to do (the driver turns it into a ToolError). */
 export interface Refusal {
-  code: string;
+  code: RefusalCode;
   message: string;
   hint: string;
   exitCode: ExitCode;
@@ -46,7 +47,7 @@ export class Draft {
   }
 
   event(
-    type: string,
+    type: EventType,
     message: string,
     extra: { from?: Phase; to?: Phase; evidence?: Evidence; step?: number } = {},
   ): void {
@@ -65,10 +66,10 @@ export class Draft {
   }
 
   /** Moves to `to` and logs it (a no-op phase change logs nothing). */
-  enter(to: Phase, type: string, message: string, evidence?: Evidence, step?: number): void {
+  enter(to: Phase, type: EventType, message: string, evidence?: Evidence, step?: number): void {
     const from = this.state.phase;
     this.state.phase = to;
-    this.state.reason = message;
+    this.state.reason = { code: "entered", event: type, text: message };
     this.event(type, message, {
       from,
       to,
@@ -77,7 +78,7 @@ export class Draft {
     });
   }
 
-  wait(reason: string, exitCode?: ExitCode): void {
+  wait(reason: Reason, exitCode?: ExitCode): void {
     this.state.reason = reason;
     if (exitCode !== undefined) this.exitCode = exitCode;
   }

@@ -12,6 +12,7 @@
  */
 import type { EventRecord, PairWeights } from "./state.ts";
 import { differingPairs } from "./weights.ts";
+import { DRIFT_EVENTS } from "./vocabulary.ts";
 
 /** Two drifts closer together than this are one writer fighting the tool, not two hand edits. */
 export const DRIFT_FIGHT_WINDOW_MS = 10 * 60_000;
@@ -40,7 +41,7 @@ export function recentDrift(
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
     if (now.getTime() - Date.parse(e.at) > windowMs) return undefined;
-    if (e.type === "drift" || e.type === "drift-fight") return e;
+    if (DRIFT_EVENTS.has(e.type)) return e;
   }
   return undefined;
 }

@@ -16,10 +16,14 @@ import type { Target } from "./state.ts";
 
 export type Severity = "error" | "warning" | "info";
 
-/** One thing a check found. `code` is stable (kebab-case); `subject` names the object (alarm, record, workload). */
-export interface Finding {
+/**
+ * One thing a check found. `code` is stable (kebab-case); `subject` names the object (alarm, record,
+ * workload). Each producer narrows `C` to its own `as const` list (vocabulary.ts ENGINE_FINDING_CODES,
+ * health/kubernetes/checks.ts, health/readiness.ts, health/audit/rules.ts).
+ */
+export interface Finding<C extends string = string> {
   severity: Severity;
-  code: string;
+  code: C;
   message: string;
   subject?: string;
 }

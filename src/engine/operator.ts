@@ -30,13 +30,13 @@ export function approve(d: Draft, by: string): void {
     `${by} approved ${gate.label}${expiry !== undefined ? ` (lapses after ${d.plan.doc.approvals.expireAfter})` : ""}.`,
     { evidence: { approvedBy: by } },
   );
-  d.wait(`Approved ${gate.label}; the next tick proceeds.`, ExitCode.Ok);
+  d.wait({ code: "approved", gate: gate.id, text: gate.label }, ExitCode.Ok);
 }
 
 export function manualRollback(d: Draft, by: string, reason: string | undefined): void {
   const s = d.state;
   if (s.phase === "rolled-back") {
-    d.wait("Already rolled back: all traffic is on blue.");
+    d.wait({ code: "already-rolled-back" });
     return;
   }
   if (s.phase === "completed" || s.phase === "retiring" || (s.intent && s.intent.action !== "shift")) {

@@ -34,10 +34,7 @@ export function reconcile(d: Draft, obs: Observation, weights: PairWeights[] | u
     return;
   }
   if (!weights) {
-    d.wait(
-      `Cannot read the traffic targets to check the interrupted change: ${trafficError(obs) ?? ""}. Looking again.`,
-      phaseExitCode(s.phase),
-    );
+    d.wait({ code: "traffic-unreadable", text: trafficError(obs) ?? "" }, phaseExitCode(s.phase));
     return;
   }
   if (intent.action === "delete-blue-records") {
@@ -113,7 +110,7 @@ export function outcome(d: Draft, obs: Observation | undefined, input: Input): v
         at,
       );
       d.event("shift-submitted", `Route 53 accepted the change to ${s.writtenGreen}% green.`, {
-        evidence: { changeIds: input.changes.map((c) => c.changeId) },
+        evidence: { changeIds: input.changes.map((c) => c.changeId), expectedGreen: s.writtenGreen },
       });
       d.actions.push({ type: "wait-insync", changeIds: s.change!.ids });
       return;
@@ -123,7 +120,7 @@ export function outcome(d: Draft, obs: Observation | undefined, input: Input): v
       else if (s.phase === "shifting") enterBaking(d, obs);
       return;
     case "still-pending":
-      d.wait(`Waiting for Route 53 to report INSYNC (${s.writtenGreen}% green).`);
+      d.wait({ code: "waiting-insync", green: s.writtenGreen });
       return;
     case "retired":
       delete s.intent;
@@ -135,9 +132,10 @@ export function outcome(d: Draft, obs: Observation | undefined, input: Input): v
       return;
     case "retire-pending":
       // The intent stays: the next tick asks EKS again (retiring is safe to repeat).
-      d.wait(
-        `Retiring blue cluster ${d.plan.doc.clusters.blue.name} (${d.plan.doc.retire.mode}): EKS is still working; the next tick keeps waiting.`,
-      );
+      d.wait({
+        code: "retire-pending",
+        text: `${d.plan.doc.clusters.blue.name} (${d.plan.doc.retire.mode})`,
+      });
       return;
     case "blue-records-deleted":
       delete s.intent;
@@ -149,9 +147,7 @@ export function outcome(d: Draft, obs: Observation | undefined, input: Input): v
       d.event("action-failed", `${input.action.type} failed: ${input.error}`, {
         evidence: { error: input.error },
       });
-      d.wait(
-        `${input.action.type} failed (${input.error}); the next tick checks what happened and continues.`,
-      );
+      d.wait({ code: "action-failed", action: input.action.type, text: input.error });
       return;
     default:
       return;

@@ -5,7 +5,7 @@
  */
 import type { EndpointGroupReading, ListenerReading } from "./ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
-import type { Finding } from "./observation.ts";
+import type { EngineFinding, EngineFindingCode } from "./vocabulary.ts";
 import {
   endpointGroupLabel,
   endpointGroupWeights,
@@ -29,13 +29,13 @@ function formatPercent(p: number): string {
   return Number.isInteger(p) ? `${p}%` : `${p.toFixed(1)}%`;
 }
 
-function error(code: string, message: string, subject: string): Finding {
+function error(code: EngineFindingCode, message: string, subject: string): EngineFinding {
   return { severity: "error", code, message, subject };
 }
 
 /** ARNs that name the wrong service, region or resource type: known from the plan alone. */
-export function listenerArnFindings(plan: CompiledPlan): Finding[] {
-  const out: Finding[] = [];
+export function listenerArnFindings(plan: CompiledPlan): EngineFinding[] {
+  const out: EngineFinding[] = [];
   const regions = new Set([plan.doc.region, plan.doc.clusters.blue.region, plan.doc.clusters.green.region]);
   for (const l of plan.doc.traffic.listeners) {
     const subject = `listener/${l.listenerArn}`;
@@ -117,8 +117,8 @@ export function listenerArnFindings(plan: CompiledPlan): Finding[] {
 export function listenerFindings(
   readings: readonly ListenerReading[],
   options: TargetPreflightOptions,
-): Finding[] {
-  const out: Finding[] = [];
+): EngineFinding[] {
+  const out: EngineFinding[] = [];
   for (const r of readings) {
     const label = listenerLabel(r.ref);
     const subject = r.ref.ruleArn ? `rule/${r.ref.ruleArn}` : `listener/${r.ref.listenerArn}`;
@@ -202,8 +202,8 @@ export function listenerFindings(
 export function endpointGroupFindings(
   readings: readonly EndpointGroupReading[],
   options: TargetPreflightOptions,
-): Finding[] {
-  const out: Finding[] = [];
+): EngineFinding[] {
+  const out: EngineFinding[] = [];
   for (const r of readings) {
     const label = endpointGroupLabel(r.ref);
     const subject = `endpoint-group/${r.ref.endpointGroupArn}`;
@@ -240,7 +240,7 @@ function startWeights(
   label: string,
   subject: string,
   options: TargetPreflightOptions,
-): Finding[] {
+): EngineFinding[] {
   if (w.percent === null) {
     return [
       {

@@ -7,6 +7,7 @@ import type { CompiledPlan } from "../plan/compile.ts";
 import { endpointGroupFindings, listenerArnFindings, listenerFindings } from "./preflight-targets.ts";
 import { liveGreenPercent } from "./weights.ts";
 import type { AlarmsObservation, Finding, Observation } from "./observation.ts";
+import type { EngineFinding, EngineFindingCode } from "./vocabulary.ts";
 import { conflictingUpgrades, targetLabels } from "./targets.ts";
 import { capacityPreflight } from "./capacity.ts";
 
@@ -22,7 +23,7 @@ function formatPercent(p: number): string {
   return Number.isInteger(p) ? `${p}%` : `${p.toFixed(1)}%`;
 }
 
-function clusterFindings(plan: CompiledPlan, cluster: ClusterReading): Finding[] {
+function clusterFindings(plan: CompiledPlan, cluster: ClusterReading): EngineFinding[] {
   const want = plan.doc.clusters.green;
   const subject = `cluster/${want.name}`;
   if (!cluster.exists) {
@@ -35,7 +36,7 @@ function clusterFindings(plan: CompiledPlan, cluster: ClusterReading): Finding[]
       },
     ];
   }
-  const findings: Finding[] = [];
+  const findings: EngineFinding[] = [];
   if (cluster.status !== "ACTIVE") {
     findings.push({
       severity: "error",
@@ -90,9 +91,9 @@ function componentFindings(
   kind: "nodegroup" | "addon",
   listed: readonly string[] | undefined,
   readings: readonly { name: string; status: string; issues: HealthIssue[] }[],
-): Finding[] {
+): EngineFinding[] {
   const label = kind === "nodegroup" ? "Node group" : "Add-on";
-  const findings: Finding[] = [];
+  const findings: EngineFinding[] = [];
   const names = listed ?? readings.map((r) => r.name);
   for (const name of names) {
     const reading = readings.find((r) => r.name === name);
@@ -120,8 +121,8 @@ function trafficFindings(
   plan: CompiledPlan,
   readings: readonly PairReading[],
   options: PreflightOptions,
-): Finding[] {
-  const findings: Finding[] = [];
+): EngineFinding[] {
+  const findings: EngineFinding[] = [];
   const firstGreen = plan.steps[0]?.green ?? 0;
   const shortestBake = Math.min(...plan.steps.map((s) => s.bakeMs)) / 1000;
   for (const r of readings) {
@@ -205,8 +206,8 @@ function trafficFindings(
   return findings;
 }
 
-function alarmFindings(plan: CompiledPlan, seen: AlarmsObservation): Finding[] {
-  const findings: Finding[] = [];
+function alarmFindings(plan: CompiledPlan, seen: AlarmsObservation): EngineFinding[] {
+  const findings: EngineFinding[] = [];
   for (const name of seen.missing) {
     const prefix = plan.doc.alarms.prefixes.includes(name) && !plan.doc.alarms.names.includes(name);
     findings.push({
@@ -255,7 +256,7 @@ function alarmFindings(plan: CompiledPlan, seen: AlarmsObservation): Finding[] {
   return findings;
 }
 
-function unreadable(code: string, what: string, error: string): Finding {
+function unreadable(code: EngineFindingCode, what: string, error: string): EngineFinding {
   return { severity: "error", code, message: `Could not read ${what}: ${error}` };
 }
 
@@ -265,7 +266,7 @@ export interface PreflightOptions {
 }
 
 /** Another upgrade, not finished, that has written one of this plan's targets: two writers would fight. */
-function otherUpgradeFindings(plan: CompiledPlan, others: Observation["others"]): Finding[] {
+function otherUpgradeFindings(plan: CompiledPlan, others: Observation["others"]): EngineFinding[] {
   if (!others) return [];
   if (!others.ok) {
     return [

@@ -14,6 +14,7 @@ import { resetBakeWatch } from "./watch.ts";
 import { parseDuration } from "../plan/duration.ts";
 import { describeWeights, differingPairs } from "./weights.ts";
 import { checkWindows } from "./windows.ts";
+import { PAUSE_EVENT, type PauseCode } from "./vocabulary.ts";
 
 export interface Gate {
   /** `step-N` or `retire` */
@@ -87,12 +88,12 @@ function mayMoveForward(
   d: Draft,
   gate: string,
   approvalNeeded: boolean,
-  phase: Phase,
+  phase: "awaiting-approval" | "waiting-to-retire",
   waitingFor: string,
 ): boolean {
   if (approvalNeeded && !validApproval(d, gate)) {
     if (d.state.phase !== phase) d.enter(phase, phase, waitingFor);
-    else d.wait(waitingFor);
+    d.wait({ code: "awaiting-approval", gate, text: waitingFor });
     return false;
   }
   return !waitForWindow(d);
@@ -102,8 +103,10 @@ function mayMoveForward(
 function waitForWindow(d: Draft): boolean {
   const check = checkWindows(d.plan.doc.changeWindows, d.now);
   if (check.open) return false;
-  const next = check.nextOpen ? ` (next opens ${check.nextOpen.toISOString()})` : "";
-  d.wait(`Waiting for change window${next}.`, ExitCode.Ok);
+  d.wait(
+    { code: "change-window", ...(check.nextOpen ? { until: check.nextOpen.toISOString() } : {}) },
+    ExitCode.Ok,
+  );
   return true;
 }
 
@@ -216,9 +219,11 @@ function rollbackStepDone(d: Draft): void {
   }
   const left = Date.parse(s.bakeStartedAt) + bakeMs - d.now.getTime();
   if (left > 0) {
-    d.wait(
-      `Rolling back gradually: ${s.writtenGreen}% green, ${Math.ceil(left / 1000)}s until the next step down.`,
-    );
+    d.wait({
+      code: "rollback-step",
+      green: s.writtenGreen,
+      until: new Date(Date.parse(s.bakeStartedAt) + bakeMs).toISOString(),
+    });
     return;
   }
   const target = stepBelow(d, s.writtenGreen);
@@ -229,12 +234,12 @@ function rollbackStepDone(d: Draft): void {
   d.event("rollback-step-started", `Rolling back gradually: shifting to ${target}% green.`, {
     evidence: { expectedGreen: target },
   });
-  d.wait(`Rolling back gradually: shifting to ${target}% green.`);
+  d.wait({ code: "rollback-shifting", green: target });
 }
 
 export function pause(
   d: Draft,
-  code: string,
+  code: PauseCode,
   reason: string,
   extra: { evidence?: Evidence; expectedGreen?: number; live?: PairWeights[] } = {},
 ): void {
@@ -249,7 +254,7 @@ export function pause(
   };
   s.pause = p;
   const evidence = { ...extra.evidence, pauseCode: code };
-  d.enter("paused", code === "drift" || code === "drift-fight" ? code : "paused", reason, evidence);
+  d.enter("paused", PAUSE_EVENT[code], reason, evidence);
   d.exitCode = ExitCode.NeedsPerson;
 }
 
@@ -264,9 +269,7 @@ export function retireNeedsApproval(d: Draft): boolean {
 export function mayRetire(d: Draft, obs: Observation | undefined): boolean {
   const { onBlue, unreadable } = targetsOnBlue(d.state, d.plan, obs);
   if (unreadable.length > 0) {
-    d.wait(
-      `Not retiring blue: cannot read ${unreadable.join(", ")} to check that none still sends traffic to blue; looking again.`,
-    );
+    d.wait({ code: "retire-unreadable", text: unreadable.join(", ") });
     return false;
   }
   if (onBlue.length === 0) return true;
@@ -288,7 +291,11 @@ export function retireOrComplete(d: Draft, retired = false, obs?: Observation): 
     const since = Date.parse(s.fullSince ?? s.bakeStartedAt ?? d.iso);
     const left = since + d.plan.retireAfterMs - d.now.getTime();
     if (left > 0) {
-      d.wait(`Green holds 100%; ${Math.ceil(left / 1000)}s until ${retireLabel(d.plan)} may start.`);
+      d.wait({
+        code: "retire-countdown",
+        text: retireLabel(d.plan),
+        until: new Date(since + d.plan.retireAfterMs).toISOString(),
+      });
       return;
     }
     if (!work) {

@@ -111,8 +111,12 @@ export function awaitSplit(d: Draft, obs: Observation, weights: PairWeights[] | 
       );
     return true;
   }
-  d.wait(
-    `Waiting for the observed split of step ${s.step}: ${words}${seen ? ` (tolerance ±${seen.tolerance} points)` : ""}; ${Math.max(0, Math.ceil((limit - waited) / 1000))}s until onNoConvergence (${split.onNoConvergence}).`,
-  );
+  d.wait({
+    code: "split",
+    step: s.step,
+    text: `${words}${seen ? ` (tolerance ±${seen.tolerance} points)` : ""}`,
+    until: new Date(since + limit).toISOString(),
+    then: split.onNoConvergence,
+  });
   return true;
 }

@@ -6,8 +6,16 @@
 import { z } from "zod";
 import { StateError } from "../errors.ts";
 import { AnalysisState } from "./analysis-state.ts";
+import { EVENT_TYPES, PAUSE_CODES, REASON_CODES } from "./vocabulary.ts";
 
-export const STATE_VERSION = 1;
+/**
+ * 2 since reasons are stored as a code and its parameters (1 stored a sentence). A version-1 state still
+ * reads (its sentence becomes a `legacy` reason) and is written back as 2, so an older release that meets
+ * it says "upgrade this one" (`state-version`) instead of calling it damaged.
+ */
+export const STATE_VERSION = 2;
+/** Versions this release reads. */
+const READABLE_VERSIONS: readonly unknown[] = [1, STATE_VERSION];
 export const STATE_KIND = "UpgradeState";
 
 export const PHASES = [
@@ -84,7 +92,7 @@ export const Evidence = z
     /** Unwatched time added to the current bake so far. */
     bakeUnwatchedMs: z.number().optional(),
     /** On `paused`, `drift`, `drift-fight`: the pause's code; on `rollback-started`: set after a hold timeout. */
-    pauseCode: z.string().optional(),
+    pauseCode: z.enum(PAUSE_CODES).optional(),
     holdTimeout: z.boolean().optional(),
     /** On `notified` / `notify-failed`: the sink's name and the seq of the event it was about. */
     sink: z.string().optional(),
@@ -97,7 +105,7 @@ export type Evidence = z.infer<typeof Evidence>;
 export const EventRecord = z.strictObject({
   seq: z.number().int().min(1),
   at: Iso,
-  type: z.string().min(1),
+  type: z.enum(EVENT_TYPES),
   from: Phase.optional(),
   to: Phase.optional(),
   step: z.number().int().min(0).optional(),
@@ -107,8 +115,8 @@ export const EventRecord = z.strictObject({
 export type EventRecord = z.infer<typeof EventRecord>;
 
 export const Pause = z.strictObject({
-  /** Stable code: drift, hold-timeout, verdict-fail, … */
-  code: z.string(),
+  /** Stable code: drift, hold-timeout, verdict-fail, … (vocabulary.ts PAUSE_CODES) */
+  code: z.enum(PAUSE_CODES),
   reason: z.string(),
   /** Phase to go back to on `resume`. */
   resumeTo: Phase,
@@ -117,6 +125,39 @@ export const Pause = z.strictObject({
   live: z.array(PairWeights).optional(),
 });
 export type Pause = z.infer<typeof Pause>;
+
+/**
+ * Why the upgrade waits or stopped: a code (vocabulary.ts REASON_CODES) and its parameters, turned into
+ * a sentence only where shown (`reasonText`, reason.ts). `text` holds the free part a code cannot
+ * rebuild (an event's message, a verdict's reasons); decisions read `code` and the typed fields.
+ */
+export const ReasonRecord = z.strictObject({
+  code: z.enum(REASON_CODES),
+  step: z.number().int().min(0).optional(),
+  green: z.number().optional(),
+  /** The end of a countdown (bake, hold, retire.after, rollback step, split) or when a window opens. */
+  until: Iso.optional(),
+  /** Unwatched time added to a bake (ms). */
+  unwatchedMs: z.number().min(0).optional(),
+  /** `holding`: the verdict's kind. */
+  verdict: z.enum(["error", "inconclusive"]).optional(),
+  /** `entered`: the event that changed the phase. */
+  event: z.enum(EVENT_TYPES).optional(),
+  /** `awaiting-approval`, `approved`: the gate. */
+  gate: z.string().optional(),
+  /** `action-failed`: the action's type. */
+  action: z.string().optional(),
+  /** `split`: what follows the wait (split.onNoConvergence). */
+  then: z.string().optional(),
+  text: z.string().optional(),
+});
+export type Reason = z.infer<typeof ReasonRecord>;
+
+/** A state written before reasons had codes stored a sentence: read as `{ code: "legacy", text }`. */
+export const StoredReason = z.union([
+  ReasonRecord,
+  z.string().transform((text): Reason => ({ code: "legacy", text })),
+]);
 
 /**
  * A traffic target this upgrade has written (or adopted): retirement re-reads every one of them, even
@@ -157,7 +198,9 @@ export const Target = z.discriminatedUnion("kind", [
 export type Target = z.infer<typeof Target>;
 
 export const UpgradeState = z.strictObject({
-  version: z.literal(STATE_VERSION),
+  version: z
+    .union([z.literal(1), z.literal(STATE_VERSION)])
+    .transform((): typeof STATE_VERSION => STATE_VERSION),
   kind: z.literal(STATE_KIND),
   plan: z.strictObject({ name: z.string().min(1), hash: z.string().min(1) }),
   createdAt: Iso,
@@ -186,8 +229,8 @@ export const UpgradeState = z.strictObject({
   blueReplicasAtStart: z.record(z.string(), z.number().int().min(0)).optional(),
   approvals: z.array(Approval),
   pause: Pause.optional(),
-  /** Why the upgrade waits or stopped, for `status`. */
-  reason: z.string(),
+  /** Why the upgrade waits or stopped, for `status`: a code and its parameters (a sentence in older states). */
+  reason: StoredReason,
   rollbackReason: z.string().optional(),
   /** Container restart counts when the current bake began (Kubernetes health). */
   restartBaseline: z.record(z.string(), z.number()).optional(),
@@ -210,7 +253,7 @@ export function newState(plan: { name: string; hash: string }, now: Date): Upgra
     step: 0,
     writtenGreen: 0,
     approvals: [],
-    reason: "not started",
+    reason: { code: "not-started" },
     events: [],
   };
 }
@@ -241,10 +284,10 @@ export function parseState(text: string, planName: string, where: string): Upgra
       DAMAGED_HINT,
     );
   }
-  if (head.version !== STATE_VERSION) {
+  if (!READABLE_VERSIONS.includes(head.version)) {
     throw new StateError(
       "state-version",
-      `The state ${where} has version ${JSON.stringify(head.version)}; this eks-bluegreen reads version ${STATE_VERSION}.`,
+      `The state ${where} has version ${JSON.stringify(head.version)}; this eks-bluegreen reads versions ${READABLE_VERSIONS.join(" and ")}.`,
       "Use the eks-bluegreen release that wrote it, or upgrade this one.",
     );
   }

@@ -33,6 +33,7 @@ import { recordTargets } from "./targets.ts";
 import { recordNotified, type NotifyResult } from "./notified.ts";
 import { bakeEndsAt, gapEvidence, gapWords, watchBake, type GapChange } from "./watch.ts";
 import { trafficWeights } from "./traffic.ts";
+import { reasonText } from "./reason.ts";
 import { describeWeights, differingPairs, uniformPercent } from "./weights.ts";
 
 export type { Action, Refusal } from "./draft.ts";
@@ -131,7 +132,7 @@ export function transition(
     actions: d.actions,
     events: d.events,
     exitCode: d.refusal?.exitCode ?? d.exitCode ?? phaseExitCode(d.state.phase),
-    reason: d.refusal?.message ?? d.state.reason,
+    reason: d.refusal?.message ?? reasonText(d.state.reason, now),
     ...(d.refusal ? { refusal: d.refusal } : {}),
     findings: d.findings,
     ...(verdict ? { verdict } : {}),
@@ -160,7 +161,7 @@ function tick(d: Draft, obs: Observation | undefined, adoptLive = false): Verdic
   }
   expireApprovals(d);
   if (s.phase === "paused") {
-    d.wait(s.pause?.reason ?? s.reason);
+    d.wait(s.pause ? { code: "paused", text: s.pause.reason } : s.reason);
     return undefined;
   }
   if (!obs) throw new Error("a tick needs an observation");
@@ -325,17 +326,20 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
       if (s.change && s.change.ids.length > 0)
         d.actions.push({ type: "wait-insync", changeIds: s.change.ids });
       else enterBaking(d, obs);
-      d.wait(`Waiting for Route 53 to report INSYNC for step ${s.step} (${s.writtenGreen}% green).`);
+      d.wait({ code: "waiting-insync", step: s.step, green: s.writtenGreen });
       return;
     case "baking": {
       // A bake without a recorded start (never written so) counts from now, as before.
       const ends = bakeEndsAt(s, d.plan) ?? d.now.getTime() + (d.plan.steps[s.step - 1]?.bakeMs ?? 0);
       const left = ends - d.now.getTime();
       if (left > 0 && !s.bakeCompletedAt) {
-        const added = s.bakeUnwatchedMs
-          ? ` (${Math.round(s.bakeUnwatchedMs / 1000)}s added for unwatched time)`
-          : "";
-        d.wait(`Baking step ${s.step} (${s.writtenGreen}% green): ${Math.ceil(left / 1000)}s left${added}.`);
+        d.wait({
+          code: "baking",
+          step: s.step,
+          green: s.writtenGreen,
+          until: new Date(ends).toISOString(),
+          ...(s.bakeUnwatchedMs ? { unwatchedMs: s.bakeUnwatchedMs } : {}),
+        });
         return;
       }
       const last = s.step >= d.plan.steps.length;
@@ -349,7 +353,7 @@ function progress(d: Draft, obs: Observation, verdict: Verdict): void {
             },
           });
         }
-        s.reason = `Bake of step ${s.step} complete.`;
+        s.reason = { code: "bake-complete", step: s.step };
         forward(d, s.step + 1, obs);
         return;
       }
@@ -388,7 +392,7 @@ function failed(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined):
   const why = verdict.reasons.join("; ");
   if (s.writtenGreen === 0 && s.step === 0) {
     // Nothing on green yet: there is nothing to roll back, only a reason not to start.
-    d.wait(`Not shifting while: ${why}.`, ExitCode.NeedsPerson);
+    d.wait({ code: "not-shifting", text: why }, ExitCode.NeedsPerson);
     return;
   }
   if (!d.plan.doc.rollback.automatic) {
@@ -414,10 +418,12 @@ function hold(d: Draft, verdict: Verdict, weights: PairWeights[] | undefined, ga
   }
   const held = d.now.getTime() - Date.parse(s.holdSince);
   if (held < d.plan.holdTimeoutMs) {
-    const left = Math.ceil((d.plan.holdTimeoutMs - held) / 1000);
-    d.wait(
-      `Holding (${verdict.kind}): ${why}. Looking again; ${left}s until rollback.onHoldTimeout applies.`,
-    );
+    d.wait({
+      code: "holding",
+      verdict: verdict.kind === "error" ? "error" : "inconclusive",
+      text: why,
+      until: new Date(Date.parse(s.holdSince) + d.plan.holdTimeoutMs).toISOString(),
+    });
     return;
   }
   const message = `Held for ${d.plan.doc.rollback.holdTimeout} without a clear verdict (${why}).`;

@@ -92,9 +92,20 @@ export function judge(
       const fired = alarms.value.history.filter((h) => h.to === "ALARM" && h.at >= since);
       if (fired.length > 0) {
         evidence.alarmHistory = fired.map((h) => ({ name: h.name, at: h.at, to: h.to }));
+        // One reason per alarm: one failing now, or an earlier transition of the same alarm, says it.
+        const said = new Set(
+          alarms.value.alarms
+            .filter(
+              (a) =>
+                a.state === "ALARM" ||
+                (a.state === "INSUFFICIENT_DATA" && plan.doc.alarms.insufficientData === "fail"),
+            )
+            .map((a) => a.name),
+        );
         for (const h of fired) {
-          if (!fail.some((f) => f.startsWith(`alarm ${h.name} `)))
-            fail.push(`alarm ${h.name} went to ALARM at ${h.at}`);
+          if (said.has(h.name)) continue;
+          said.add(h.name);
+          fail.push(`alarm ${h.name} went to ALARM at ${h.at}`);
         }
       }
     }

@@ -3,6 +3,7 @@
  * waits for and on whom, since when. Pure; `fleet status` and `fleet advance` render these rows.
  */
 import type { UpgradeState } from "../engine/state.ts";
+import { storedReasonText } from "../engine/reason.ts";
 import type { PlanReading } from "./read.ts";
 import { holdText, type Decision, type Hold } from "./rules.ts";
 
@@ -128,7 +129,7 @@ export function fleetRow(r: PlanReading, decision: Decision | undefined): FleetR
     weights: { blue: 100 - state.writtenGreen, green: state.writtenGreen },
     waitingFor: waitingFor(state),
     since: since(state),
-    reason: state.pause?.reason ?? state.reason,
+    reason: state.pause?.reason ?? storedReasonText(state),
     reasonCode: state.pause?.code ?? null,
   };
 }

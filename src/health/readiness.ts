@@ -14,6 +14,23 @@ import type {
   Ports,
 } from "../engine/ports.ts";
 import type { Finding } from "../engine/observation.ts";
+
+/** Every code the upgrade-readiness checks report. */
+export const READINESS_FINDING_CODES = [
+  "readiness-permission-denied",
+  "readiness-unreadable",
+  "addon-versions-unknown",
+  "addon-version-unsupported",
+  "addon-version-not-default",
+  "ami-type-unsupported",
+  "ami-release-old",
+  "fargate-profile-not-active",
+  "kubelet-version-skew",
+  "subnet-ips-short",
+  "readiness-needs-kubernetes",
+] as const;
+export type ReadinessFindingCode = (typeof READINESS_FINDING_CODES)[number];
+type ReadinessFinding = Finding<ReadinessFindingCode>;
 import type { CompiledPlan } from "../plan/compile.ts";
 
 /** Every finding code the readiness checks give (docs/health.md has a row for each). */
@@ -147,7 +164,11 @@ export function releaseDate(releaseVersion: string): Date | undefined {
 
 const DAY_MS = 86_400_000;
 
-function unreadable(what: string, r: { error: string; permission?: string }, subject?: string): Finding {
+function unreadable(
+  what: string,
+  r: { error: string; permission?: string },
+  subject?: string,
+): ReadinessFinding {
   return r.permission
     ? {
         severity: "info",
@@ -163,8 +184,8 @@ function unreadable(what: string, r: { error: string; permission?: string }, sub
       };
 }
 
-function addonFindings(reading: ReadinessReading): Finding[] {
-  const findings: Finding[] = [];
+function addonFindings(reading: ReadinessReading): ReadinessFinding[] {
+  const findings: ReadinessFinding[] = [];
   const denied = new Set<string>();
   for (const addon of reading.addons ?? []) {
     const subject = `addon/${addon.name}`;
@@ -207,8 +228,12 @@ function addonFindings(reading: ReadinessReading): Finding[] {
   return findings;
 }
 
-function nodegroupFindings(reading: ReadinessReading, settings: ReadinessSettings, now: Date): Finding[] {
-  const findings: Finding[] = [];
+function nodegroupFindings(
+  reading: ReadinessReading,
+  settings: ReadinessSettings,
+  now: Date,
+): ReadinessFinding[] {
+  const findings: ReadinessFinding[] = [];
   const clusterMinor = minor(reading.kubernetesVersion);
   for (const ng of reading.nodegroups) {
     const subject = `nodegroup/${ng.name}`;
@@ -236,7 +261,7 @@ function nodegroupFindings(reading: ReadinessReading, settings: ReadinessSetting
   return findings;
 }
 
-function fargateFindings(reading: ReadinessReading): Finding[] {
+function fargateFindings(reading: ReadinessReading): ReadinessFinding[] {
   const fargate = reading.fargate;
   if (!fargate) return [];
   if (!fargate.ok) return [unreadable("green's Fargate profiles", fargate)];
@@ -250,7 +275,7 @@ function fargateFindings(reading: ReadinessReading): Finding[] {
     }));
 }
 
-function kubeletFindings(reading: ReadinessReading, facts: KubernetesReadinessFacts): Finding[] {
+function kubeletFindings(reading: ReadinessReading, facts: KubernetesReadinessFacts): ReadinessFinding[] {
   const want = minor(reading.kubernetesVersion);
   if (want === undefined) return [];
   return facts.nodes
@@ -266,7 +291,7 @@ function kubeletFindings(reading: ReadinessReading, facts: KubernetesReadinessFa
 function subnetFindings(
   reading: ReadinessReading,
   facts: Read<KubernetesReadinessFacts> | undefined,
-): Finding[] {
+): ReadinessFinding[] {
   const subnets = reading.subnets;
   if (!subnets) return [];
   if (!subnets.ok) return [unreadable("the free IPs of green's subnets", subnets)];
@@ -293,7 +318,7 @@ export function readinessFindings(
   reading: ReadinessReading,
   settings: ReadinessSettings,
   now: Date,
-): Finding[] {
+): ReadinessFinding[] {
   const findings = [
     ...addonFindings(reading),
     ...nodegroupFindings(reading, settings, now),

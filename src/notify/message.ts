@@ -3,6 +3,8 @@
  * document; Slack gets an incoming-webhook payload (`text` for the notification, blocks for the phone).
  */
 import type { EventRecord, UpgradeState } from "../engine/state.ts";
+import { storedReasonText } from "../engine/reason.ts";
+import type { ReasonCode } from "../engine/vocabulary.ts";
 import type { Delivery } from "./events.ts";
 
 export const MESSAGE_KIND = "eks-bluegreen.notification";
@@ -19,6 +21,8 @@ export interface NotificationMessage {
     step: number;
     writtenGreen: number;
     reason: string;
+    /** The reason's stable code (vocabulary.ts REASON_CODES); `reason` is its sentence. */
+    reasonCode: ReasonCode;
     rollbackReason?: string;
     pause?: { code: string; reason: string };
     updatedAt: string;
@@ -55,7 +59,8 @@ export function buildMessage(d: Delivery, state: UpgradeState, file?: string): N
       phase: state.phase,
       step: state.step,
       writtenGreen: state.writtenGreen,
-      reason: state.reason,
+      reason: storedReasonText(state),
+      reasonCode: state.reason.code,
       ...(state.rollbackReason ? { rollbackReason: state.rollbackReason } : {}),
       ...(state.pause ? { pause: { code: state.pause.code, reason: state.pause.reason } } : {}),
       updatedAt: state.updatedAt,

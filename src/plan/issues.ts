@@ -75,7 +75,7 @@ function convert(issue: ZodIssue, root: z.ZodType, source: PlanSource): PlanIssu
       return issue.keys.map((key) => {
         const guess = nearest(key, known);
         const place = path.length ? `under ${formatPath(path)}` : "at the top level";
-        return {
+        const unknown: PlanIssue = {
           path: formatPath([...path, key]),
           message: `unknown field "${key}"`,
           hint: guess
@@ -83,6 +83,8 @@ function convert(issue: ZodIssue, root: z.ZodType, source: PlanSource): PlanIssu
             : `remove it; the fields allowed ${place} are: ${known.join(", ")}`,
           ...at([...path, key], "key"),
         };
+        if (guess) suggestions.set(unknown, formatPath([...path, guess]));
+        return unknown;
       });
     }
     case "invalid_type": {
@@ -184,14 +186,12 @@ export function byPosition(a: PlanIssue, b: PlanIssue): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }
 
+/** An unknown field's issue → the path of the field it was probably meant to be ("did you mean"). */
+const suggestions = new WeakMap<PlanIssue, string>();
+
 export function fromZodIssues(issues: readonly ZodIssue[], root: z.ZodType, source: PlanSource): PlanIssue[] {
   const converted = issues.flatMap((issue) => convert(issue, root, source));
   // `gren` → "did you mean green?" already says what `steps[0].green: is required` would.
-  const suggested = new Set(
-    converted.flatMap((i) => {
-      const guess = /^did you mean "(.+)"\?$/.exec(i.hint ?? "")?.[1];
-      return guess && i.message.startsWith("unknown field") ? [i.path.replace(/[^.[\]]+$/, guess)] : [];
-    }),
-  );
+  const suggested = new Set(converted.flatMap((i) => suggestions.get(i) ?? []));
   return converted.filter((i) => !(i.message === "is required" && suggested.has(i.path))).sort(byPosition);
 }

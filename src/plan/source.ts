@@ -104,7 +104,7 @@ export function parseYaml(text: string): ParseOutcome {
       ok: false,
       issues: doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        const code = e.message.startsWith("Source contains multiple documents") ? "MULTIPLE_DOCS" : e.code;
+        const code = e.code;
         const message =
           code === "MULTIPLE_DOCS" ? "the file holds more than one YAML document" : firstLine(e.message);
         return {

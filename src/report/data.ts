@@ -6,6 +6,8 @@
  */
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { EventRecord, UpgradeState } from "../engine/state.ts";
+import { storedReasonText } from "../engine/reason.ts";
+import type { ReasonCode } from "../engine/vocabulary.ts";
 
 export interface AlarmLane {
   name: string;
@@ -38,6 +40,8 @@ export interface ReportData {
     step: number;
     writtenGreen: number;
     reason: string;
+    /** The reason's stable code (vocabulary.ts REASON_CODES); `reason` is its sentence. */
+    reasonCode: ReasonCode;
     rollbackReason?: string;
     createdAt: string;
     updatedAt: string;
@@ -191,7 +195,8 @@ export function reportData(state: UpgradeState, plan: CompiledPlan, now: Date): 
       phase: state.phase,
       step: state.step,
       writtenGreen: state.writtenGreen,
-      reason: state.reason,
+      reason: storedReasonText(state),
+      reasonCode: state.reason.code,
       ...(state.rollbackReason ? { rollbackReason: state.rollbackReason } : {}),
       createdAt: state.createdAt,
       updatedAt: state.updatedAt,

@@ -11,7 +11,7 @@
  * the lease before its wait and during it. Every state write is conditional on the version this tick
  * read or wrote: that check, not the lock, is what keeps two writers from both winning.
  */
-import { AwsError, ExitCode, LockedError, StateError, ToolError } from "../errors.ts";
+import { AwsError, ExitCode, LockedError, StateError, ToolError, type ErrorCode } from "../errors.ts";
 import type { Ports } from "../engine/ports.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { Lease, LockInfo, LockOwner, StateStore } from "../state/store.ts";
@@ -99,7 +99,7 @@ export interface TickResult {
 /** A command the engine refused (preflight errors, changed plan, drift, nothing to approve…). */
 export class RefusedError extends ToolError {
   readonly findings: Finding[];
-  constructor(code: string, message: string, hint: string, exitCode: ExitCode, findings: Finding[] = []) {
+  constructor(code: ErrorCode, message: string, hint: string, exitCode: ExitCode, findings: Finding[] = []) {
     super(code, message, { hint, exitCode, fault: "user" });
     this.findings = findings;
   }

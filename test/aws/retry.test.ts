@@ -103,7 +103,7 @@ describe("classifyError", () => {
       kind: "programmer",
       retryable: false,
     });
-    expect(classifyError(new ToolError("bad", "bad"))).toMatchObject({
+    expect(classifyError(new ToolError("internal", "bad"))).toMatchObject({
       kind: "programmer",
       retryable: false,
     });

@@ -27,6 +27,8 @@ describe("demo", () => {
     expect(doc.upgrades[0].path).toEqual([0, 5, 25, 50, 100]);
     expect(doc.upgrades[1].path).toEqual([0, 5, 25, 50, 0]);
     expect(doc.upgrades[1].note).toMatch(/checkout-5xx/);
+    // Read from the rollback's evidence (the alarms it saw), not from its message.
+    expect(doc.upgrades[1].alarmFired).toBe(true);
     // The third: a green-versus-blue comparison rolls back at 50% while no alarm fired, and each bake
     // started once the observed split converged.
     expect(doc.upgrades[2]).toMatchObject({ exitCode: 3, path: [0, 10, 50, 0], alarmFired: false });

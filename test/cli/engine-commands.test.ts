@@ -2,6 +2,7 @@
  * The engine's commands end to end: the built CLI against the sandbox, as an operator or a CI job
  * would run them, with a plan compressed to one-second bakes.
  */
+import { REASON_CODES } from "../../src/engine/vocabulary.ts";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -34,11 +35,18 @@ describe("advance, status, run, history", () => {
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({ phase: "baking", step: 1, weights: { blue: 90, green: 10 } });
     expect(weights(env)).toEqual({ blue: 90, green: 10 });
+    // The reason keeps its sentence and adds its stable code.
+    expect(r.json.reasonCode).toBe("entered");
 
     r = await env.cli(["--output", "json", "status", "plan.yaml"]);
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({ phase: "baking", step: 1, weights: { blue: 90, green: 10 } });
     expect(typeof r.json.reason).toBe("string");
+    // The bake is seconds long here: status may already preview the next step.
+    expect(REASON_CODES).toContain(r.json.reasonCode);
+    if (r.json.reasonCode === "baking")
+      expect(r.json.reason).toMatch(/^Baking step 1 \(10% green\): \d+s left/);
+    expect(r.json.refusalCode).toBeUndefined();
 
     r = await env.cli(["run", "plan.yaml"]);
     expect(r.code).toBe(0);
@@ -116,6 +124,7 @@ describe("approval gates, drift, rollback", () => {
     r = await env.cli(["--output", "json", "status", "plan.yaml"]);
     expect(r.json.pairsDiffer).toBe(true);
     expect(r.json.pause).toMatchObject({ code: "drift", expectedGreen: 10 });
+    expect(r.json.reasonCode).toBe("paused");
     const text = await env.cli(["status", "plan.yaml"]);
     expect(text.stdout).toMatch(/www.example.com A: blue 90 \/ green 60/);
     r = await env.cli(["--output", "json", "resume", "plan.yaml"]);
@@ -170,6 +179,10 @@ describe("locks, damaged state, changed plan", () => {
     r = await env.cli(["--output", "json", "advance", "plan.yaml"]);
     expect(r.code).toBe(4);
     expect(r.json.error.code).toBe("plan-changed");
+    // status says the next tick would refuse, by code.
+    r = await env.cli(["--output", "json", "status", "plan.yaml"]);
+    expect(r.json.refusalCode).toBe("plan-changed");
+    expect(REASON_CODES).toContain(r.json.reasonCode);
     r = await env.cli(["--output", "json", "resume", "plan.yaml", "--accept-plan-change"]);
     expect(r.code).toBe(0);
     expect((await env.cli(["advance", "plan.yaml"])).code).toBe(0);

@@ -44,6 +44,7 @@ describe("gradual rollback", () => {
     r = await h.advance();
     expect(r.state?.phase).toBe("rolling-back");
     expect(greens(h)).toEqual([10, 10]);
+    expect(r.state?.reason).toMatchObject({ code: "rollback-step", green: 10 });
     expect(r.reason).toMatch(/10% green, 20s until the next step down/);
     h.clock.advance(21_000);
     r = await h.advance();

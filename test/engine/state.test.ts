@@ -41,7 +41,7 @@ describe("state document", () => {
   });
 
   it("rejects an unknown version and another plan's state", () => {
-    expect(code(() => parseState(JSON.stringify({ ...base(), version: 2 }), "prod", "f"))).toBe(
+    expect(code(() => parseState(JSON.stringify({ ...base(), version: 3 }), "prod", "f"))).toBe(
       "state-version",
     );
     expect(code(() => parseState(serializeState(base()), "staging", "f"))).toBe("state-other-plan");
@@ -49,7 +49,7 @@ describe("state document", () => {
 
   it("rejects hand edits that contradict the document", () => {
     const gap = base();
-    gap.events.push({ seq: 3, at: now.toISOString(), type: "x", step: 0, message: "x" });
+    gap.events.push({ seq: 3, at: now.toISOString(), type: "created", step: 0, message: "x" });
     expect(code(() => parseState(serializeState(gap), "prod", "f"))).toBe("state-inconsistent");
     const paused = { ...base(), phase: "paused" };
     expect(code(() => parseState(JSON.stringify(paused), "prod", "f"))).toBe("state-inconsistent");

@@ -69,6 +69,7 @@ describe("first tick", () => {
     let r = await h.advance();
     expect(r.exitCode).toBe(ExitCode.NeedsPerson);
     expect(r.state?.phase).toBe("awaiting-approval");
+    expect(r.state?.reason).toMatchObject({ code: "awaiting-approval", gate: "step-1" });
     expect(r.reason).toMatch(/approve/);
     expect(h.world.calls).toEqual([]);
     r = await h.input({ kind: "approve", by: "alice" });
@@ -164,7 +165,7 @@ describe("verdicts", () => {
     let r = await h.advance();
     expect(r.exitCode).toBe(0);
     expect(r.state?.phase).toBe("baking");
-    expect(r.reason).toMatch(/Holding \(inconclusive\)/);
+    expect(r.state?.reason).toMatchObject({ code: "holding", verdict: "inconclusive" });
     h.clock.advance(5 * 60_000);
     r = await h.advance();
     expect(r.state?.phase).toBe("paused");
@@ -311,7 +312,7 @@ describe("change windows", () => {
     expect(greens(h)).toEqual([10, 10]);
     h.clock.t = Date.parse("2026-03-08T03:00:00Z");
     r = await h.advance();
-    expect(r.reason).toMatch(/change window/);
+    expect(r.state?.reason.code).toBe("change-window");
     expect(greens(h)).toEqual([10, 10]);
     h.world.setAlarm("errors", "ALARM");
     r = await h.advance();
@@ -393,7 +394,7 @@ describe("a slow retirement", () => {
     let r = await h.advance();
     expect(r.exitCode).toBe(0);
     expect(r.state?.phase).toBe("retiring");
-    expect(r.reason).toMatch(/still working/);
+    expect(r.state?.reason.code).toBe("retire-pending");
     r = await h.advance();
     expect(r.state?.phase).toBe("completed");
     expect(h.world.blue.deleted).toBe(true);

@@ -39,6 +39,23 @@ describe("verdict", () => {
     expect(judge(await look(since), plan, later).kind).toBe("pass");
   });
 
+  it("names each alarm once: in ALARM now and in history, or in history twice", async () => {
+    const { plan, world, look } = await setup();
+    const since = world.clock.now();
+    for (const state of ["ALARM", "OK", "ALARM"] as const) {
+      world.clock.advance(1000);
+      world.setAlarm("latency", state);
+    }
+    let v = judge(await look(since), plan, since.toISOString());
+    expect(v.reasons.filter((r) => r.includes("latency"))).toEqual(["alarm latency is in ALARM"]);
+    world.clock.advance(1000);
+    world.setAlarm("latency", "OK");
+    v = judge(await look(since), plan, since.toISOString());
+    expect(v.reasons.filter((r) => r.includes("latency"))).toEqual([
+      expect.stringMatching(/^alarm latency went to ALARM at /),
+    ]);
+  });
+
   it("INSUFFICIENT_DATA holds, fails or is ignored as the plan says", async () => {
     for (const [mode, kind] of [
       ["hold", "inconclusive"],

@@ -4,6 +4,7 @@
  * single hook recording outcomes through `transition` (gap-free), and a lost record repeating a delivery
  * with the same key.
  */
+import type { EventType } from "../../src/engine/vocabulary.ts";
 import { describe, expect, it } from "vitest";
 import { newState, type EventRecord, type UpgradeState } from "../../src/engine/state.ts";
 import { dueDeliveries, notifyEventsOf, sinksOf, type Sink } from "../../src/notify/events.ts";
@@ -14,7 +15,7 @@ import { testPlan } from "../support/fake-world.ts";
 import { harness } from "../engine/harness.ts";
 import type { Delivery } from "../../src/notify/events.ts";
 
-function ev(seq: number, type: string, evidence?: EventRecord["evidence"]): EventRecord {
+function ev(seq: number, type: EventType, evidence?: EventRecord["evidence"]): EventRecord {
   return {
     seq,
     at: "2026-01-01T00:00:00.000Z",
@@ -58,7 +59,14 @@ describe("notification events", () => {
     expect(notifyEventsOf(ev(1, "completed"))).toEqual(["completed"]);
     expect(notifyEventsOf(ev(1, "retired"))).toEqual(["retired"]);
     expect(notifyEventsOf(ev(1, "rolled-back"))).toEqual(["rolled-back"]);
-    for (const type of ["created", "shift-submitted", "in-sync", "hold", "notified", "notify-failed"])
+    for (const type of [
+      "created",
+      "shift-submitted",
+      "in-sync",
+      "hold",
+      "notified",
+      "notify-failed",
+    ] as const)
       expect(notifyEventsOf(ev(1, type))).toEqual([]);
   });
 
@@ -107,7 +115,7 @@ describe("notification events", () => {
     ];
     const r = transition(state, undefined, plan, new Date(1000), { kind: "notified", results });
     expect(r.state.phase).toBe(state.phase);
-    expect(r.state.reason).toBe(state.reason);
+    expect(r.state.reason).toEqual(state.reason);
     expect(r.events.map((e) => [e.seq, e.type, e.evidence])).toEqual([
       [3, "notified", { sink: "hook", eventSeq: 2, attempt: 1 }],
       [4, "notify-failed", { sink: "slack", eventSeq: 2, attempt: 1, error: "ECONNREFUSED" }],

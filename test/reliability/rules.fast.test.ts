@@ -3,6 +3,7 @@
  * world: a shift cut short between two Route 53 requests is finished (only the rest is sent), and a
  * writer that keeps putting its weights back is a fight over the records (adopting stops).
  */
+import type { EventType } from "../../src/engine/vocabulary.ts";
 import { describe, expect, it } from "vitest";
 import { SimulatedCrash, RefusedError } from "../../src/runner/driver.ts";
 import { cutShortShift, DRIFT_FIGHT_WINDOW_MS, recentDrift } from "../../src/engine/interruptions.ts";
@@ -33,7 +34,7 @@ describe("cutShortShift", () => {
 
 describe("recentDrift", () => {
   const at = (ms: number) => new Date(Date.parse("2026-03-02T10:00:00Z") + ms);
-  const ev = (seq: number, type: string, ms: number): EventRecord => ({
+  const ev = (seq: number, type: EventType, ms: number): EventRecord => ({
     seq,
     type,
     at: at(ms).toISOString(),

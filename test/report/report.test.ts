@@ -4,6 +4,7 @@
  * match the state, and nothing is fetched. A missing or damaged state exits 4. A 1,000-pair plan with
  * a long history stays under 2 MB.
  */
+import type { EventType } from "../../src/engine/vocabulary.ts";
 import { execFile } from "node:child_process";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -206,7 +207,7 @@ describe("report", () => {
       records.map((r) => ({ name: `${r.name} A`, blue: 100 - g, green: g, percent: g }));
     let t = Date.parse("2026-01-01T00:00:00Z");
     const events: EventRecord[] = [];
-    const push = (type: string, extra: Partial<EventRecord> = {}) => {
+    const push = (type: EventType, extra: Partial<EventRecord> = {}) => {
       t += 30_000;
       events.push({
         seq: events.length + 1,

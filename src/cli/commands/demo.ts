@@ -12,7 +12,8 @@ import { stringify } from "yaml";
 import type { CommandContext, CommandResult } from "../context.ts";
 import { ExitCode, ToolError } from "../../errors.ts";
 import { Plan, type PlanInput } from "../../plan/schema.ts";
-import type { UpgradeState } from "../../engine/state.ts";
+import { parseState, type UpgradeState } from "../../engine/state.ts";
+import { splitWords } from "../../engine/split.ts";
 import { demoPlans, demoTraffic, FAST, NORMAL } from "../demo/plans.ts";
 import { runCli } from "../demo/run-child.ts";
 
@@ -31,12 +32,13 @@ interface Outcome {
   splits: string[];
 }
 
+/** The upgrade's state, read and checked as every command reads it; undefined while none is written yet. */
 async function readState(dir: string, name: string): Promise<UpgradeState | undefined> {
+  const file = join(dir, ".eks-bluegreen", name, "state.json");
   try {
-    return JSON.parse(
-      await readFile(join(dir, ".eks-bluegreen", name, "state.json"), "utf8"),
-    ) as UpgradeState;
+    return parseState(await readFile(file, "utf8"), name, `file ${file}`);
   } catch {
+    // Not written yet (the watcher polls from the start); a damaged state fails the run itself.
     return undefined;
   }
 }
@@ -45,8 +47,8 @@ function outcome(name: string, exitCode: number, state: UpgradeState | undefined
   const events = state?.events ?? [];
   const path = [0];
   for (const e of events) {
-    const m = /to (\d+)% green/.exec(e.message);
-    if (e.type === "shift-submitted" && m) path.push(Number(m[1]));
+    const green = e.evidence?.expectedGreen;
+    if (e.type === "shift-submitted" && green !== undefined) path.push(green);
   }
   const first = events[0] ? Date.parse(events[0].at) : 0;
   const last = events.at(-1) ? Date.parse(events.at(-1)!.at) : first;
@@ -64,7 +66,11 @@ function outcome(name: string, exitCode: number, state: UpgradeState | undefined
   const alarms = (rollback?.evidence?.alarms ?? []) as { state: string }[];
   const splits = events
     .filter((e) => e.type === "split-converged")
-    .map((e) => /written \d+% \/ observed [\d.]+%/.exec(e.message)?.[0] ?? "");
+    .map((e) => {
+      const split = (e.evidence as { observedSplit?: { green: number | null; target: number } } | undefined)
+        ?.observedSplit;
+      return split ? splitWords(split) : "";
+    });
   return {
     plan: name,
     exitCode,
@@ -72,7 +78,9 @@ function outcome(name: string, exitCode: number, state: UpgradeState | undefined
     path,
     seconds: (last - first) / 1000,
     note,
-    alarmFired: alarms.some((a) => a.state === "ALARM") || /alarm/i.test(state?.rollbackReason ?? ""),
+    alarmFired:
+      alarms.some((a) => a.state === "ALARM") ||
+      (rollback?.evidence?.alarmHistory ?? []).some((h) => h.to === "ALARM"),
     splits,
   };
 }

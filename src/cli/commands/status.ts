@@ -9,6 +9,7 @@ import { loadState } from "../../runner/driver.ts";
 import { observe } from "../../runner/observe.ts";
 import { openSession } from "../../runner/session.ts";
 import { transition } from "../../engine/transition.ts";
+import type { ErrorCode, ReasonCode } from "../../engine/vocabulary.ts";
 import { statusJson, statusText } from "../render/text.ts";
 import { describeSkew, SKEW_SHOWN_MS } from "../../state/lock-info.ts";
 import { reportToGitHub } from "../github.ts";
@@ -43,13 +44,19 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   let reason = damaged
     ? `${damaged.message} ${damaged.hint ?? ""}`.trim()
     : "Not started: run `eks-bluegreen run` or `eks-bluegreen advance`.";
+  let reasonCode: ReasonCode | null = damaged ? null : "not-started";
+  let refusalCode: ErrorCode | undefined;
   if (state) {
+    reasonCode = state.reason.code;
     try {
       const preview = transition(state, observation, plan, ctx.now());
       reason = preview.refusal ? `${preview.refusal.message} ${preview.refusal.hint}` : preview.reason;
+      reasonCode = preview.state.reason.code;
+      refusalCode = preview.refusal?.code;
     } catch (error) {
       if (!(error instanceof ToolError)) throw error;
       reason = error.message;
+      refusalCode = error.code;
     }
   }
   const stateProblem = damaged
@@ -64,20 +71,18 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
     observation,
     lock,
     reason,
+    reasonCode,
+    ...(refusalCode ? { refusalCode } : {}),
     location: store.location,
     stateProblem,
     now: ctx.now(),
   };
-  const text = statusText(input);
   // Green's Kubernetes lines go after the alarms, before the reason and the lock.
-  const at = text.findIndex((l) => l.startsWith("  reason "));
-  text.splice(
-    at < 0 ? text.length : at,
-    0,
-    ...statusKubernetesText(plan, observation),
-    ...statusAnalysisText(plan, state),
-  );
-  text.push(...lockLines(text, lockError, skewMs));
+  const text = statusText(input, {
+    afterAlarms: [...statusKubernetesText(plan, observation), ...statusAnalysisText(plan, state)],
+    ...(lockError ? { lock: `unreadable: ${lockError.message}` } : {}),
+  });
+  text.push(...skewLines(skewMs));
   for (const line of text) ctx.out.print(line);
   // An AWS read that failed (timed out, not an AWS answer, refused) needs a person: exit 4, as `plan`.
   const unreadable =
@@ -113,14 +118,8 @@ export async function handler(options: { file: string }, ctx: CommandContext): P
   };
 }
 
-/** Replaces "lock free" by "unreadable" when the lock could not be read; adds the clock skew past 5 s. */
-function lockLines(text: string[], lockError: Error | undefined, skewMs: number | undefined): string[] {
-  if (lockError) {
-    const at = text.findIndex((l) => l.startsWith("  lock "));
-    const line = `  lock     unreadable: ${lockError.message}`;
-    if (at >= 0) text[at] = line;
-    else text.push(line);
-  }
+/** The clock skew, past 5 s. */
+function skewLines(skewMs: number | undefined): string[] {
   return skewMs !== undefined && Math.abs(skewMs) > SKEW_SHOWN_MS
     ? [`  clock    ${describeSkew(skewMs)} (locks are judged by S3's clock, so this does not affect them)`]
     : [];

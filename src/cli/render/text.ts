@@ -11,6 +11,7 @@ import type { EventRecord, PairWeights, UpgradeState } from "../../engine/state.
 import { approvalExpiresAt, approvalLapsed } from "../../engine/rules.ts";
 import { trafficError, trafficWeights } from "../../engine/traffic.ts";
 import { uniformPercent } from "../../engine/weights.ts";
+import { WRITES_TRAFFIC, type ErrorCode, type ReasonCode } from "../../engine/vocabulary.ts";
 
 export function clock(at: Date | string): string {
   return (typeof at === "string" ? at : at.toISOString()).replace("T", " ").replace(/\.\d+Z$/, "Z");
@@ -77,11 +78,9 @@ export function stepLabel(state: UpgradeState | undefined, plan: CompiledPlan): 
   return `${step}/${plan.steps.length}`;
 }
 
-const WROTE = new Set(["shift-submitted", "reconciled", "rolled-back", "adopted", "bake-restarted"]);
-
 /** After a tick that wrote weights, the observation taken before it is stale: report what was written. */
 function tickWeights(result: TickResult): { blue: number; green: number; mixed: boolean } {
-  const wrote = result.events.some((e) => WROTE.has(e.type));
+  const wrote = result.events.some((e) => WRITES_TRAFFIC.has(e.type));
   const { blue, green, mixed } = weightsSummary(result.state, wrote ? undefined : result.observation);
   return { blue, green, mixed };
 }
@@ -95,6 +94,7 @@ export function tickJson(plan: CompiledPlan, result: TickResult) {
     weights: { blue: w.blue, green: w.green },
     weightsMixed: w.mixed,
     reason: result.reason,
+    reasonCode: result.state?.reason.code ?? null,
     exitCode: result.exitCode,
     verdict: result.verdict ? { kind: result.verdict.kind, reasons: result.verdict.reasons } : null,
     events: result.events,
@@ -141,6 +141,9 @@ export interface StatusInput {
   observation: Observation | undefined;
   lock: LockInfo | undefined;
   reason: string;
+  /** The reason's stable code (null when the state is damaged); `refusalCode` when the next tick would refuse. */
+  reasonCode?: ReasonCode | null;
+  refusalCode?: ErrorCode;
   location: string;
   /**
    * The state exists but cannot be used: `damaged` (a StateError: corrupt, another plan's, unknown
@@ -184,6 +187,8 @@ export function statusJson(s: StatusInput) {
     pairs: pairs ?? null,
     pairsDiffer: !uniform,
     reason: s.reason,
+    reasonCode: s.reasonCode ?? null,
+    ...(s.refusalCode ? { refusalCode: s.refusalCode } : {}),
     pause: s.state?.pause ?? null,
     alarms: s.observation?.alarms.ok
       ? s.observation.alarms.value.alarms.map((a) => ({ name: a.name, state: a.state }))
@@ -196,7 +201,15 @@ export function statusJson(s: StatusInput) {
   };
 }
 
-export function statusText(s: StatusInput): string[] {
+/**
+ * The `status` lines. `sections.afterAlarms`: lines other renderers add after the alarms, before the
+ * reason (Kubernetes, analysis); `sections.lock`: the lock line's text when the shell knows better than
+ * `s.lock` (the lock could not be read).
+ */
+export function statusText(
+  s: StatusInput,
+  sections: { afterAlarms?: readonly string[]; lock?: string } = {},
+): string[] {
   const j = statusJson(s);
   const lines = [
     `Upgrade ${j.plan} (${s.plan.file})`,
@@ -214,6 +227,7 @@ export function statusText(s: StatusInput): string[] {
     for (const p of j.pairs) lines.push(`    ${pairLine(p)}`);
   }
   lines.push(`  alarms   ${alarmsLine(s.observation)}`);
+  lines.push(...(sections.afterAlarms ?? []));
   lines.push(`  reason   ${j.reason}`);
   if (s.state?.pause?.expectedGreen !== undefined) {
     lines.push(`  expected ${s.state.pause.expectedGreen}% green on every pair`);
@@ -228,7 +242,7 @@ export function statusText(s: StatusInput): string[] {
     lines.push(`  approval ${a.gate} by ${a.by} at ${clock(a.at)}${note}`);
   }
   lines.push(
-    `  lock     ${s.lock ? `held by ${s.lock.command} (pid ${s.lock.pid} on ${s.lock.host}, since ${clock(s.lock.startedAt)}, lease until ${clock(s.lock.leaseUntil)})` : "free"}`,
+    `  lock     ${sections.lock !== undefined ? sections.lock : s.lock ? `held by ${s.lock.command} (pid ${s.lock.pid} on ${s.lock.host}, since ${clock(s.lock.startedAt)}, lease until ${clock(s.lock.leaseUntil)})` : "free"}`,
   );
   lines.push(`  state    ${s.location}`);
   return lines;

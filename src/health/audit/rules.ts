@@ -4,7 +4,7 @@
  * nodes and zones, disruption budgets, Guaranteed QoS for critical workloads, and API versions the
  * target Kubernetes version no longer serves.
  */
-import { workloadFindings } from "./workload-rules.ts";
+import { WORKLOAD_CODES, workloadFindings } from "./workload-rules.ts";
 import type { Finding, Severity } from "../../engine/observation.ts";
 import type { InsightReading } from "../../engine/ports.ts";
 import { nodeZone } from "../kubernetes/checks.ts";
@@ -42,7 +42,26 @@ export interface AuditOptions {
   block?: readonly string[];
 }
 
-export interface AuditFinding extends Finding {
+/** Every code the resilience audit reports (rules.ts, api-rules.ts, workload-rules.ts). */
+export const AUDIT_FINDING_CODES = [
+  "no-readiness-probe",
+  "no-liveness-probe",
+  "replicas-one-node",
+  "replicas-one-zone",
+  "single-replica",
+  "no-spread",
+  "no-pdb",
+  "pdb-blocks-drain",
+  "critical-not-found",
+  "not-guaranteed-qos",
+  "removed-api",
+  "deprecated-api",
+  "eks-insight",
+  ...WORKLOAD_CODES,
+] as const;
+export type AuditFindingCode = (typeof AUDIT_FINDING_CODES)[number];
+
+export interface AuditFinding extends Finding<AuditFindingCode> {
   subject: string;
   /** Severity error: the upgrade should not go on. */
   blocking: boolean;

@@ -3,6 +3,26 @@
  * the object (`Kind namespace/name`) and why; `error` findings fail a check, `warning` ones are shown.
  */
 import type { Finding } from "../../engine/observation.ts";
+
+/** Every code the Kubernetes health checks report (health/kubernetes). */
+export const KUBERNETES_FINDING_CODES = [
+  "node-not-ready",
+  "node-cordoned",
+  "no-ready-nodes",
+  "node-zones",
+  "workload-unavailable",
+  "pod-crash-looping",
+  "pod-image-pull",
+  "pod-cannot-start",
+  "pod-pending",
+  "argocd-out-of-sync",
+  "argocd-unhealthy",
+  "parity-missing",
+  "parity-short",
+  "parity-unknown",
+] as const;
+export type KubernetesFindingCode = (typeof KUBERNETES_FINDING_CODES)[number];
+export type KubernetesFinding = Finding<KubernetesFindingCode>;
 import {
   desiredReplicas,
   readyReplicas,
@@ -27,8 +47,8 @@ export function nodeReady(node: V1Node): boolean {
   return (node.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 }
 
-export function nodeFindings(nodes: readonly V1Node[], minZones: number): Finding[] {
-  const findings: Finding[] = [];
+export function nodeFindings(nodes: readonly V1Node[], minZones: number): KubernetesFinding[] {
+  const findings: KubernetesFinding[] = [];
   const ready = nodes.filter(nodeReady);
   for (const node of nodes) {
     const { subject, label } = ref("Node", undefined, node.metadata?.name);
@@ -105,8 +125,8 @@ function rollout(w: Workload): Rollout {
   };
 }
 
-export function workloadFindings(workloads: readonly Workload[]): Finding[] {
-  const findings: Finding[] = [];
+export function workloadFindings(workloads: readonly Workload[]): KubernetesFinding[] {
+  const findings: KubernetesFinding[] = [];
   for (const w of workloads) {
     const r = rollout(w);
     const { subject, label } = ref(
@@ -132,8 +152,12 @@ const CRASH = new Set(["CrashLoopBackOff"]);
 const IMAGE = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName"]);
 const CANNOT_START = new Set(["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 
-export function podFindings(pods: readonly V1Pod[], nowMs: number, pendingGraceMs: number): Finding[] {
-  const findings: Finding[] = [];
+export function podFindings(
+  pods: readonly V1Pod[],
+  nowMs: number,
+  pendingGraceMs: number,
+): KubernetesFinding[] {
+  const findings: KubernetesFinding[] = [];
   for (const pod of pods) {
     const { subject, label } = ref("Pod", pod.metadata?.namespace ?? "default", pod.metadata?.name);
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
@@ -197,9 +221,9 @@ export function restartCounts(pods: readonly V1Pod[]): Record<string, number> {
   return counts;
 }
 
-export function argoFindings(applications: readonly ArgoApplication[] | undefined): Finding[] {
+export function argoFindings(applications: readonly ArgoApplication[] | undefined): KubernetesFinding[] {
   if (!applications) return [];
-  const findings: Finding[] = [];
+  const findings: KubernetesFinding[] = [];
   for (const app of applications) {
     const { subject, label } = ref("Application", app.metadata?.namespace ?? "argocd", app.metadata?.name);
     const sync = app.status?.sync?.status ?? "Unknown";
@@ -254,9 +278,9 @@ export function parityFindings(
   blue: readonly WorkloadCount[],
   green: readonly WorkloadCount[],
   minReadyPercent: number,
-): Finding[] {
+): KubernetesFinding[] {
   const byId = new Map(green.map((g) => [`${g.kind}/${g.namespace}/${g.name}`, g]));
-  const findings: Finding[] = [];
+  const findings: KubernetesFinding[] = [];
   for (const b of blue) {
     const { subject, label } = ref(b.kind, b.namespace, b.name);
     const g = byId.get(`${b.kind}/${b.namespace}/${b.name}`);

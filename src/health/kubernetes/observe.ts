@@ -5,7 +5,7 @@
  * against its bake baseline with `excessRestarts` (engine/verdict.ts); this returns the current counts.
  */
 import type { ClusterReading } from "../../engine/ports.ts";
-import type { Finding, KubernetesObservation, Part } from "../../engine/observation.ts";
+import type { KubernetesObservation, Part } from "../../engine/observation.ts";
 import type { CompiledPlan } from "../../plan/compile.ts";
 import { parseDuration } from "../../plan/duration.ts";
 import { KubernetesHealth } from "../../plan/schema.ts";
@@ -18,6 +18,7 @@ import {
   podFindings,
   restartCounts,
   workloadFindings,
+  type KubernetesFinding,
   type WorkloadCount,
 } from "./checks.ts";
 import { connectEks, connectKubeconfig } from "./connect.ts";
@@ -111,7 +112,7 @@ export function snapshotFindings(
   settings: KubernetesSettings,
   now: Date,
   blue: Part<WorkloadCount[]> | undefined,
-): Finding[] {
+): KubernetesFinding[] {
   const findings = [
     ...nodeFindings(snapshot.nodes, settings.minZones),
     ...workloadFindings(snapshot.workloads),
