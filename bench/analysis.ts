@@ -15,7 +15,6 @@
  * `npx tsx bench/analysis.ts` runs it alone and writes its section of docs/performance.md (between the
  * analysis markers); `npm run bench` (or `--only analysis`) lists its figures in the table.
  */
-import { readFile, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PlanInput } from "../src/plan/schema.ts";
 import { benchPlan, benchWorld, type BenchWorld } from "./lib/fixtures.ts";
@@ -23,6 +22,7 @@ import { driverFor, tick } from "./lib/driver.ts";
 import { isOp, waitForCall } from "./lib/calls.ts";
 import { startCli } from "./lib/cli.ts";
 import { describeMachine } from "./lib/machine.ts";
+import { printFigures, writeMarkedSection } from "./lib/section.ts";
 import { formatMs, max, median } from "./lib/stats.ts";
 import type { Bench, Figure } from "./run.ts";
 
@@ -392,14 +392,7 @@ ${END}`;
 }
 
 export async function writeAnalysisSection(file: URL, section: string): Promise<void> {
-  const doc = await readFile(file, "utf8");
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? `${doc.slice(0, start)}${section}${doc.slice(end + END.length)}`
-      : `${doc.trimEnd()}\n\n${section}\n`;
-  await writeFile(file, next);
+  await writeMarkedSection(file, "analysis", section);
 }
 
 export const bench: Bench = {
@@ -412,10 +405,7 @@ export const bench: Bench = {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const machine = describeMachine();
   const r = await benchAnalysis();
-  for (const f of analysisFigures(r)) {
-    const value = f.unit === "ms" ? formatMs(f.value) : String(f.value);
-    process.stdout.write(`${f.name}: ${value}${f.note ? `  (${f.note})` : ""}\n`);
-  }
+  printFigures(analysisFigures(r));
   const where = `${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}, ${machine.date}`;
   await writeAnalysisSection(new URL("../docs/performance.md", import.meta.url), analysisSection(r, where));
   process.stdout.write(`\nMachine: ${where}. Section written to docs/performance.md.\n`);

@@ -28,6 +28,7 @@ import {
 } from "../src/analysis/index.ts";
 import { Sampler, normalQuantile, seededRandom } from "./lib/random.ts";
 import { raw } from "./lib/raw.ts";
+import { replaceMarkedSection } from "./lib/section.ts";
 import type { Bench, Figure } from "./run.ts";
 
 /** The traffic the windows model: a modest service behind one ALB per cluster. */
@@ -382,17 +383,8 @@ export function writeJudgementSection(
   r: JudgementResult,
   file: URL | string = new URL("../docs/performance.md", import.meta.url),
 ): void {
-  const text = readFileSync(file, "utf8");
-  const start = "<!-- judgement:start -->";
-  const end = "<!-- judgement:end -->";
-  const body = `${start}\n${judgementSection(r)}\n${end}`;
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  const next =
-    from >= 0 && to > from
-      ? `${text.slice(0, from)}${body}${text.slice(to + end.length)}`
-      : `${text.trimEnd()}\n\n${body}\n`;
-  writeFileSync(file, next);
+  const body = `<!-- judgement:start -->\n${judgementSection(r)}\n<!-- judgement:end -->`;
+  writeFileSync(file, replaceMarkedSection(readFileSync(file, "utf8"), "judgement", body));
 }
 
 export const bench: Bench = {

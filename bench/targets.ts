@@ -6,7 +6,6 @@
  * polling every 1.5 s. `npx tsx bench/targets.ts` runs it alone and writes its section of
  * docs/performance.md (between the targets markers); `npm run bench` lists its figures in the table.
  */
-import { readFile, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PlanInput } from "../src/plan/schema.ts";
 import { alarmNames, benchPlan, benchWorld, type BenchWorld } from "./lib/fixtures.ts";
@@ -14,6 +13,7 @@ import { driverFor, tick } from "./lib/driver.ts";
 import { countByOperation, isOp, waitForCall } from "./lib/calls.ts";
 import { startCli } from "./lib/cli.ts";
 import { describeMachine } from "./lib/machine.ts";
+import { printFigures, writeMarkedSection } from "./lib/section.ts";
 import { formatMs, max, median } from "./lib/stats.ts";
 import type { Bench, Figure } from "./run.ts";
 
@@ -334,14 +334,7 @@ ${END}`;
 }
 
 export async function writeTargetsSection(file: URL, section: string): Promise<void> {
-  const doc = await readFile(file, "utf8");
-  const start = doc.indexOf(START);
-  const end = doc.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? `${doc.slice(0, start)}${section}${doc.slice(end + END.length)}`
-      : `${doc.trimEnd()}\n\n${section}\n`;
-  await writeFile(file, next);
+  await writeMarkedSection(file, "targets", section);
 }
 
 export const bench: Bench = {
@@ -354,10 +347,7 @@ export const bench: Bench = {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const machine = describeMachine();
   const r = await benchTargets();
-  for (const f of targetsFigures(r)) {
-    const value = f.unit === "ms" ? formatMs(f.value) : String(f.value);
-    process.stdout.write(`${f.name}: ${value}${f.note ? `  (${f.note})` : ""}\n`);
-  }
+  printFigures(targetsFigures(r));
   const where = `${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverage}, ${machine.date}`;
   await writeTargetsSection(new URL("../docs/performance.md", import.meta.url), targetsSection(r, where));
   process.stdout.write(`\nMachine: ${where}. Section written to docs/performance.md.\n`);
