@@ -31,7 +31,7 @@ export interface FleetRow {
   waitingFor: WaitingFor | null;
   since: string | null;
   reason: string;
-  /** Coded reason: the pause code, the hold code, the state error code. */
+  /** Coded reason: the pause code, else the state's reason code; the hold code; the state error code. */
   reasonCode: string | null;
   hold: Hold | null;
   lock: { holder: string; command: string; leaseUntil: string } | null;
@@ -130,7 +130,7 @@ export function fleetRow(r: PlanReading, decision: Decision | undefined): FleetR
     waitingFor: waitingFor(state),
     since: since(state),
     reason: state.pause?.reason ?? storedReasonText(state),
-    reasonCode: state.pause?.code ?? null,
+    reasonCode: state.pause?.code ?? state.reason.code,
   };
 }
 

@@ -61,6 +61,12 @@ describe("fleet rows", () => {
         since,
       ]);
     }
+    // A running upgrade's row carries its state's reason code (a paused one, the pause's).
+    const baking = reading({
+      ...cases[0]![0],
+      reason: { code: "baking", step: 1, green: 10, until: "2026-01-01T01:05:00.000Z" },
+    });
+    expect(fleetRow(baking, move).reasonCode).toBe("baking");
     const paused = fleetRow(reading(cases[6]![0]), move);
     expect(paused).toMatchObject({
       reasonCode: "drift",
