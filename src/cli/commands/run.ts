@@ -67,7 +67,9 @@ export async function handler(
       }
       view.update(r.state, r.observation, r.reason);
       const phase = r.state?.phase;
-      if ((phase === "awaiting-approval" || phase === "waiting-to-retire") && hinted !== r.reason) {
+      // On a terminal the live panel shows the command; a log gets it once per wait.
+      const waiting = phase === "awaiting-approval" || phase === "waiting-to-retire";
+      if (waiting && !ctx.out.isTTY && hinted !== r.reason) {
         hinted = r.reason;
         view.note(
           `From another shell: eks-bluegreen approve ${plan.file}   (or: eks-bluegreen rollback ${plan.file})`,
