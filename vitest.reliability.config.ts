@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 120_000,
     pool: "forks",
+    setupFiles: ["test/support/quiet-sdk-notice.ts"],
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     globalSetup: ["test/reliability/support/report.ts"],
   },
