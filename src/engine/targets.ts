@@ -40,32 +40,12 @@ export function recordPairs(plan: CompiledPlan): RecordPairRef[] {
   }));
 }
 
-/** The targets the plan names, in the form the state keeps. */
+/** The targets the plan names, in the form the state keeps: the refs the ports read, each with its kind. */
 export function planTargets(plan: CompiledPlan): Target[] {
-  const { records, listeners, accelerators } = plan.doc.traffic;
   return [
-    ...records.map((r) => ({
-      kind: "record" as const,
-      ...(r.zoneId !== undefined ? { zoneId: r.zoneId } : {}),
-      ...(r.zoneName !== undefined ? { zoneName: r.zoneName } : {}),
-      name: r.name,
-      type: r.type,
-      blue: r.blue,
-      green: r.green,
-    })),
-    ...listeners.map((l) => ({
-      kind: "listener" as const,
-      listenerArn: l.listenerArn,
-      ...(l.ruleArn !== undefined ? { ruleArn: l.ruleArn } : {}),
-      blue: l.blue,
-      green: l.green,
-    })),
-    ...accelerators.map((a) => ({
-      kind: "accelerator" as const,
-      endpointGroupArn: a.endpointGroupArn,
-      blue: a.blue,
-      green: a.green,
-    })),
+    ...recordPairs(plan).map((r) => ({ kind: "record" as const, ...r })),
+    ...listenerRefs(plan).map((l) => ({ kind: "listener" as const, ...l })),
+    ...endpointGroupRefs(plan).map((a) => ({ kind: "accelerator" as const, ...a })),
   ];
 }
 
