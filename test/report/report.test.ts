@@ -124,7 +124,7 @@ describe("report", () => {
     }
   });
 
-  it("a plan with analysis: one chart per metric with blue and green, its numbers those of the evidence", async () => {
+  it("a plan with analysis: one chart per metric with blue and green, one point per evaluation, its numbers those of the state", async () => {
     env = await setup(analysisPlan());
     const model = env.sandbox.world.traffic.describe()!;
     env.sandbox.world.traffic.configure({
@@ -142,8 +142,17 @@ describe("report", () => {
     expect(page.charts).toBe("drawn");
 
     // Every evaluation in the evidence, per side: `analysis` events (at the event's time, `{ value }`)
-    // and the last evaluations carried by the rollback (with their own time, plain numbers).
+    // and the last evaluations carried by the rollback (with their own time, plain numbers), and the
+    // state's series of every evaluation (the event log records verdict changes only).
     const expected = new Map<string, { green: number | null; blue: number | null }>();
+    const state = JSON.parse(
+      await readFile(join(env.dir, ".eks-bluegreen/e2e/state.json"), "utf8"),
+    ) as UpgradeState;
+    const series = state.analysis?.series?.["error-rate"] ?? [];
+    // One evaluation per GetMetricData call (one metric, no split query): each is in the series.
+    const evaluations = env.sandbox.calls.filter((c) => c.operation === "GetMetricData").length;
+    expect(series).toHaveLength(evaluations);
+    for (const p of series) expected.set(new Date(p.at).toISOString(), { green: p.green, blue: p.blue });
     const side = (v: unknown) =>
       v && typeof v === "object" ? ((v as { value: number | null }).value ?? null) : ((v as number) ?? null);
     for (const e of history.events) {
@@ -159,7 +168,9 @@ describe("report", () => {
         (e.evidence as { analysis: { verdict: string }[] }).analysis.some((a) => a.verdict === "fail"),
     )!;
     expect(failed).toBeDefined();
-    expect(expected.size).toBeGreaterThanOrEqual(1);
+    // More evaluations than logged `analysis` events: the chart has every one, not only the changes.
+    expect(expected.size).toBe(evaluations);
+    expect(evaluations).toBeGreaterThan(history.events.filter((e) => e.type === "analysis").length);
 
     expect(page.metricCharts).toHaveLength(1);
     const [chart] = page.metricCharts;
@@ -278,7 +289,7 @@ function analysisPlan(): PlanInput {
   });
   return compressedPlan({
     steps: [
-      { green: 10, bake: "1s" },
+      { green: 10, bake: "4s" }, // several evaluations of one verdict: one `analysis` event
       { green: 50, bake: "6s" },
       { green: 100, bake: "1s" },
     ],
@@ -297,6 +308,7 @@ function analysisPlan(): PlanInput {
           compare: { direction: "higher-is-worse", maxRatio: 1.5, maxIncrease: 0.5 },
           minData: { datapoints: 2 },
           failureLimit: 0,
+          inconclusiveLimit: 20,
           window: "3s",
         },
       ],
