@@ -131,17 +131,17 @@ function stepState(s: UpgradeState): AnalysisState {
 /**
  * Evaluations kept per metric in `state.analysis.series`: 360 is 6 h at the default 1 m interval, more
  * than a plan's bakes usually last, so a whole upgrade's evaluations stay for the report (at a 10 s
- * interval, the last hour). The state is rewritten every tick, so the series is also bounded over all
- * metrics: past 10 metrics they share 3,600 points (about 150 bytes each in the pretty-printed state,
- * so at most about 0.5 MB), never fewer than 10 each.
+ * interval, the last hour). The state is rewritten every tick and the report page must stay under 2 MB
+ * even for a 1,000-pair plan, so the series is also bounded over all metrics: past 6 metrics they share
+ * 2,400 points (10 metrics keep 240 each, 4 h at 1 m; about 150 bytes a point in the pretty-printed
+ * state, so at most about 0.35 MB).
  */
 export const SERIES_PER_METRIC = 360;
-export const SERIES_TOTAL = 3600;
-const SERIES_MIN = 10;
+export const SERIES_TOTAL = 2400;
 
-/** How many evaluations each metric keeps, for a plan with `metrics` metrics. */
+/** How many evaluations each metric keeps, for a plan with `metrics` metrics (at least 1). */
 export function seriesLimit(metrics: number): number {
-  return Math.max(SERIES_MIN, Math.min(SERIES_PER_METRIC, Math.floor(SERIES_TOTAL / Math.max(1, metrics))));
+  return Math.max(1, Math.min(SERIES_PER_METRIC, Math.floor(SERIES_TOTAL / Math.max(1, metrics))));
 }
 
 /** Appends one evaluation to a metric's series, dropping the oldest beyond `limit`. */

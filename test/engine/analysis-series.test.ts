@@ -138,11 +138,11 @@ describe("the series of every evaluation", () => {
     expect(parseState(text, p.name, "test").analysis?.series).toBeUndefined();
   });
 
-  it("is bounded over all metrics: past 10 metrics they share 3,600 points", () => {
+  it("is bounded over all metrics: past 6 metrics they share 2,400 points", () => {
     expect(seriesLimit(1)).toBe(360);
-    expect(seriesLimit(10)).toBe(360);
-    expect(seriesLimit(20)).toBe(180);
-    expect(seriesLimit(100)).toBe(36);
-    expect(seriesLimit(10_000)).toBe(10);
+    expect(seriesLimit(6)).toBe(360);
+    expect(seriesLimit(10)).toBe(240);
+    expect(seriesLimit(100)).toBe(24);
+    expect(seriesLimit(5000)).toBe(1);
   });
 });

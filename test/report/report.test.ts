@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { reportData } from "../../src/report/data.ts";
 import { renderReport } from "../../src/report/html.ts";
+import { seriesLimit } from "../../src/engine/analysis.ts";
 import { newState, type EventRecord, type UpgradeState } from "../../src/engine/state.ts";
 import { testPlan } from "../support/fake-world.ts";
 import type { PlanInput } from "../../src/plan/schema.ts";
@@ -205,7 +206,7 @@ describe("report", () => {
     expect(r.stderr).toMatch(/not valid JSON/);
   });
 
-  it("a 1,000-pair plan with a long history stays under 2 MB and renders", async () => {
+  it("a 1,000-pair plan with a long history and a full metric series stays under 2 MB and renders", async () => {
     const records = Array.from({ length: 1000 }, (_, i) => ({
       zoneId: "Z1",
       name: `svc-${i}.example.com.`,
@@ -249,11 +250,24 @@ describe("report", () => {
       evidence: { alarms: [{ name: "errors", state: "ALARM" }], weights: weights(10) },
     });
     push("rolled-back");
+    // A full metric series as the state bounds it (10 metrics x 240 evaluations, seriesLimit).
+    const series = Object.fromEntries(
+      Array.from({ length: 10 }, (_, m) => [
+        `metric-${m}`,
+        Array.from({ length: seriesLimit(10) }, (_, i) => ({
+          at: new Date(Date.parse("2026-01-01T00:00:00Z") + i * 60_000).toISOString(),
+          blue: 0.1234567 + i / 1000,
+          green: 0.2345678 + i / 1000,
+          verdict: "pass" as const,
+        })),
+      ]),
+    );
     const full: UpgradeState = {
       ...state,
       phase: "rolled-back",
       events,
       updatedAt: new Date(t).toISOString(),
+      analysis: { series },
     };
     const { readFileSync } = await import("node:fs");
     const { createRequire } = await import("node:module");
@@ -273,6 +287,8 @@ describe("report", () => {
     expect(page.fields).toMatchObject({ phase: "rolled-back", events: String(events.length) });
     expect(page.eventRows).toBe(events.length);
     for (const n of page.inkedPixels) expect(n).toBeGreaterThan(500);
+    expect(page.metricCharts).toHaveLength(10);
+    expect(page.metricValues).toHaveLength(10 * seriesLimit(10));
   });
 });
 
