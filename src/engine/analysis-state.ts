@@ -1,7 +1,8 @@
 /**
  * What the state remembers of metric analysis (absent in older states, and in plans without
  * `analysis`): when metrics were last evaluated, each metric's limit counts within the current step and
- * its last verdict and values (for `status`), and the observed split of the current step.
+ * its last verdict and values (for `status`), the observed split of the current step, and a bounded
+ * series of every evaluation's values per metric (for the report page).
  */
 import { z } from "zod";
 
@@ -26,6 +27,15 @@ export const MetricLast = z.strictObject({
 });
 export type MetricLast = z.infer<typeof MetricLast>;
 
+/** One evaluation of one metric: when, each side's value (null: no data) and the verdict. */
+export const MetricPoint = z.strictObject({
+  at: Iso,
+  blue: z.number().nullable(),
+  green: z.number().nullable(),
+  verdict: z.enum(METRIC_VERDICTS),
+});
+export type MetricPoint = z.infer<typeof MetricPoint>;
+
 export const AnalysisState = z.strictObject({
   /** When the last evaluation's readings were judged. */
   lastEvaluatedAt: Iso.optional(),
@@ -43,5 +53,11 @@ export const AnalysisState = z.strictObject({
     .optional(),
   /** The step whose observed split converged (its bake started then). */
   convergedStep: z.number().int().min(0).optional(),
+  /**
+   * Every evaluation per metric, oldest first, across steps: a ring of the latest ones (analysis.ts
+   * `seriesLimit`), so the report charts each evaluation while `history` logs only verdict changes.
+   * Absent in older states.
+   */
+  series: z.record(z.string(), z.array(MetricPoint)).optional(),
 });
 export type AnalysisState = z.infer<typeof AnalysisState>;

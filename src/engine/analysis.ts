@@ -22,7 +22,7 @@ import {
 import { parseDuration } from "../plan/duration.ts";
 import type { CompiledPlan } from "../plan/compile.ts";
 import type { AnalysisMetricDoc } from "../plan/schema.ts";
-import type { AnalysisState, MetricLast } from "./analysis-state.ts";
+import type { AnalysisState, MetricLast, MetricPoint } from "./analysis-state.ts";
 import type { Draft } from "./draft.ts";
 import type { Observation } from "./observation.ts";
 import type { Phase, UpgradeState } from "./state.ts";
@@ -128,6 +128,31 @@ function stepState(s: UpgradeState): AnalysisState {
   return a;
 }
 
+/**
+ * Evaluations kept per metric in `state.analysis.series`: 360 is 6 h at the default 1 m interval, more
+ * than a plan's bakes usually last, so a whole upgrade's evaluations stay for the report (at a 10 s
+ * interval, the last hour). The state is rewritten every tick and the report page must stay under 2 MB
+ * even for a 1,000-pair plan, so the series is also bounded over all metrics: past 6 metrics they share
+ * 2,400 points (10 metrics keep 240 each, 4 h at 1 m; about 150 bytes a point in the pretty-printed
+ * state, so at most about 0.35 MB).
+ */
+export const SERIES_PER_METRIC = 360;
+export const SERIES_TOTAL = 2400;
+
+/** How many evaluations each metric keeps, for a plan with `metrics` metrics (at least 1). */
+export function seriesLimit(metrics: number): number {
+  return Math.max(1, Math.min(SERIES_PER_METRIC, Math.floor(SERIES_TOTAL / Math.max(1, metrics))));
+}
+
+/** Appends one evaluation to a metric's series, dropping the oldest beyond `limit`. */
+export function pushPoint(
+  series: readonly MetricPoint[] | undefined,
+  point: MetricPoint,
+  limit: number,
+): MetricPoint[] {
+  return [...(series ?? []), point].slice(-limit);
+}
+
 /** Judges every applying metric from one observation (its readings, or the reason none exist). */
 export function judgeAll(
   plan: CompiledPlan,
@@ -175,8 +200,9 @@ export function judgementWords(j: Judgement): string {
 
 /**
  * Joins metric analysis to the tick's verdict: judges this tick's readings (when read), counts them
- * within the step, logs an `analysis` event when a metric's verdict changes or it fails or errs, and
- * adds each metric's status to the verdict. Returns the joined verdict.
+ * within the step, keeps each evaluation's values in the metric's bounded series (`seriesLimit`), logs
+ * an `analysis` event when a metric's verdict changes or it fails or errs, and adds each metric's status
+ * to the verdict. Returns the joined verdict.
  */
 export function withAnalysis(d: Draft, obs: Observation, verdict: Verdict): Verdict {
   const s = d.state;
@@ -189,6 +215,8 @@ export function withAnalysis(d: Draft, obs: Observation, verdict: Verdict): Verd
     const judged = judgeAll(d.plan, metrics, obs.analysis, d.now);
     const counts = { ...(a.counts ?? {}) };
     const last: Record<string, MetricLast> = { ...(a.last ?? {}) };
+    const series = { ...(a.series ?? {}) };
+    const limit = seriesLimit(d.plan.doc.analysis.metrics.length);
     const logged: Judgement[] = [];
     judged.forEach((j, i) => {
       const m = metrics[i]!;
@@ -201,10 +229,14 @@ export function withAnalysis(d: Draft, obs: Observation, verdict: Verdict): Verd
         green: j.evidence.green.value,
         blue: j.evidence.blue?.value ?? null,
       };
+      // Every evaluation joins the metric's bounded series (the event log keeps the changes only).
+      const { green, blue } = last[m.name]!;
+      series[m.name] = pushPoint(series[m.name], { at: d.iso, blue, green, verdict: j.verdict }, limit);
       if (j.verdict !== before || j.verdict === "fail" || j.verdict === "error") logged.push(j);
     });
     a.counts = counts;
     a.last = last;
+    a.series = series;
     if (logged.length > 0) {
       d.event("analysis", `Metric analysis: ${logged.map(judgementWords).join("; ")}.`, {
         evidence: {

@@ -103,8 +103,9 @@ function sideValue(v: unknown): number | null {
 /**
  * Each metric's evaluations from the event log's analysis evidence: an `analysis` event holds the
  * evaluations judged then (each side as `{ value }`); hold, rollback and bake-complete events carry
- * every metric's last evaluation with its time. The state's last evaluations complete them. One point
- * per metric and evaluation time.
+ * every metric's last evaluation with its time. The state's series (every evaluation, the latest
+ * `seriesLimit` per metric; absent in older states) and last evaluations complete them. One point per
+ * metric and evaluation time.
  */
 function metricSeries(state: UpgradeState, plan: CompiledPlan): MetricSeries[] {
   const names = (plan.doc.analysis?.metrics ?? []).map((m) => m.name);
@@ -127,6 +128,8 @@ function metricSeries(state: UpgradeState, plan: CompiledPlan): MetricSeries[] {
       add(item.metric, sec(when), item.green, item.blue, item.verdict);
     }
   }
+  for (const [name, series] of Object.entries(state.analysis?.series ?? {}))
+    for (const p of series) add(name, sec(p.at), p.green, p.blue, p.verdict);
   for (const [name, last] of Object.entries(state.analysis?.last ?? {}))
     add(name, sec(last.at), last.green, last.blue, last.verdict);
   const all = [...names, ...[...points.keys()].filter((n) => !names.includes(n)).sort()];

@@ -62,7 +62,7 @@ function metricSections(d: ReportData): string {
     return `<h3>${esc(m.name)}</h3>\n${body}`;
   });
   return `<h2>Metrics: green and blue</h2>
-<div class="legend muted">value per evaluation:<span style="background:#2b62c9"></span>blue<span style="background:#1f8f4e"></span>green (as recorded in the events' analysis evidence)</div>
+<div class="legend muted">value per evaluation:<span style="background:#2b62c9"></span>blue<span style="background:#1f8f4e"></span>green (every evaluation kept in the state, and the events' analysis evidence)</div>
 ${parts.join("\n")}`;
 }
 

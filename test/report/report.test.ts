@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { reportData } from "../../src/report/data.ts";
 import { renderReport } from "../../src/report/html.ts";
+import { seriesLimit } from "../../src/engine/analysis.ts";
 import { newState, type EventRecord, type UpgradeState } from "../../src/engine/state.ts";
 import { testPlan } from "../support/fake-world.ts";
 import type { PlanInput } from "../../src/plan/schema.ts";
@@ -124,7 +125,7 @@ describe("report", () => {
     }
   });
 
-  it("a plan with analysis: one chart per metric with blue and green, its numbers those of the evidence", async () => {
+  it("a plan with analysis: one chart per metric with blue and green, one point per evaluation, its numbers those of the state", async () => {
     env = await setup(analysisPlan());
     const model = env.sandbox.world.traffic.describe()!;
     env.sandbox.world.traffic.configure({
@@ -142,8 +143,17 @@ describe("report", () => {
     expect(page.charts).toBe("drawn");
 
     // Every evaluation in the evidence, per side: `analysis` events (at the event's time, `{ value }`)
-    // and the last evaluations carried by the rollback (with their own time, plain numbers).
+    // and the last evaluations carried by the rollback (with their own time, plain numbers), and the
+    // state's series of every evaluation (the event log records verdict changes only).
     const expected = new Map<string, { green: number | null; blue: number | null }>();
+    const state = JSON.parse(
+      await readFile(join(env.dir, ".eks-bluegreen/e2e/state.json"), "utf8"),
+    ) as UpgradeState;
+    const series = state.analysis?.series?.["error-rate"] ?? [];
+    // One evaluation per GetMetricData call (one metric, no split query): each is in the series.
+    const evaluations = env.sandbox.calls.filter((c) => c.operation === "GetMetricData").length;
+    expect(series).toHaveLength(evaluations);
+    for (const p of series) expected.set(new Date(p.at).toISOString(), { green: p.green, blue: p.blue });
     const side = (v: unknown) =>
       v && typeof v === "object" ? ((v as { value: number | null }).value ?? null) : ((v as number) ?? null);
     for (const e of history.events) {
@@ -159,7 +169,9 @@ describe("report", () => {
         (e.evidence as { analysis: { verdict: string }[] }).analysis.some((a) => a.verdict === "fail"),
     )!;
     expect(failed).toBeDefined();
-    expect(expected.size).toBeGreaterThanOrEqual(1);
+    // More evaluations than logged `analysis` events: the chart has every one, not only the changes.
+    expect(expected.size).toBe(evaluations);
+    expect(evaluations).toBeGreaterThan(history.events.filter((e) => e.type === "analysis").length);
 
     expect(page.metricCharts).toHaveLength(1);
     const [chart] = page.metricCharts;
@@ -194,7 +206,7 @@ describe("report", () => {
     expect(r.stderr).toMatch(/not valid JSON/);
   });
 
-  it("a 1,000-pair plan with a long history stays under 2 MB and renders", async () => {
+  it("a 1,000-pair plan with a long history and a full metric series stays under 2 MB and renders", async () => {
     const records = Array.from({ length: 1000 }, (_, i) => ({
       zoneId: "Z1",
       name: `svc-${i}.example.com.`,
@@ -238,11 +250,24 @@ describe("report", () => {
       evidence: { alarms: [{ name: "errors", state: "ALARM" }], weights: weights(10) },
     });
     push("rolled-back");
+    // A full metric series as the state bounds it (10 metrics x 240 evaluations, seriesLimit).
+    const series = Object.fromEntries(
+      Array.from({ length: 10 }, (_, m) => [
+        `metric-${m}`,
+        Array.from({ length: seriesLimit(10) }, (_, i) => ({
+          at: new Date(Date.parse("2026-01-01T00:00:00Z") + i * 60_000).toISOString(),
+          blue: 0.1234567 + i / 1000,
+          green: 0.2345678 + i / 1000,
+          verdict: "pass" as const,
+        })),
+      ]),
+    );
     const full: UpgradeState = {
       ...state,
       phase: "rolled-back",
       events,
       updatedAt: new Date(t).toISOString(),
+      analysis: { series },
     };
     const { readFileSync } = await import("node:fs");
     const { createRequire } = await import("node:module");
@@ -262,6 +287,8 @@ describe("report", () => {
     expect(page.fields).toMatchObject({ phase: "rolled-back", events: String(events.length) });
     expect(page.eventRows).toBe(events.length);
     for (const n of page.inkedPixels) expect(n).toBeGreaterThan(500);
+    expect(page.metricCharts).toHaveLength(10);
+    expect(page.metricValues).toHaveLength(10 * seriesLimit(10));
   });
 });
 
@@ -278,7 +305,7 @@ function analysisPlan(): PlanInput {
   });
   return compressedPlan({
     steps: [
-      { green: 10, bake: "1s" },
+      { green: 10, bake: "4s" }, // several evaluations of one verdict: one `analysis` event
       { green: 50, bake: "6s" },
       { green: 100, bake: "1s" },
     ],
@@ -297,6 +324,7 @@ function analysisPlan(): PlanInput {
           compare: { direction: "higher-is-worse", maxRatio: 1.5, maxIncrease: 0.5 },
           minData: { datapoints: 2 },
           failureLimit: 0,
+          inconclusiveLimit: 20,
           window: "3s",
         },
       ],
