@@ -169,9 +169,9 @@ describe("report", () => {
         (e.evidence as { analysis: { verdict: string }[] }).analysis.some((a) => a.verdict === "fail"),
     )!;
     expect(failed).toBeDefined();
-    // More evaluations than logged `analysis` events: the chart has every one, not only the changes.
+    // The chart has every evaluation, not only the logged changes (that there are more evaluations than
+    // `analysis` events depends on timing here; test/report/metric-series.test.ts shows it exactly).
     expect(expected.size).toBe(evaluations);
-    expect(evaluations).toBeGreaterThan(history.events.filter((e) => e.type === "analysis").length);
 
     expect(page.metricCharts).toHaveLength(1);
     const [chart] = page.metricCharts;
