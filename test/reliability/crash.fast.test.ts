@@ -2,10 +2,13 @@
  * Crash matrix, fast part (runs in `npm test`): a representative subset of kill points — before and
  * after the first Route 53 change, after INSYNC, during retirement — and a kill between two hosted
  * zones' batches of one step. Each is a real SIGKILL of the built CLI; see crash.test.ts for the full matrix.
+ * Load-balancer targets: a kill after a mixed plan's listeners moved (its endpoint group and records not
+ * yet), and one between two endpoint groups' writes of a step (crash-targets.test.ts has their full matrix).
  */
 import { describe, it } from "vitest";
 import { runTrial } from "./support/matrix.ts";
 import type { PlanShape } from "./support/plans.ts";
+import { ENDPOINT_GROUPS, MIXED } from "./support/targets.ts";
 
 const MULTI_ZONE: PlanShape = {
   zones: [2, 1, 1],
@@ -33,6 +36,26 @@ describe("crash matrix (subset)", () => {
         MULTI_ZONE,
         { kind: "moment", moment: { kind: "before-change", nth: 5 }, label: "step 2, zone 2 of 3" },
         "advance",
+      );
+    },
+    60_000,
+  );
+
+  it.concurrent(
+    "SIGKILL after a mixed plan's listeners moved (group and records not yet): the rest once, all at one percentage",
+    async () => {
+      await runTrial(MIXED, { kind: "point", at: "after-apply-listeners:2" }, "advance");
+    },
+    60_000,
+  );
+
+  it.concurrent(
+    "SIGKILL between two endpoint groups' writes of a step: the other group is written once, then run completes",
+    async () => {
+      await runTrial(
+        ENDPOINT_GROUPS,
+        { kind: "moment", moment: { kind: "before-target-write", nth: 4 }, label: "step 2, group 2 of 2" },
+        "advance-then-run",
       );
     },
     60_000,
