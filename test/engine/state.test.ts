@@ -47,6 +47,22 @@ describe("state document", () => {
     expect(code(() => parseState(serializeState(base()), "staging", "f"))).toBe("state-other-plan");
   });
 
+  it("reads a shift over load-balancer targets only, recorded before its INSYNC wait: a change without Route 53 ids", () => {
+    // ALB listeners and endpoint groups give no change id; a kill at after-submitted leaves exactly this.
+    const s = base();
+    s.events.push({
+      seq: 2,
+      at: now.toISOString(),
+      type: "shift-started",
+      to: "shifting",
+      step: 1,
+      message: "x",
+    });
+    Object.assign(s, { phase: "shifting", step: 1, writtenGreen: 10 });
+    s.change = { ids: [], submittedAt: now.toISOString(), green: 10 };
+    expect(parseState(serializeState(s), "prod", "f")).toEqual(s);
+  });
+
   it("rejects hand edits that contradict the document", () => {
     const gap = base();
     gap.events.push({ seq: 3, at: now.toISOString(), type: "created", step: 0, message: "x" });

@@ -24,7 +24,7 @@ async function matrix(shape: PlanShape, label: string, extra: Trial[]): Promise<
   expect(points.length).toBeGreaterThan(10);
   if (shape.retire?.blueRecords === "delete") {
     // This plan goes through every kind of boundary a plan of record pairs has: each such named crash
-    // point must be reached (the load balancer points are covered by test/cli/alb-accelerator.test.ts).
+    // point must be reached (the load balancer points: crash-targets.test.ts).
     const recordPoints = CRASH_POINTS.filter(
       (p) => p !== "after-apply-listeners" && p !== "after-apply-endpoint-groups",
     );

@@ -16,6 +16,7 @@ import {
   lockExists,
 } from "./outcome.ts";
 import { reliabilityPlan, type PlanShape } from "./plans.ts";
+import { expectAtRest, expectTargetsEachStepOnce } from "./targets.ts";
 import { watchWorld, type KillMoment } from "./world-log.ts";
 
 export type Trial = { kind: "point"; at: string } | { kind: "moment"; moment: KillMoment; label: string };
@@ -28,6 +29,8 @@ export interface TrialOutcome {
   label: string;
   continuedWith: string[];
   changeRequests: number;
+  /** Load-balancer writes per step (`10%: 1 ModifyListener, 1 UpdateEndpointGroup`); empty for record plans. */
+  targetWritesPerStep: string[];
   ms: number;
 }
 
@@ -72,17 +75,22 @@ export async function runTrial(
       expect(r.code, `${trialLabel(trial)}: ${r.stdout}${r.stderr}`).toBe(0);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       phase = r.json?.phase;
+      // At rest (no process runs): every target, of every kind, at one percentage.
+      expectAtRest(env, shape, `${trialLabel(trial)}, after ${continuedWith.join(" ")}`);
     }
     const h = await history(env);
     expectCompleted(env, shape, h);
     expectGapFree(h);
     expectEachStepOnce(log, shape, shape.steps ?? [10, 50, 100]);
+    const targetWritesPerStep = expectTargetsEachStepOnce(env, log, shape, shape.steps ?? [10, 50, 100]);
+    expect(expectAtRest(env, shape, `${trialLabel(trial)}, completed`)).toBe(100);
     expectUnlocked(env);
     if (leftLock) expect(h.events.some((e) => e.type === "lock-takeover")).toBe(true);
     return {
       label: trialLabel(trial),
       continuedWith,
       changeRequests: log.changes.length,
+      targetWritesPerStep: log.targetWrites.length > 0 ? targetWritesPerStep : [],
       ms: Date.now() - started,
     };
   } finally {

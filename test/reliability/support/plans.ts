@@ -14,6 +14,57 @@ export interface PlanShape {
   retire?: Partial<PlanInput["retire"] & object>;
   state?: PlanInput["state"];
   approvalAt?: number[];
+  /** ALB listeners shifted by their default forward action, each on its own load balancer. Default 0. */
+  listeners?: number;
+  /** ALB listener rules shifted by their forward action (the listener's default action stays). Default 0. */
+  rules?: number;
+  /** Global Accelerator endpoint groups, each in its own accelerator. Default 0. */
+  endpointGroups?: number;
+}
+
+const ACCOUNT = "123456789012";
+const hex = (seed: string, n: number) => seed.padEnd(n, "0").slice(0, n);
+
+/** One ALB target of a shape: a listener (default action) or a rule, with its two target groups by name. */
+export interface ListenerOfShape {
+  key: string;
+  listenerArn: string;
+  ruleArn?: string;
+  blue: string;
+  green: string;
+}
+
+/** The listeners, then the rules, of a shape: target groups `<key>-blue` / `<key>-green`. */
+export function listenersOf(shape: PlanShape): ListenerOfShape[] {
+  const out: ListenerOfShape[] = [];
+  const listener = (key: string, i: number) =>
+    `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener/app/rel-${key}/${hex(`5${i}`, 16)}/${hex(`f${i}`, 16)}`;
+  for (let i = 0; i < (shape.listeners ?? 0); i++) {
+    const key = `l${i}`;
+    out.push({ key, listenerArn: listener(key, i), blue: `${key}-blue`, green: `${key}-green` });
+  }
+  for (let i = 0; i < (shape.rules ?? 0); i++) {
+    const key = `r${i}`;
+    const listenerArn = listener(key, 50 + i);
+    const ruleArn = `${listenerArn.replace(":listener/", ":listener-rule/")}/${hex(`9${i}`, 16)}`;
+    out.push({ key, listenerArn, ruleArn, blue: `${key}-blue`, green: `${key}-green` });
+  }
+  return out;
+}
+
+/** The endpoint groups of a shape: endpoints are the load balancers `rel-g<i>-blue` / `rel-g<i>-green`. */
+export function endpointGroupsOf(
+  shape: PlanShape,
+): { endpointGroupArn: string; blue: string; green: string }[] {
+  return Array.from({ length: shape.endpointGroups ?? 0 }, (_, i) => {
+    const lb = (side: string) =>
+      `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/rel-g${i}-${side}/${hex(`6${i}`, 16)}`;
+    return {
+      endpointGroupArn: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/${hex(`a${i}`, 8)}-abcd-1234-abcd-1234abcdefgh/listener/${hex(`b${i}`, 8)}/endpoint-group/${hex(`c${i}`, 12)}`,
+      blue: lb("blue"),
+      green: lb("green"),
+    };
+  });
 }
 
 export function zoneName(z: number): string {
@@ -43,6 +94,10 @@ export function reliabilityPlan(shape: PlanShape = {}): PlanInput {
     },
     traffic: {
       records: pairsOf(shape).map((p) => ({ zoneName: p.zone, name: p.name, blue: p.blue, green: p.green })),
+      ...(shape.listeners || shape.rules
+        ? { listeners: listenersOf(shape).map(({ key: _key, ...target }) => target) }
+        : {}),
+      ...(shape.endpointGroups ? { accelerators: endpointGroupsOf(shape) } : {}),
     },
     steps: (shape.steps ?? [10, 50, 100]).map((green, i) => ({
       green,

@@ -5,6 +5,8 @@
  */
 import { SandboxError } from "../../../src/sandbox/http.ts";
 import type { ChangeRequest } from "../../../src/sandbox/route53/world.ts";
+import type { Action } from "../../../src/sandbox/elbv2/world.ts";
+import type { EndpointConfiguration } from "../../../src/sandbox/globalaccelerator/world.ts";
 import type { Sandbox } from "../../../src/sandbox/index.ts";
 
 export interface AppliedChange {
@@ -20,10 +22,22 @@ export type KillMoment =
   /** When GetChange answers PENDING for the N-th time. */
   | { kind: "insync-pending"; nth: number }
   /** When the N-th EKS retirement call arrives (scale a node group, delete a node group, profile or cluster). */
-  | { kind: "retire-call"; nth: number };
+  | { kind: "retire-call"; nth: number }
+  /** When the N-th ModifyListener, ModifyRule or UpdateEndpointGroup arrives: it is not applied. */
+  | { kind: "before-target-write"; nth: number };
+
+/** One load-balancer write the sandbox applied: which target, and the green weight it now holds. */
+export interface TargetWrite {
+  operation: "ModifyListener" | "ModifyRule" | "UpdateEndpointGroup";
+  arn: string;
+  /** Green's weight written (its target group's, or its endpoint's); undefined if green is not in it. */
+  green: number | undefined;
+}
 
 export interface WorldLog {
   changes: AppliedChange[];
+  /** Every ALB listener / rule and Global Accelerator endpoint group write applied, in order. */
+  targetWrites: TargetWrite[];
   /** Arms a kill: `target()` gives the pid to SIGKILL when the moment comes; fires once. */
   arm(moment: KillMoment, target: () => number | undefined): void;
   /** True once an armed kill fired. */
@@ -34,6 +48,7 @@ export function watchWorld(sandbox: Sandbox): WorldLog {
   const r53 = sandbox.world.route53;
   const eks = sandbox.world.eks;
   const changes: AppliedChange[] = [];
+  const targetWrites: TargetWrite[] = [];
   let armed: { moment: KillMoment; target: () => number | undefined; seen: number } | undefined;
   let fired = false;
 
@@ -91,8 +106,45 @@ export function watchWorld(sandbox: Sandbox): WorldLog {
     };
   }
 
+  // Green's side is named `…-green` in the reliability plans (target group names, load balancer ARNs).
+  const elb = sandbox.world.elbv2;
+  const greenOfActions = (actions: Action[] | undefined): number | undefined => {
+    for (const a of actions ?? [])
+      for (const t of a.ForwardConfig?.TargetGroups ?? [])
+        if (elb.findTargetGroup(t.TargetGroupArn)?.TargetGroupName.endsWith("-green")) return t.Weight ?? 1;
+    return undefined;
+  };
+  const modifyListener = elb.modifyListener.bind(elb);
+  elb.modifyListener = (arn, actions, port) => {
+    if (hit("before-target-write")) throw new SandboxError(500, "InternalFailure", "the caller was killed");
+    const out = modifyListener(arn, actions, port);
+    targetWrites.push({ operation: "ModifyListener", arn, green: greenOfActions(actions) });
+    return out;
+  };
+  const modifyRule = elb.modifyRule.bind(elb);
+  elb.modifyRule = (arn, actions, conditions) => {
+    if (hit("before-target-write")) throw new SandboxError(500, "InternalFailure", "the caller was killed");
+    const out = modifyRule(arn, actions, conditions);
+    targetWrites.push({ operation: "ModifyRule", arn, green: greenOfActions(actions) });
+    return out;
+  };
+  const ga = sandbox.world.globalaccelerator;
+  const update = ga.updateEndpointGroup.bind(ga);
+  ga.updateEndpointGroup = (arn, endpoints: EndpointConfiguration[] | undefined, settings) => {
+    if (hit("before-target-write")) throw new SandboxError(500, "InternalFailure", "the caller was killed");
+    const out = update(arn, endpoints, settings);
+    const green = endpoints?.find((e) => /-green\//.test(e.EndpointId));
+    targetWrites.push({
+      operation: "UpdateEndpointGroup",
+      arn,
+      green: green ? (green.Weight ?? 128) : undefined,
+    });
+    return out;
+  };
+
   return {
     changes,
+    targetWrites,
     arm(moment, target) {
       armed = { moment, target, seen: 0 };
       fired = false;
