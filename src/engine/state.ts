@@ -331,8 +331,13 @@ function inconsistencies(s: UpgradeState): string[] {
   if (s.phase === "paused" && !s.pause) out.push("phase is paused but no pause reason is recorded");
   if (s.phase !== "paused" && s.pause) out.push(`a pause is recorded but the phase is ${s.phase}`);
   if (s.step > 0 && s.phase === "pending") out.push(`phase pending at step ${s.step}`);
-  // A change without Route 53 ids is consistent: a step over ALB listeners and endpoint groups only has
-  // none (they show the weights at once); `progress` then has no INSYNC to wait for and bakes.
+  // A step over ALB listeners and endpoint groups only has no Route 53 change id (they show the weights at
+  // once), so an empty change is consistent there. Where the upgrade writes records, a change without ids
+  // would skip the INSYNC wait, so it stays an inconsistency (states without `targets` wrote records).
+  const writesRecords = s.targets === undefined || s.targets.some((t) => t.kind === "record");
+  if (s.change && s.change.ids.length === 0 && s.phase === "shifting" && writesRecords) {
+    out.push("a change without ids");
+  }
   return out;
 }
 

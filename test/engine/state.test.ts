@@ -60,7 +60,18 @@ describe("state document", () => {
     });
     Object.assign(s, { phase: "shifting", step: 1, writtenGreen: 10 });
     s.change = { ids: [], submittedAt: now.toISOString(), green: 10 };
+    s.targets = [{ kind: "listener", listenerArn: "arn:aws:elasticloadbalancing:l", blue: "b", green: "g" }];
     expect(parseState(serializeState(s), "prod", "f")).toEqual(s);
+    // Where the upgrade writes Route 53 records, the same empty change would skip the INSYNC wait.
+    s.targets.push({
+      kind: "record",
+      zoneId: "Z1",
+      name: "api.example.com",
+      type: "A",
+      blue: "b",
+      green: "g",
+    });
+    expect(code(() => parseState(serializeState(s), "prod", "f"))).toBe("state-inconsistent");
   });
 
   it("rejects hand edits that contradict the document", () => {
