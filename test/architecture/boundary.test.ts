@@ -96,7 +96,7 @@ describe("the import boundary", () => {
         .map((m) => `${r.filePath.slice(ROOT.length + 1)}:${m.line}: ${m.message}`),
     );
     expect(found).toEqual([]);
-    // Type-aware linting of all of src/ takes 6 s on a quiet 2-core machine and more under load.
+    // Linting all of src/ takes 6 s on a quiet 2-core machine and more under load.
   }, 180_000);
 
   it("docs/architecture.md's table lists the directions the lint rule enforces", () => {
